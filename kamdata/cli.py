@@ -1,0 +1,43 @@
+"""Command line: `python -m kamdata build|demo ...`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kamdata", description="KAM Cockpit data tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="validate an export set and publish a new database")
+    build.add_argument("--exports", required=True, help="directory of one nightly export set")
+    build.add_argument("--db", required=True, help="published database path (a symlink)")
+    build.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD (default: from the export set)")
+    build.add_argument("--settings", help="settings TOML merged over settings.toml")
+    build.add_argument("--quiet", action="store_true", help="no progress display or summary")
+    build.add_argument("--json", dest="json_file", help="write a machine-readable summary to this file")
+
+    demo = sub.add_parser("demo", help="write a realistic demo export set")
+    demo.add_argument("--out", required=True, help="output directory")
+    demo.add_argument("--scale", choices=["small", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--dialect", choices=["standard", "german"], default="standard")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "build":
+        from kamdata.build import cli_build
+
+        return cli_build(args)
+    if args.command == "demo":
+        from kamdata.demo import cli_demo
+
+        return cli_demo(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
