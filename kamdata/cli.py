@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=["small", "large"], default="small")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--dialect", choices=["standard", "german"], default="standard")
+    demo.add_argument("--as-of", dest="as_of", help="export date YYYY-MM-DD the data runs up to (default: today)")
     return parser
 
 
