@@ -1,0 +1,110 @@
+"""Run the KPI marts (sql/marts/*.sql) on a database whose stg_* tables are loaded.
+
+Each mart file is one SELECT whose result becomes a table named after the file
+(dbt style). Files may reference each other by name; they run in dependency
+order found by reading which other models they mention. Parameters reach the
+SQL through the one-row table `kpi_params` (as-of date, D_end, every KPI
+setting), so a rebuild of the same export set gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+MARTS_DIR = SQL_DIR / "marts"
+MACROS_DIR = SQL_DIR / "macros"
+
+
+def _flatten(prefix: str, value, out: dict) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix}_{key}" if prefix else key, inner, out)
+    elif isinstance(value, (int, float, str, bool)):
+        out[prefix] = value
+
+
+def kpi_param_values(as_of: date, settings: dict) -> dict:
+    """Flat parameter names -> values: as_of plus every scalar of [kpi], [alerts], [health]."""
+    values: dict = {"as_of": as_of}
+    for section in ("kpi", "alerts", "health"):
+        _flatten(section, settings.get(section, {}), values)
+    return values
+
+
+def create_kpi_params(con: duckdb.DuckDBPyConnection, as_of: date, settings: dict) -> None:
+    """The one-row `kpi_params` table every mart reads its parameters from."""
+    values = kpi_param_values(as_of, settings)
+    names = list(values)
+    select = ", ".join(f"${i + 1} as {name}" for i, name in enumerate(names))
+    con.execute(f"create or replace table kpi_params as select {select}", [values[n] for n in names])
+    # D_end = end of the as-of day (24:00 Europe/Berlin); last complete month = month before D's month.
+    con.execute(
+        """
+        create or replace table kpi_params as
+        select *,
+               timezone(kpi_timezone, (as_of + interval 1 day)::timestamp) as d_end,
+               (date_trunc('month', as_of) - interval 1 month)::date as last_complete_month
+        from kpi_params
+        """
+    )
+
+
+def create_seed_emission_factors(con: duckdb.DuckDBPyConnection, settings: dict) -> None:
+    """The shipped default emission factors (settings.toml) as table `seed_emission_factors`."""
+    con.execute(
+        "create or replace table seed_emission_factors "
+        "(carrier varchar, year integer, kg_co2e_per_kwh double, source varchar)"
+    )
+    rows = [(f["carrier"], f["year"], f["kg_co2e_per_kwh"], f["source"]) for f in settings.get("emission_factors", [])]
+    if rows:
+        con.executemany("insert into seed_emission_factors values (?, ?, ?, ?)", rows)
+
+
+def model_order(models: dict[str, str]) -> list[str]:
+    """Model names sorted so that every model runs after the models its SQL mentions."""
+    deps = {
+        name: {other for other in models if other != name and re.search(rf"\b{other}\b", sql)}
+        for name, sql in models.items()
+    }
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        if name in visiting:
+            raise ValueError(f"circular reference between marts involving {name}")
+        visiting.add(name)
+        for dep in sorted(deps[name]):
+            visit(dep)
+        visiting.discard(name)
+        ordered.append(name)
+
+    for name in sorted(models):
+        visit(name)
+    return ordered
+
+
+def _strip_trailing_semicolon(sql: str) -> str:
+    return sql.strip().rstrip(";").strip()
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, as_of: date, settings: dict, progress=None) -> list[str]:
+    """Create kpi_params, the seeds, the macros and every mart; returns the models in run order."""
+    con.execute(f"set TimeZone = '{settings['kpi']['timezone']}'")
+    create_kpi_params(con, as_of, settings)
+    create_seed_emission_factors(con, settings)
+    for macro_file in sorted(MACROS_DIR.glob("*.sql")):
+        con.execute(macro_file.read_text(encoding="utf-8"))
+    models = {p.stem: p.read_text(encoding="utf-8") for p in MARTS_DIR.glob("*.sql")}
+    order = model_order(models)
+    for name in order:
+        if progress:
+            progress(name)
+        con.execute(f"create or replace table {name} as\n{_strip_trailing_semicolon(models[name])}")
+    return order
