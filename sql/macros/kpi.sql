@@ -1,0 +1,33 @@
+-- Shared KPI ratio macros: every mart and every page that re-aggregates a
+-- filtered subset uses these, so a percentage means the same everywhere.
+-- NULL (never 0) when the denominator is 0 or NULL (KPIS.md: no data -> n/a).
+
+-- pct(num, den): share in percent, 100 * num / den.
+create or replace macro pct(num, den) as
+    case when den is null or den = 0 then null else 100.0 * num / den end;
+
+-- ratio(num, den): plain quotient num / den (e.g. kWh per m2).
+create or replace macro ratio(num, den) as
+    case when den is null or den = 0 then null else 1.0 * num / den end;
+
+-- change_pct(current, prior): growth / reduction in percent of the prior value.
+create or replace macro change_pct(cur, prior) as
+    case when prior is null or prior = 0 then null else 100.0 * (cur - prior) / prior end;
+
+-- nps(promoters, detractors, responses): % promoters (9-10) minus % detractors (0-6).
+create or replace macro nps(promoters, detractors, responses) as
+    case when responses is null or responses = 0 then null
+         else 100.0 * (promoters - detractors) / responses end;
+
+-- compliance_pct(met, breached): met / (met + breached) * 100; pending tickets are not counted.
+create or replace macro compliance_pct(met, breached) as
+    pct(met, coalesce(met, 0) + coalesce(breached, 0));
+
+-- linear_score(x, bad, good): 100 * clamp((x - bad) / (good - bad), 0, 1); works when bad > good.
+create or replace macro linear_score(x, bad, good) as
+    case when x is null then null
+         else 100.0 * greatest(0.0, least(1.0, (x - bad) / (good - bad))) end;
+
+-- elapsed_hours(t0, t1): elapsed time between two TIMESTAMPTZ in hours (DST-safe).
+create or replace macro elapsed_hours(t0, t1) as
+    epoch(t1) / 3600.0 - epoch(t0) / 3600.0;
