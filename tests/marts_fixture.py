@@ -1,0 +1,84 @@
+"""Tiny hand-made staging databases for mart tests.
+
+Usage (one fixture per test module or per test):
+
+    from marts_fixture import build, rows
+
+    con = build(
+        {
+            "accounts": [{"account_id": "A1", "account_name": "Acme", ...}],
+            "tickets": [{"ticket_id": "T1", "created_at": "2026-03-28 20:00", ...}],
+        },
+        as_of=date(2026, 4, 15),
+    )
+    rows(con, "select * from mart_sla_monthly order by month")  # -> list of dicts
+
+`build` creates every `stg_<table>` of the export contract empty (exact
+staging columns from `kamdata.contract.stg_ddl`), inserts the given rows
+(columns not given are NULL, so only what a test cares about needs writing;
+naive timestamps are Europe/Berlin local time), fills the derived
+`stg_meter_readings.kwh`/`m3` from quantity and unit the way staging does
+unless given, and runs `kamdata.marts.build_marts` for `as_of` with the
+shipped settings (optionally overlaid by `settings_override`, deep-merged).
+Returns the open in-memory DuckDB connection.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from kamdata.contract import TABLES, TABLES_BY_NAME, stg_columns, stg_ddl
+from kamdata.marts import build_marts
+from kamdata.settings import _merge, load_settings
+
+
+def create_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Every staging table of the contract, empty."""
+    for table in TABLES:
+        con.execute(stg_ddl(table))
+
+
+def _with_derived(table_name: str, row: dict) -> dict:
+    """Add stg_meter_readings.kwh/m3 as staging derives them, unless the test gave them."""
+    if table_name != "meter_readings":
+        return row
+    row = dict(row)
+    unit, quantity = row.get("unit"), row.get("quantity")
+    row.setdefault("kwh", None if unit == "m3" else quantity * (1000 if unit == "mwh" else 1))
+    row.setdefault("m3", quantity if unit == "m3" else None)
+    return row
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table_name: str, table_rows: list[dict]) -> None:
+    """Insert dicts into stg_<table_name>; missing columns are NULL, unknown ones are an error."""
+    columns = [name for name, _ in stg_columns(TABLES_BY_NAME[table_name])]
+    for row in table_rows:
+        row = _with_derived(table_name, row)
+        unknown = set(row) - set(columns)
+        if unknown:
+            raise KeyError(f"stg_{table_name} has no column(s) {sorted(unknown)}")
+        placeholders = ", ".join("?" for _ in columns)
+        con.execute(f"insert into stg_{table_name} values ({placeholders})", [row.get(c) for c in columns])
+
+
+def build(data: dict[str, list[dict]], as_of: date, settings_override: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the given staging rows and all marts built as of `as_of`."""
+    settings = load_settings()
+    if settings_override:
+        settings = _merge(settings, settings_override)
+    con = duckdb.connect()
+    con.execute(f"set TimeZone = '{settings['kpi']['timezone']}'")
+    create_staging(con)
+    for table_name, table_rows in data.items():
+        insert_rows(con, table_name, table_rows)
+    build_marts(con, as_of, settings)
+    return con
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """Query result as a list of dicts (column name -> value)."""
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]
