@@ -31,3 +31,18 @@ create or replace macro linear_score(x, bad, good) as
 -- elapsed_hours(t0, t1): elapsed time between two TIMESTAMPTZ in hours (DST-safe).
 create or replace macro elapsed_hours(t0, t1) as
     epoch(t1) / 3600.0 - epoch(t0) / 3600.0;
+
+-- plus_hours(ts, hours): ts + hours as elapsed time (a 24 h target across a DST switch
+-- ends 23 or 25 wall-clock hours later); hours may be fractional.
+create or replace macro plus_hours(ts, hours) as
+    ts + to_microseconds(cast(round(hours * 3600e6) as bigint));
+
+-- sla_status(done_at, due, d_end): 'met' | 'breached' | 'pending' judged at d_end; NULL without
+-- a due time. done_at is the response / resolution time (NULL when not yet happened).
+create or replace macro sla_status(done_at, due, d_end) as
+    case
+        when due is null then null
+        when done_at <= due then 'met'
+        when done_at > due or d_end > due then 'breached'
+        else 'pending'
+    end;

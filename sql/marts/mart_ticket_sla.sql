@@ -38,11 +38,11 @@ due_times as (
         tickets.*,
         coalesce(
             tickets.response_due_at,
-            tickets.created_at + to_microseconds(cast(round(policy.response_target_h * 3600e6) as bigint))
+            plus_hours(tickets.created_at, policy.response_target_h)
         ) as response_due,
         coalesce(
             tickets.resolution_due_at,
-            tickets.created_at + to_microseconds(cast(round(policy.resolution_target_h * 3600e6) as bigint))
+            plus_hours(tickets.created_at, policy.resolution_target_h)
         ) as resolution_due
     from tickets
     left join stg_sla_policies as policy
@@ -53,18 +53,8 @@ due_times as (
 judged as (
     select
         due_times.*,
-        case
-            when response_due is null then null
-            when responded_at <= response_due then 'met'
-            when responded_at > response_due or d_end > response_due then 'breached'
-            else 'pending'
-        end as response_status,
-        case
-            when resolution_due is null then null
-            when resolved_at <= resolution_due then 'met'
-            when resolved_at > resolution_due or d_end > resolution_due then 'breached'
-            else 'pending'
-        end as resolution_status,
+        sla_status(responded_at, response_due, d_end) as response_status,
+        sla_status(resolved_at, resolution_due, d_end) as resolution_status,
         case
             when resolved_at is null then floor(elapsed_hours(created_at, d_end) / 24)::integer
         end as backlog_age_days
