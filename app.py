@@ -1,0 +1,75 @@
+"""KAM Cockpit: page config, database bootstrap, language, global filters, navigation.
+
+Every page runs inside this frame (st.navigation; page modules live in
+app_pages/, not pages/, so no deep link bypasses it). Before a page runs the
+frame has: a database (configured, or the generated demo), the language
+(`?lang=`), the URL-bound global filters in `st.session_state["filters"]`
+(kamdata.ui.Filters) and the "data as of" badge with its banners.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kamdata import bootstrap, db, ui
+from kamdata.i18n import t
+from kamdata.settings import ROOT, load_settings
+
+st.set_page_config(page_title="KAM Cockpit", page_icon=":material/domain:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_database(demo_root: str) -> str:
+    """Build the demo database once per process (the file lock guards other processes)."""
+    return str(bootstrap.ensure_demo_database())
+
+
+def _ensure_database(settings: dict) -> bool:
+    """True when a database can be read; otherwise explains why and returns False."""
+    if bootstrap.is_demo(settings):
+        try:
+            with st.spinner(t("common.demo_building")):
+                _demo_database(str(bootstrap.database_path(settings)))
+        except Exception as exc:  # the demo build's own error message is the most helpful text
+            st.error(t("common.demo_failed", error=str(exc)))
+            return False
+    try:
+        db.current_version()
+    except db.NoDatabase:
+        ui.no_database(bootstrap.database_path(settings))
+        return False
+    return True
+
+
+# (file, title key, icon, url path); Portfolio is the home page.
+PAGES = (
+    ("app_pages/portfolio.py", "portfolio", ":material/dashboard:", "portfolio"),
+    ("app_pages/sla.py", "sla", ":material/support_agent:", "sla"),
+    ("app_pages/sustainability.py", "sustainability", ":material/eco:", "sustainability"),
+    ("app_pages/workload.py", "workload", ":material/groups:", "workload"),
+    ("app_pages/account_review.py", "review", ":material/person_search:", "review"),
+    ("app_pages/data_status.py", "data_status", ":material/database:", "data-status"),
+)
+
+
+def _pages() -> list[st.Page]:
+    return [
+        st.Page(file, title=t(f"common.pages.{title}"), icon=icon, url_path=url, default=url == "portfolio")
+        for file, title, icon, url in PAGES
+        if (ROOT / file).is_file()
+    ]
+
+
+def main() -> None:
+    settings = load_settings()
+    with st.sidebar:
+        ui.language_switch()
+    if not _ensure_database(settings):
+        return
+    page = st.navigation(_pages())
+    ui.global_filters()
+    ui.data_header(settings, bootstrap.is_demo(settings))
+    page.run()
+
+
+main()

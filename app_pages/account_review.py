@@ -1,0 +1,70 @@
+"""Account review (first cut): the account from `?account=<id>`, its band and health components."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kamdata import db, ui
+from kamdata.charts import band_label
+from kamdata.i18n import current_language, t
+
+lang = current_language()
+scope = ui.scope()
+COMPONENTS = (
+    ("sla", "sla_compliance_pct", ui.fmt_pct),
+    ("satisfaction", "nps", lambda v, lang: ui.fmt_number(v, lang, 0)),
+    ("relationship", "days_since_proactive", ui.fmt_int),
+    ("commitments", "commitment_ontime_pct", ui.fmt_pct),
+    ("commercial", "revenue_growth_pct", ui.fmt_pct),
+    ("team", "team_max_utilisation_pct", ui.fmt_pct),
+)
+
+account_id = st.query_params.get("account")
+accounts = db.query("filters_accounts", {}, scope)
+if not account_id:
+    st.title(t("common.pages.review"))
+    ui.empty_state(t("account_review.pick"))
+    names = dict(zip(accounts["account_id"], accounts["account_name"]))
+    for acc_id in names:
+        st.page_link("app_pages/account_review.py", label=names[acc_id],
+                     query_params=ui.link_params(account=acc_id))
+    st.stop()
+
+data = db.query("review_account_health", {"account_id": account_id}, scope)
+if data.empty:
+    st.title(t("common.pages.review"))
+    st.warning(t("account_review.unknown", account=account_id))
+    st.stop()
+
+row = data.iloc[0]
+st.title(row["account_name"])
+st.caption(t("account_review.subtitle", industry=row["industry"], region=row["region"], kam=row["kam_name"]))
+
+band = None if pd.isna(row["band"]) else row["band"]
+left, right = st.columns([1, 3])
+with left:
+    ui.kpi_tile(t("account_review.health"), ui.fmt_number(row["health_score"], lang, 1),
+                help=t("account_review.health_help"))
+    st.badge(band_label(band, lang), color={"healthy": "green", "watch": "orange", "at_risk": "red"}.get(band, "gray"))
+with right:
+    table = pd.DataFrame(
+        {
+            "component": [t(f"account_review.components.{name}") for name, _, _ in COMPONENTS],
+            "score": [row[f"{name}_score"] for name, _, _ in COMPONENTS],
+            "metric": [
+                t("account_review.never") if name == "relationship" and row["relationship_never"] else fmt(row[col], lang)
+                for name, col, fmt in COMPONENTS
+            ],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "component": st.column_config.TextColumn(t("account_review.component")),
+            "score": st.column_config.ProgressColumn(t("account_review.score"), min_value=0, max_value=100,
+                                                     format="%.0f"),
+            "metric": st.column_config.TextColumn(t("account_review.metric")),
+        },
+    )

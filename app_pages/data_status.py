@@ -1,0 +1,166 @@
+"""Data status: is the data current and complete? Builds, row accounting, rejected rows, gaps."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kamdata import db, ui
+from kamdata.i18n import current_language, t
+
+lang = current_language()
+filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
+scope = ui.scope()
+
+st.title(t("data_status.title"))
+st.caption(t("data_status.intro"))
+
+
+def _build_card(title: str, entry: dict | None) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        if not entry:
+            st.write(t("data_status.builds.none"))
+            return
+        st.write(t("data_status.builds.when", started=ui.fmt_datetime(entry.get("started_at")),
+                   duration=ui.fmt_number(entry.get("duration_s"), lang, 1)))
+        st.write(t("data_status.builds.as_of", as_of=ui.fmt_date(entry.get("as_of"))))
+        st.write(t("data_status.builds.export_dir"))
+        st.code(str(entry.get("export_dir") or ui.na()), language=None)
+        if entry.get("status") == "failed":
+            st.error(t("data_status.builds.error"), icon=":material/error:")
+            st.code(str(entry.get("error") or ui.na()), language=None, wrap_lines=True)
+        else:
+            st.success(t("data_status.builds.ok"), icon=":material/check_circle:")
+
+
+def _builds() -> None:
+    info = db.query("status_build_info", {}, None).iloc[0]
+    cols = st.columns(4)
+    with cols[0]:
+        ui.kpi_tile(t("data_status.as_of"), ui.fmt_date(info["as_of"]), help=t("data_status.as_of_help"))
+    with cols[1]:
+        ui.kpi_tile(t("data_status.rows_loaded"), ui.fmt_int(info["rows_loaded"]))
+    with cols[2]:
+        ui.kpi_tile(t("data_status.rows_superseded"), ui.fmt_int(info["rows_superseded"]),
+                    help=t("data_status.rows_superseded_help"))
+    with cols[3]:
+        ui.kpi_tile(t("data_status.rows_rejected"), ui.fmt_int(info["rows_rejected"]),
+                    help=t("data_status.rows_rejected_help"))
+    left, right = st.columns(2)
+    with left:
+        _build_card(t("data_status.builds.last_success"), ui.build_log_entry("success"))
+    with right:
+        _build_card(t("data_status.builds.last_attempt"), ui.build_log_entry("attempt"))
+
+
+@st.fragment
+def _tables() -> None:
+    st.subheader(t("data_status.tables.title"))
+    data = db.query("status_build_tables", {}, None)
+    st.dataframe(
+        data,
+        hide_index=True,
+        column_config={
+            "table_name": st.column_config.TextColumn(t("data_status.tables.table")),
+            "files": st.column_config.NumberColumn(t("data_status.tables.files"), format="localized"),
+            "rows_read": st.column_config.NumberColumn(t("data_status.tables.read"), format="localized"),
+            "rows_loaded": st.column_config.NumberColumn(t("data_status.tables.loaded"), format="localized"),
+            "rows_superseded": st.column_config.NumberColumn(t("data_status.tables.superseded"), format="localized"),
+            "rows_rejected": st.column_config.NumberColumn(t("data_status.tables.rejected"), format="localized"),
+        },
+    )
+
+
+@st.fragment
+def _rejected() -> None:
+    st.subheader(t("data_status.rejected.title"))
+    summary = db.query("status_rejected_summary", {}, scope)
+    if summary.empty:
+        st.success(t("data_status.rejected.none"), icon=":material/check_circle:")
+        return
+    left, right = st.columns(2)
+    tables = left.multiselect(t("data_status.rejected.filter_table"), sorted(summary["table_name"].unique()),
+                              placeholder=t("common.filters.all"), key="rejected_tables")
+    reasons_available = summary[summary["table_name"].isin(tables)] if tables else summary
+    reasons = right.multiselect(t("data_status.rejected.filter_reason"),
+                                sorted(reasons_available["reason"].unique()),
+                                placeholder=t("common.filters.all"), key="rejected_reasons")
+    data = db.query("status_rejected_rows", {"tables": tuple(tables) or None, "reasons": tuple(reasons) or None},
+                    scope)
+    shown = int(reasons_available[reasons_available["reason"].isin(reasons)]["rejected"].sum()
+                if reasons else reasons_available["rejected"].sum())
+    st.caption(t("data_status.rejected.count", shown=ui.fmt_int(len(data)), total=ui.fmt_int(shown)))
+    st.dataframe(
+        data,
+        hide_index=True,
+        column_config={
+            "table_name": st.column_config.TextColumn(t("data_status.tables.table")),
+            "source_file": st.column_config.TextColumn(t("data_status.rejected.file")),
+            "line_number": st.column_config.NumberColumn(t("data_status.rejected.line"), format="plain"),
+            "column_name": st.column_config.TextColumn(t("data_status.rejected.column")),
+            "raw_value": st.column_config.TextColumn(t("data_status.rejected.raw")),
+            "reason": st.column_config.TextColumn(t("data_status.rejected.reason"), width="large"),
+        },
+    )
+
+
+def _filtered_section(section: str, query: str) -> pd.DataFrame | None:
+    """Heading, explanation and the filtered rows of a section; None (with a note) when clean."""
+    st.subheader(t(f"data_status.{section}.title"))
+    st.caption(t(f"data_status.{section}.help"))
+    data = db.query(query, filters.params(), scope)
+    if data.empty:
+        st.success(t(f"data_status.{section}.none"), icon=":material/check_circle:")
+        return None
+    return data
+
+
+@st.fragment
+def _no_sla() -> None:
+    data = _filtered_section("no_sla", "status_tickets_no_sla")
+    if data is None:
+        return
+    per_account = data.groupby("account_name", dropna=False).size().rename("tickets").reset_index()
+    st.caption(t("data_status.no_sla.count", tickets=ui.fmt_int(len(data)), accounts=ui.fmt_int(len(per_account))))
+    data = data.assign(service_line=data["service_line"].map(ui.service_line_label))
+    st.dataframe(
+        data.drop(columns=["account_id"]),
+        hide_index=True,
+        column_config={
+            "ticket_id": st.column_config.TextColumn(t("data_status.no_sla.ticket")),
+            "account_name": st.column_config.TextColumn(t("data_status.account")),
+            "priority": st.column_config.TextColumn(t("data_status.no_sla.priority")),
+            "service_line": st.column_config.TextColumn(t("common.filters.service_line")),
+            "created_date": st.column_config.DateColumn(t("data_status.no_sla.created"), format="localized"),
+        },
+    )
+
+
+@st.fragment
+def _coverage() -> None:
+    data = _filtered_section("coverage", "status_coverage_gaps")
+    if data is None:
+        return
+    month_format = "MM.YYYY" if lang == "de" else "YYYY-MM"
+    st.dataframe(
+        data.drop(columns=["account_id"]),
+        hide_index=True,
+        column_config={
+            "account_name": st.column_config.TextColumn(t("data_status.account")),
+            "site_id": st.column_config.TextColumn(t("data_status.coverage.site_id")),
+            "site_name": st.column_config.TextColumn(t("data_status.coverage.site")),
+            "city": st.column_config.TextColumn(t("data_status.coverage.city")),
+            "never_reports": st.column_config.CheckboxColumn(t("data_status.coverage.never")),
+            "months_missing": st.column_config.NumberColumn(t("data_status.coverage.months"), format="localized"),
+            "first_missing": st.column_config.DateColumn(t("data_status.coverage.first"), format=month_format),
+            "last_missing": st.column_config.DateColumn(t("data_status.coverage.last"), format=month_format),
+        },
+    )
+
+
+_builds()
+_tables()
+_rejected()
+_no_sla()
+_coverage()

@@ -1,0 +1,76 @@
+"""Shared Altair helpers: one band palette, German/English number and date locale, sparklines.
+
+Every chart passes through `localize(chart, lang)`, so axis numbers and dates
+follow the session language (d3 format/time locale de-DE or en-US).
+Band colours are the same on every page: healthy green, watch amber, at risk red.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+from kamdata.i18n import text
+
+BANDS = ("healthy", "watch", "at_risk")
+BAND_COLORS = {"healthy": "#2e9e5b", "watch": "#e0a526", "at_risk": "#d64545", None: "#9aa0a6"}
+
+_D3_LOCALE = {
+    "de": {
+        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
+        "time": {
+            "dateTime": "%A, der %e. %B %Y, %X",
+            "date": "%d.%m.%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"],
+            "shortDays": ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"],
+            "months": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                       "September", "Oktober", "November", "Dezember"],
+            "shortMonths": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
+        },
+    },
+    "en": {
+        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+        "time": {
+            "dateTime": "%x, %X",
+            "date": "%-m/%-d/%Y",
+            "time": "%-I:%M:%S %p",
+            "periods": ["AM", "PM"],
+            "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+            "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+            "months": ["January", "February", "March", "April", "May", "June", "July", "August",
+                       "September", "October", "November", "December"],
+            "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        },
+    },
+}
+
+
+def band_label(band: str | None, lang: str) -> str:
+    """The translated band name ("insufficient data" for a NULL band)."""
+    return text(f"common.bands.{band if band in BANDS else 'none'}", lang)
+
+
+def band_color(field: str, lang: str, title: str | None = None) -> alt.Color:
+    """Colour encoding for a column holding translated band labels (see `band_label`)."""
+    keys = (*BANDS, None)
+    return alt.Color(
+        f"{field}:N",
+        title=title,
+        scale=alt.Scale(domain=[band_label(b, lang) for b in keys], range=[BAND_COLORS[b] for b in keys]),
+        legend=alt.Legend(orient="bottom"),
+    )
+
+
+def localize(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """Apply the d3 number/time locale of `lang` (charts are configured once, at the end)."""
+    return chart.configure(locale=_D3_LOCALE[lang])
+
+
+def sparkline(data, x: str, y: str, height: int = 40) -> alt.Chart:
+    """A tiny line without axes, for trends next to a figure."""
+    return (
+        alt.Chart(data, height=height)
+        .mark_line(point=False, strokeWidth=1.5)
+        .encode(x=alt.X(x, axis=None), y=alt.Y(y, axis=None, scale=alt.Scale(zero=False)))
+    )

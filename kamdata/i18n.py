@@ -1,0 +1,78 @@
+"""German and English texts: `t("portfolio.title")` looks up kamdata/texts/portfolio.toml.
+
+A key is `<file>.<dotted path>`; each leaf table holds one string per
+language:
+
+    [kpi.accounts]
+    de = "Accounts"
+    en = "Accounts"
+
+Format fields use str.format: `t("common.as_of", date="26.11.2026")`. The
+current language is the URL-bound `lang` widget in the session (see
+`kamdata.ui.language_switch`), else `app.default_language` from settings.
+A missing text raises KeyError: a page must never show a raw key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+TEXTS_DIR = Path(__file__).resolve().parent / "texts"
+LANGUAGES = ("de", "en")
+LANG_KEY = "lang"
+
+
+@lru_cache(maxsize=None)
+def _texts(file: str) -> dict:
+    with open(TEXTS_DIR / f"{file}.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def default_language() -> str:
+    from kamdata.settings import load_settings
+
+    lang = load_settings().get("app", {}).get("default_language", "de")
+    return lang if lang in LANGUAGES else "de"
+
+
+def current_language() -> str:
+    """The language chosen in this session (URL `?lang=`), else the configured default."""
+    import streamlit as st
+
+    try:
+        lang = st.session_state.get(LANG_KEY)
+    except Exception:  # outside a Streamlit script run there is no session
+        lang = None
+    return lang if lang in LANGUAGES else default_language()
+
+
+def text(key: str, lang: str, **fmt) -> str:
+    """The text for `key` in `lang`, formatted with `fmt`."""
+    file, _, path = key.partition(".")
+    node = _texts(file)
+    for part in path.split("."):
+        node = node[part]
+    return node[lang].format(**fmt) if fmt else node[lang]
+
+
+def t(key: str, **fmt) -> str:
+    """The text for `key` in the session's language."""
+    return text(key, current_language(), **fmt)
+
+
+def all_keys(file: str) -> list[str]:
+    """Every text key of one file (for completeness tests)."""
+    keys: list[str] = []
+
+    def walk(prefix: str, node: dict) -> None:
+        if any(lang in node for lang in LANGUAGES):
+            keys.append(prefix)
+            return
+        for name, inner in node.items():
+            walk(f"{prefix}.{name}", inner)
+
+    walk(file, _texts(file))
+    return keys

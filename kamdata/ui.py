@@ -1,0 +1,332 @@
+"""Widgets and formatting every page shares: global filters, badges, banners, KPI tiles.
+
+Pages call `global_filters()` once (app.py already renders the sidebar, so
+pages just read the returned value or `st.session_state["filters"]`) and pass
+`filters.params()` to `kamdata.db.query`, which binds the same filter
+parameters in every SQL file (see kamdata.db). Numbers and dates shown as text
+are formatted here for the session language; NULL is shown as "n/a" / "k. A.",
+never as 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from kamdata import db
+from kamdata.i18n import LANG_KEY, LANGUAGES, current_language, default_language, t
+
+FILTERS_KEY = "filters"
+# Query-parameter names of the URL-bound filter widgets (also their session-state keys).
+URL_KEYS = ("regions", "industries", "kams", "accounts", "lines", "period")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filter selection (hashable: tuples only). Empty tuple = no filter.
+
+    `accounts_in_filter` is the resolved set of account ids matching region,
+    industry, KAM and account selections (None = no account filter; an empty
+    tuple = nothing matches).
+    """
+
+    regions: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    kams: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    service_lines: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    accounts_in_filter: tuple[str, ...] | None = field(default=None, compare=False)
+
+    @property
+    def active(self) -> bool:
+        """True when any account or service-line filter narrows the data."""
+        return bool(self.regions or self.industries or self.kams or self.accounts or self.service_lines)
+
+    def params(self) -> dict:
+        """The shared filter parameters every query file may use (see kamdata.db)."""
+        return {
+            "accounts": self.accounts_in_filter,
+            "service_lines": self.service_lines or None,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+        }
+
+
+def link_params(**extra) -> dict:
+    """The URL's filter and language parameters plus `extra`, for drill-down links.
+
+    Use with `st.page_link(page, query_params=ui.link_params(account=...))` so
+    the target page opens with the same filters.
+    """
+    params = {key: st.query_params.get_all(key) for key in (*URL_KEYS, LANG_KEY) if key in st.query_params}
+    return {**params, **extra}
+
+
+def scope() -> tuple[str, ...] | None:
+    """Accounts the signed-in user may see (None = all; login with roles comes later)."""
+    return None
+
+
+def language_switch() -> str:
+    """The de/en switch, bound to `?lang=`; returns the chosen language."""
+    st.radio(
+        "Sprache / Language",
+        LANGUAGES,
+        index=LANGUAGES.index(default_language()),
+        format_func=str.upper,
+        horizontal=True,
+        key=LANG_KEY,
+        bind="query-params",
+    )
+    return current_language()
+
+
+def _default_period(as_of: date) -> tuple[date, date]:
+    """The last 12 calendar months up to the as-of date (from the 1st of the month a year back)."""
+    first = date(as_of.year - 1, as_of.month, 1) + timedelta(days=32)
+    return first.replace(day=1), as_of
+
+
+def _multiselect(label_key: str, options: list, key: str, format_func=str) -> tuple:
+    return tuple(
+        st.multiselect(
+            t(label_key),
+            options,
+            format_func=format_func,
+            key=key,
+            bind="query-params",
+            placeholder=t("common.filters.all"),
+        )
+    )
+
+
+def global_filters() -> Filters:
+    """Render the filter sidebar once per run and return the selection.
+
+    Every widget is bound to the URL, so a copied link reproduces the view.
+    The result is also stored in `st.session_state["filters"]`.
+    """
+    options = db.query("filters_accounts", {}, scope())
+    lines = db.query("filters_service_lines", {}, scope())["service_line"].tolist()
+    as_of = pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).date()
+    names = dict(zip(options["account_id"], options["account_name"]))
+    kams = dict(zip(options["kam_id"], options["kam_name"]))
+    with st.sidebar:
+        st.subheader(t("common.filters.title"))
+        regions = _multiselect("common.filters.region", sorted(options["region"].dropna().unique()), "regions")
+        industries = _multiselect("common.filters.industry", sorted(options["industry"].dropna().unique()), "industries")
+        kam_ids = _multiselect("common.filters.kam", sorted(kams, key=kams.get), "kams", kams.get)
+        accounts = _multiselect("common.filters.accounts", sorted(names, key=names.get), "accounts", names.get)
+        service_lines = _multiselect("common.filters.service_line", lines, "lines", service_line_label)
+        default = _default_period(as_of)
+        period = st.date_input(
+            t("common.filters.period"),
+            value=default,
+            max_value=as_of,
+            format="DD.MM.YYYY" if current_language() == "de" else "YYYY-MM-DD",
+            key="period",
+            bind="query-params",
+            help=t("common.filters.period_help"),
+        )
+    date_from, date_to = (tuple(period) + (None, None))[:2] if period else (None, None)
+    selected = Filters(regions, industries, kam_ids, accounts, service_lines, date_from, date_to or as_of)
+    resolved = None
+    if regions or industries or kam_ids or accounts:
+        matched = options[
+            _matches(options["region"], regions)
+            & _matches(options["industry"], industries)
+            & _matches(options["kam_id"], kam_ids)
+            & _matches(options["account_id"], accounts)
+        ]
+        resolved = tuple(matched["account_id"])
+    filters = Filters(**{**selected.__dict__, "accounts_in_filter": resolved})
+    st.session_state[FILTERS_KEY] = filters
+    return filters
+
+
+def _matches(column: pd.Series, chosen: tuple) -> pd.Series:
+    return column.isin(chosen) if chosen else pd.Series(True, index=column.index)
+
+
+def service_line_label(code: str) -> str:
+    """A service line's display name (codes are lower case in the data)."""
+    try:
+        return t(f"common.service_lines.{code}")
+    except KeyError:
+        return code.replace("_", " ").capitalize()
+
+
+# --- formatting -------------------------------------------------------------
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def na(lang: str | None = None) -> str:
+    """The text for a missing value: "k. A." in German, "n/a" in English."""
+    return "k. A." if (lang or current_language()) == "de" else "n/a"
+
+
+def fmt_number(value, lang: str | None = None, decimals: int = 1) -> str:
+    """1234.5 -> "1.234,5" (de) / "1,234.5" (en); NULL -> n/a."""
+    lang = lang or current_language()
+    if _missing(value):
+        return na(lang)
+    text = f"{float(value):,.{decimals}f}"
+    if lang == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def fmt_int(value, lang: str | None = None) -> str:
+    """A count with thousands separators."""
+    return fmt_number(value, lang, decimals=0)
+
+
+def fmt_eur(value, lang: str | None = None, decimals: int = 0) -> str:
+    """1234.5 -> "1.235 €" (de) / "€1,235" (en)."""
+    lang = lang or current_language()
+    if _missing(value):
+        return na(lang)
+    number = fmt_number(abs(float(value)), lang, decimals)
+    sign = "-" if float(value) < 0 else ""
+    return f"{sign}{number} €" if lang == "de" else f"{sign}€{number}"
+
+
+def fmt_eur_short(value, lang: str | None = None) -> str:
+    """Large amounts in millions: 12345678 -> "12,3 Mio. €" (de) / "€12.3M" (en)."""
+    lang = lang or current_language()
+    if _missing(value) or abs(float(value)) < 1_000_000:
+        return fmt_eur(value, lang)
+    millions = fmt_number(float(value) / 1_000_000, lang, 1)
+    return f"{millions} Mio. €" if lang == "de" else f"€{millions}M"
+
+
+def fmt_pct(value, lang: str | None = None, decimals: int = 1) -> str:
+    """97.25 -> "97,3 %" (de) / "97.3%" (en)."""
+    lang = lang or current_language()
+    if _missing(value):
+        return na(lang)
+    number = fmt_number(value, lang, decimals)
+    return f"{number} %" if lang == "de" else f"{number}%"
+
+
+def fmt_date(value, lang: str | None = None) -> str:
+    """date(2026, 11, 26) -> "26.11.2026" (de) / "2026-11-26" (en)."""
+    lang = lang or current_language()
+    if _missing(value):
+        return na(lang)
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
+
+
+def fmt_datetime(value, lang: str | None = None) -> str:
+    """A timestamp in Berlin local time: "26.11.2026 02:15" (de) / "2026-11-26 02:15" (en)."""
+    lang = lang or current_language()
+    if _missing(value):
+        return na(lang)
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(db.TIMEZONE)
+    return stamp.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
+
+
+def fmt_delta(value, kind: str, lang: str | None = None) -> str | None:
+    """A signed change for st.metric ("+1,2 %-Pkt."); None when it cannot be computed."""
+    lang = lang or current_language()
+    if _missing(value):
+        return None
+    sign = "+" if float(value) > 0 else ""
+    if kind == "pct_points":
+        unit = " %-Pkt." if lang == "de" else " pp"
+        return f"{sign}{fmt_number(value, lang, 1)}{unit}"
+    if kind == "eur":
+        return f"{sign}{fmt_eur_short(value, lang)}"
+    if kind == "int":
+        return f"{sign}{fmt_int(value, lang)}"
+    return f"{sign}{fmt_number(value, lang, 1)}"
+
+
+# --- shared widgets ---------------------------------------------------------
+
+
+def kpi_tile(label: str, value: str, delta: str | None = None, help: str | None = None,
+             inverse: bool = False, trend: list | None = None) -> None:
+    """One KPI: formatted value, change vs the previous period, optional sparkline."""
+    st.metric(
+        label,
+        value,
+        delta=delta,
+        delta_color="inverse" if inverse else "normal",
+        help=help,
+        border=True,
+        chart_data=trend if trend and len(trend) > 1 else None,
+        chart_type="line",
+    )
+
+
+def empty_state(message: str) -> None:
+    """A helpful message where a chart or table would be empty."""
+    st.info(message, icon=":material/filter_alt_off:")
+
+
+def no_database(path) -> None:
+    """Explain how to get data when there is no database at all."""
+    st.warning(t("common.no_database.title"), icon=":material/database_off:")
+    st.markdown(t("common.no_database.body", path=str(path) if path else t("common.no_database.unset")))
+
+
+def build_log_entry(kind: str) -> dict | None:
+    """The build log's last attempt or last success for the published database."""
+    from kamdata import buildlog
+
+    path = db.published_path()
+    reader = buildlog.last_attempt if kind == "attempt" else buildlog.last_success
+    return reader(path) if path is not None else None
+
+
+def data_age_hours(info: pd.Series, now: datetime | None = None) -> float | None:
+    """Hours since the data was exported (else built); None when neither is known."""
+    stamp = info.get("exported_at")
+    if _missing(stamp):
+        stamp = info.get("built_at")
+    if _missing(stamp):
+        return None
+    stamp = pd.Timestamp(stamp)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(db.TIMEZONE)
+    now = pd.Timestamp(now or datetime.now().astimezone())
+    return (now - stamp).total_seconds() / 3600
+
+
+def data_header(settings: dict, demo: bool) -> None:
+    """The always-visible "data as of" badge, demo label and red banners."""
+    info = db.query("status_build_info", {}, None).iloc[0]
+    st.caption(
+        t("common.as_of", as_of=fmt_date(info["as_of"]), built=fmt_datetime(info["built_at"])),
+    )
+    if demo:
+        st.badge(t("common.demo_badge"), icon=":material/science:", color="violet")
+    attempt = build_log_entry("attempt")
+    if attempt and attempt.get("status") == "failed":
+        st.error(
+            t("common.build_failed", when=fmt_datetime(attempt.get("finished_at") or attempt.get("started_at")),
+              error=attempt.get("error") or na()),
+            icon=":material/error:",
+        )
+    limit = settings.get("app", {}).get("freshness_limit_h", 36)
+    age = data_age_hours(info)
+    if age is not None and age > limit:
+        st.error(t("common.stale", hours=fmt_int(age), limit=fmt_int(limit)), icon=":material/schedule:")

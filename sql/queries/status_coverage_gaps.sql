@@ -1,0 +1,22 @@
+-- Data status: one row per (account, site) with meter coverage gaps: how many
+-- months lack any energy reading, and the first and last such month.
+-- Parameters: global filters $scope, $accounts, $date_from, $date_to (on the
+-- gap month; a month counts when it overlaps the period).
+select
+    g.account_id,
+    a.account_name,
+    g.site_id,
+    g.site_name,
+    g.city,
+    bool_or(g.never_reports) as never_reports,
+    count(*) as months_missing,
+    min(g.month) as first_missing,
+    max(g.month) as last_missing
+from mart_coverage_gaps as g
+left join mart_accounts as a on a.account_id = g.account_id
+where ($scope is null or list_contains($scope, g.account_id))
+  and ($accounts is null or list_contains($accounts, g.account_id))
+  and ($date_from is null or g.month >= date_trunc('month', $date_from::date))
+  and ($date_to is null or g.month <= $date_to)
+group by g.account_id, a.account_name, g.site_id, g.site_name, g.city
+order by months_missing desc, a.account_name, g.site_name

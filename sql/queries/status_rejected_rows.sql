@@ -1,0 +1,18 @@
+-- Data status: one row per rejected export row and column at fault, with the
+-- original text and where it came from.
+-- Parameters: $scope (raw export lines cannot be attributed to accounts
+-- reliably, so only users who may see all accounts get rows),
+-- $tables, $reasons (VARCHAR[] | NULL = all).
+select
+    table_name,
+    source_file,
+    line_number,
+    column_name,
+    raw_value,
+    reason
+from rejected_rows
+where $scope is null
+  and ($tables is null or list_contains($tables, table_name))
+  and ($reasons is null or list_contains($reasons, reason))
+order by table_name, source_file, line_number, column_name
+limit 5000
