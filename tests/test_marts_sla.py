@@ -244,3 +244,21 @@ def test_technician_backlog_by_department(con):
     # HVAC (E1): T10 0 d, T11 0 d, T13 14 d; Electrical (E2): T12 5 d, T14 3 d; unassigned: T06 35 d.
     assert got == {("A1", "HVAC"): (3, 14), ("A1", "Electrical"): (2, 5), ("A1", "unassigned"): (1, 35),
                    ("A3", "unassigned"): (1, 40)}
+
+
+def test_due_exactly_at_d_end_is_pending_and_response_at_d_end_has_happened():
+    # D_end = 2026-04-16 00:00 Berlin. "Breached" needs D_end > due, so a due time of exactly
+    # D_end without response is still pending; a response stamped exactly D_end has happened (met).
+    con = build(
+        {"tickets": [
+            ticket("E1", "P1", "2026-04-15 08:00", response_due_at="2026-04-16 00:00",
+                   resolution_due_at="2026-04-15 23:59"),
+            ticket("E2", "P1", "2026-04-15 08:00", first_response_at="2026-04-16 00:00",
+                   response_due_at="2026-04-16 00:00"),
+        ]},
+        AS_OF,
+    )
+    got = {r["ticket_id"]: (r["response_status"], r["resolution_status"])
+           for r in rows(con, "select * from mart_ticket_sla")}
+    assert got == {"E1": ("pending", "breached"), "E2": ("met", None)}
+    con.close()
