@@ -55,6 +55,9 @@ class Table:
     required: bool = True
     checks: tuple[Check, ...] = ()
     extra_columns: tuple[tuple[str, str], ...] = field(default=())  # derived staging columns (name, SQL type)
+    # (foreign-key column, column): the referenced parent row must carry this row's value in `column`
+    # (a ticket's site must belong to the ticket's account).
+    parent_matches: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -209,6 +212,7 @@ TABLES: tuple[Table, ...] = (
             Check("first_response_at", "first_response_at >= created_at", "must not be before created_at"),
             Check("resolved_at", "resolved_at >= created_at", "must not be before created_at"),
         ),
+        parent_matches=(("site_id", "account_id"),),
     ),
     Table(
         "meter_readings",

@@ -1,0 +1,279 @@
+"""Read an export set's files into raw VARCHAR tables, strictly and with lineage.
+
+Values stay text here (typing happens in the staging SQL, pinned by the
+contract), so no sniffer ever decides a column's type. What this module does
+decide, per file: which table it belongs to, its encoding (UTF-8 or
+Windows-1252), its dialect (`,` standard or `;` German Excel) and where each
+record starts (physical line, header = line 1). Every record must have the
+header's number of fields and every quote must close: a broken file fails the
+build instead of being merged into fewer rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from kamdata.contract import TABLES, Table
+
+SUFFIXES = (".csv.gz", ".csv", ".parquet")
+MANIFEST = "manifest.json"
+BATCH_ROWS = 100_000
+ENCODINGS = ("utf-8-sig", "cp1252")  # utf-8-sig also reads UTF-8 without a BOM
+
+# Columns every raw table carries besides the contract's (all VARCHAR) columns.
+RAW_LINEAGE = (
+    ("_source_file", "VARCHAR"),
+    ("_source_line", "BIGINT"),
+    ("_file_order", "INTEGER"),
+    ("_dialect", "VARCHAR"),
+    ("_row_id", "BIGINT"),
+)
+
+
+class FileError(Exception):
+    """A file-level problem: the build fails with this one-paragraph message."""
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    by_table: dict[str, list[Path]]   # files per table, in code-point name order
+    unknown: list[str]                # files that belong to no table (ignored)
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    path: Path
+    records: int
+    dialect: str
+    encoding: str
+
+
+def table_for_file(file_name: str) -> str | None:
+    """The table a file belongs to: `<table>.<ext>` or `<table>_<anything>.<ext>`, longest table name wins."""
+    suffix = next((s for s in SUFFIXES if file_name.lower().endswith(s)), None)
+    if suffix is None:
+        return None
+    stem = file_name[: -len(suffix)].lower()
+    matches = [t.name for t in TABLES if stem == t.name or stem.startswith(t.name + "_")]
+    return max(matches, key=len) if matches else None
+
+
+def discover(exports_dir: Path) -> ExportFiles:
+    """Group the export directory's files by table; everything else is reported as unknown."""
+    by_table: dict[str, list[Path]] = {}
+    unknown: list[str] = []
+    for path in sorted(p for p in exports_dir.iterdir() if p.is_file()):
+        table = table_for_file(path.name)
+        if table:
+            by_table.setdefault(table, []).append(path)
+        elif path.name != MANIFEST:
+            unknown.append(path.name)
+    for files in by_table.values():
+        files.sort(key=lambda p: p.name)
+    return ExportFiles(by_table, unknown)
+
+
+def read_manifest(exports_dir: Path) -> dict | None:
+    path = exports_dir / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FileError(f"{MANIFEST}: not valid JSON ({exc}); expected "
+                        '{"exported_at": "...", "files": {"<file>": {"rows": N, "sha256": "..."}}}.') from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        raise FileError(f'{MANIFEST}: expected an object with a "files" object mapping file names to '
+                        '{"rows": N, "sha256": "..."}.')
+    return manifest
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def create_raw_table(con: duckdb.DuckDBPyConnection, raw_name: str, table: Table) -> None:
+    cols = [(c.name, "VARCHAR") for c in table.columns] + list(RAW_LINEAGE)
+    body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in cols)
+    con.execute(f"create or replace table {raw_name} ({body})")
+
+
+def _expected_columns(table: Table) -> str:
+    required = ", ".join(c.name for c in table.columns if not c.optional)
+    optional = ", ".join(c.name for c in table.columns if c.optional)
+    return f"`{table.name}` needs the columns {required}" + (f" (optional: {optional})" if optional else "")
+
+
+def map_columns(file_name: str, header: list[str], table: Table) -> dict[str, int | None]:
+    """Contract column -> position in the file (None for an absent optional column).
+
+    Names match case-insensitively after trimming; extra columns are ignored.
+    """
+    names = [h.replace("\ufeff", "").strip().lower() for h in header]
+    positions: dict[str, int | None] = {}
+    missing = []
+    for col in table.columns:
+        hits = [i for i, name in enumerate(names) if name == col.name]
+        if len(hits) > 1:
+            raise FileError(f"{file_name}: column '{col.name}' appears {len(hits)} times in the header; "
+                            f"expected it once. {_expected_columns(table)}.")
+        if hits:
+            positions[col.name] = hits[0]
+        elif col.optional:
+            positions[col.name] = None
+        else:
+            missing.append(col.name)
+    if missing:
+        found = ", ".join(h.strip() for h in header) or "(nothing)"
+        raise FileError(f"{file_name}: required column {', '.join(repr(m) for m in missing)} missing. "
+                        f"{_expected_columns(table)} (matched case-insensitively); the header has: {found}.")
+    return positions
+
+
+def _open_text(path: Path, encoding: str):
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding=encoding, newline="")
+    return open(path, encoding=encoding, newline="")
+
+
+class _RawWriter:
+    """Collects parsed records and appends them to the raw table in Arrow batches."""
+
+    def __init__(self, con, raw_name, table, positions, file_name, file_order, dialect, first_row_id):
+        self.con, self.raw_name, self.table = con, raw_name, table
+        self.positions = positions
+        self.file_name, self.file_order, self.dialect = file_name, file_order, dialect
+        self.next_row_id = first_row_id
+        self.records: list[list[str]] = []
+        self.lines: list[int] = []
+
+    def add(self, record: list[str], line: int) -> None:
+        self.records.append(record)
+        self.lines.append(line)
+        if len(self.records) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        n = len(self.records)
+        if not n:
+            return
+        fields = list(zip(*self.records))
+        arrays, names = [], []
+        for col in self.table.columns:
+            pos = self.positions[col.name]
+            arrays.append(pa.array(fields[pos] if pos is not None else [None] * n, type=pa.string()))
+            names.append(col.name)
+        arrays += [
+            pa.array([self.file_name] * n, type=pa.string()),
+            pa.array(self.lines, type=pa.int64()),
+            pa.array([self.file_order] * n, type=pa.int32()),
+            pa.array([self.dialect] * n, type=pa.string()),
+            pa.array(range(self.next_row_id, self.next_row_id + n), type=pa.int64()),
+        ]
+        names += [name for name, _ in RAW_LINEAGE]
+        batch = pa.Table.from_arrays(arrays, names=names)
+        self.con.register("_raw_batch", batch)
+        try:
+            self.con.execute(f"insert into {self.raw_name} by name select * from _raw_batch")
+        finally:
+            self.con.unregister("_raw_batch")
+        self.next_row_id += n
+        self.records, self.lines = [], []
+
+
+def _parse_csv(con, path: Path, table: Table, raw_name: str, file_order: int,
+               first_row_id: int, encoding: str) -> LoadedFile:
+    with _open_text(path, encoding) as fh:
+        header_line = fh.readline()
+        if not header_line.strip():
+            raise FileError(f"{path.name}: the file is empty; expected a header line. {_expected_columns(table)}.")
+        delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+        dialect = "german" if delimiter == ";" else "standard"
+        header = next(csv.reader([header_line], delimiter=delimiter, strict=True))
+        positions = map_columns(path.name, header, table)
+        writer = _RawWriter(con, raw_name, table, positions, path.name, file_order, dialect, first_row_id)
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        width = len(header)
+        last_line = 1  # physical lines consumed so far (the header is line 1)
+        try:
+            for record in reader:
+                start = last_line + 1
+                last_line = 1 + reader.line_num
+                if len(record) == width:
+                    writer.add(record, start)
+                elif record:  # a blank physical line is no record
+                    raise FileError(
+                        f"{path.name} line {start}: expected {width} fields as in the header "
+                        f"({dialect} dialect, delimiter '{delimiter}') but the record has {len(record)}"
+                        + (f" and spans lines {start}-{last_line}" if last_line > start else "")
+                        + ". The file is truncated, has a broken quote or a stray delimiter; "
+                        "fix the export and rerun the build.")
+        except csv.Error as exc:
+            raise FileError(
+                f"{path.name} line {last_line + 1}: unreadable CSV ({exc}); a quoted field must end with a quote "
+                "followed by the delimiter or the line end, and every quote must be closed. The file is "
+                "truncated or has a broken quote; fix the export and rerun the build.") from exc
+        writer.flush()
+    return LoadedFile(path, writer.next_row_id - first_row_id, dialect, encoding)
+
+
+def load_csv(con, path: Path, table: Table, raw_name: str, file_order: int, first_row_id: int) -> LoadedFile:
+    """Strictly parse one CSV (or .csv.gz) file into the raw table; UTF-8 first, else Windows-1252."""
+    for encoding in ENCODINGS:
+        try:
+            return _parse_csv(con, path, table, raw_name, file_order, first_row_id, encoding)
+        except UnicodeDecodeError:
+            con.execute(f"delete from {raw_name} where _source_file = ?", [path.name])
+        except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+            raise FileError(f"{path.name}: unreadable or truncated file ({exc}); expected a complete "
+                            "CSV file (gzip-compressed for .csv.gz). Fix the transfer and rerun the build.") from exc
+    raise FileError(f"{path.name}: the text is neither UTF-8 nor Windows-1252; expected one of these encodings.")
+
+
+def _parquet_text(name: str, sql_type: str) -> str:
+    """A Parquet column rendered as text the parse macros read: zoned instants in UTC with `Z`."""
+    ident = f'"{name}"'
+    if sql_type == "TIMESTAMP WITH TIME ZONE":
+        return f"cast(timezone('UTC', {ident}) as varchar) || 'Z'"
+    return f"cast({ident} as varchar)"
+
+
+def load_parquet(con, path: Path, table: Table, raw_name: str, file_order: int, first_row_id: int) -> LoadedFile:
+    """Load one Parquet file; its own types are rendered to text (naive timestamps = Berlin local time)."""
+    try:
+        schema = con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
+        positions = map_columns(path.name, [name for name, *_ in schema], table)
+        exprs = []
+        for col in table.columns:
+            pos = positions[col.name]
+            source = "null" if pos is None else _parquet_text(schema[pos][0], schema[pos][1])
+            exprs.append(f'{source} as "{col.name}"')
+        records = con.execute(
+            f"insert into {raw_name} by name select {', '.join(exprs)}, "
+            "$name as _source_file, file_row_number + 1 as _source_line, $order as _file_order, "
+            "'standard' as _dialect, $first + file_row_number as _row_id "
+            "from read_parquet($path, file_row_number = true)",
+            {"name": path.name, "order": file_order, "first": first_row_id, "path": str(path)},
+        ).fetchone()[0]
+    except duckdb.Error as exc:
+        raise FileError(f"{path.name}: unreadable Parquet file ({exc}); expected a complete Parquet file "
+                        "with the contract's columns. Fix the transfer and rerun the build.") from exc
+    return LoadedFile(path, records, "parquet", "parquet")
+
+
+def load_file(con, path: Path, table: Table, raw_name: str, file_order: int, first_row_id: int) -> LoadedFile:
+    loader = load_parquet if path.name.lower().endswith(".parquet") else load_csv
+    return loader(con, path, table, raw_name, file_order, first_row_id)
