@@ -263,12 +263,14 @@ def fmt_delta(value, kind: str, lang: str | None = None) -> str | None:
 
 
 def kpi_tile(label: str, value: str, delta: str | None = None, help: str | None = None,
-             inverse: bool = False, trend: list | None = None) -> None:
-    """One KPI: formatted value, change vs the previous period, optional sparkline."""
+             inverse: bool = False, trend: list | None = None, delta_description: str | None = None) -> None:
+    """One KPI: formatted value, change vs the previous period (`delta_description` says which),
+    optional sparkline; `inverse` when a rise is bad (accounts at risk)."""
     st.metric(
         label,
         value,
         delta=delta,
+        delta_description=delta_description if delta else None,
         delta_color="inverse" if inverse else "normal",
         help=help,
         border=True,

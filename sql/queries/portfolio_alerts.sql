@@ -1,0 +1,26 @@
+-- Portfolio alert list: one row per alert (mart_alerts) of the accounts
+-- matching the global filters, most severe first, with the account's band
+-- and the values the page translates the reason from.
+-- Parameters: $scope, $accounts, $service_lines (VARCHAR[] | NULL; service
+-- lines select accounts by active contract).
+select
+    al.account_id,
+    a.account_name,
+    a.band,
+    al.kind,
+    al.severity,
+    al.page,
+    al.reason,
+    al.detail_date,
+    al.detail_value,
+    al.detail_text,
+    al.detail_count,
+    p.alerts_sla_breach_lookback_months as sla_lookback_months,
+    p.alerts_detractor_days as detractor_days
+from mart_alerts as al
+inner join mart_accounts as a on a.account_id = al.account_id
+cross join kpi_params as p
+where ($scope is null or list_contains($scope, al.account_id))
+  and ($accounts is null or list_contains($accounts, al.account_id))
+  and ($service_lines is null or list_has_any($service_lines, string_split(a.service_lines, ', ')))
+order by al.severity = 'high' desc, a.health_score asc nulls last, a.account_name, al.kind
