@@ -142,7 +142,7 @@ alerts as (
         o.account_id,
         'overdue_commitment',
         printf(
-            'Commitment %s "%s" overdue since %s (%d days)%s',
+            'Commitment %s "%s" overdue since %s (%d d)%s',
             o.commitment_id, o.description, o.due_date, o.days_overdue,
             case when o.overdue_commitments > 1
                 then printf('; %d overdue commitments', o.overdue_commitments) else '' end
