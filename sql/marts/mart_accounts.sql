@@ -1,8 +1,8 @@
 -- mart_accounts: one row per account, the account master for every page: master data, ACV now
 -- and at the previous month-end D', renewal, relationship, commitments, satisfaction, revenue,
 -- whitespace / cross-sell and health now and at D'.
--- Parameters (kpi_params): as_of. Windows and rules: see the int_health_* models (their
--- current row = as of D), mart_contracts and mart_cross_sell.
+-- Parameters (kpi_params): as_of. Windows and rules: see int_health_inputs (its current row =
+-- as of D), mart_contracts and mart_cross_sell.
 with params as (
     select
         as_of,
@@ -44,36 +44,6 @@ whitespace as (
         string_agg(service_line, ', ' order by service_line) filter (where is_cross_sell) as cross_sell_lines
     from mart_cross_sell
     group by account_id
-),
-
-current_inputs as (
-    select
-        acc.account_id,
-        rel.days_since_contact,
-        rel.days_since_proactive,
-        rel.proactive_share_pct,
-        coalesce(com.commitments_open, 0) as commitments_open,
-        coalesce(com.commitments_overdue, 0) as commitments_overdue,
-        com.commitment_ontime_pct,
-        sat.nps,
-        sat.nps_promoters,
-        sat.nps_detractors,
-        coalesce(sat.nps_responses, 0) as nps_responses,
-        sat.csat,
-        rev.revenue_12m_eur,
-        rev.revenue_prior_12m_eur,
-        rev.revenue_growth_pct,
-        rev.margin_pct
-    from stg_accounts as acc
-    cross join params as p
-    left join int_health_relationship as rel
-        on rel.account_id = acc.account_id and rel.as_of = p.as_of
-    left join int_health_commitments as com
-        on com.account_id = acc.account_id and com.as_of = p.as_of
-    left join int_health_satisfaction as sat
-        on sat.account_id = acc.account_id and sat.as_of = p.as_of
-    left join int_health_commercial as rev
-        on rev.account_id = acc.account_id and rev.as_of = p.as_of
 )
 
 select
@@ -99,7 +69,7 @@ select
     cur.commitments_overdue,
     cur.commitment_ontime_pct,
     cur.nps,
-    sat_prev.nps as nps_prev,
+    prev_inputs.nps as nps_prev,
     cur.nps_promoters,
     cur.nps_detractors,
     cur.nps_responses,
@@ -124,10 +94,10 @@ left join contract_summary as cs
     on cs.account_id = acc.account_id
 left join whitespace as ws
     on ws.account_id = acc.account_id
-left join current_inputs as cur
-    on cur.account_id = acc.account_id
-left join int_health_satisfaction as sat_prev
-    on sat_prev.account_id = acc.account_id and sat_prev.as_of = p.prev_as_of
+left join int_health_inputs as cur
+    on cur.account_id = acc.account_id and cur.is_current
+left join int_health_inputs as prev_inputs
+    on prev_inputs.account_id = acc.account_id and prev_inputs.as_of = p.prev_as_of
 left join int_health_scores as health
     on health.account_id = acc.account_id and health.is_current
 left join int_health_scores as prev

@@ -63,25 +63,18 @@ overdue as (
 ),
 
 no_contact as (
-    select
-        acc.account_id,
-        rel.days_since_proactive,
-        rel.last_proactive_date
-    from stg_accounts as acc
+    select i.account_id, i.days_since_proactive, i.last_proactive_date
+    from int_health_inputs as i
     cross join params as p
-    left join int_health_relationship as rel
-        on rel.account_id = acc.account_id
-       and rel.as_of = p.as_of
-    where rel.days_since_proactive is null
-       or rel.days_since_proactive > p.alerts_no_proactive_contact_days
+    where i.is_current
+      and (i.days_since_proactive is null or i.days_since_proactive > p.alerts_no_proactive_contact_days)
 ),
 
 team as (
-    select t.account_id, t.overloaded_members, t.team_max_utilisation_pct
-    from int_health_team as t
-    cross join params as p
-    where t.as_of = p.as_of
-      and t.overloaded_members > 0
+    select account_id, overloaded_members, team_max_utilisation_pct
+    from int_health_inputs
+    where is_current
+      and overloaded_members > 0
 ),
 
 detractors as (
