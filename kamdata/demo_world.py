@@ -1,0 +1,245 @@
+"""Master data of the demo portfolio and the stories behind it.
+
+A `World` holds who the customers are (accounts, sites, contracts, SLA terms),
+who works for them (employees, account teams) and how each account is doing
+(at risk, thriving, on or off its CO2 path). The fact generators read these
+stories so the dashboard shows coherent pictures, not noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kamdata.demo_clock import Clock
+from kamdata.demo_names import (
+    CITIES, DEPARTMENTS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, NAME_STEMS, BUILDING_NAMES,
+    BUILDING_PROFILES, SERVICE_LINES,
+)
+
+
+@dataclass(frozen=True)
+class Scale:
+    accounts: int
+    sites: int
+    employees: int
+    kams: int
+    tickets: int
+
+
+SCALES = {
+    "small": Scale(accounts=20, sites=64, employees=150, kams=7, tickets=55_000),
+    "large": Scale(accounts=150, sites=4000, employees=1500, kams=40, tickets=5_000_000),
+}
+
+# SLA tiers: priority -> (response h, resolution h, target %)
+SLA_STRICT = {"P1": (1, 4, 95.0), "P2": (2, 8, 95.0), "P3": (8, 48, 90.0), "P4": (24, 120, 85.0)}
+SLA_STANDARD = {"P1": (1, 8, 95.0), "P2": (4, 24, 92.0), "P3": (8, 72, 90.0), "P4": (48, 240, 85.0)}
+STRICT_INDUSTRIES = ("Healthcare", "IT & Telecom", "Banking", "Pharma")
+
+# service line -> (share of accounts holding it, base annual value EUR for a 60,000 m2 portfolio)
+LINE_PROFILE = {
+    "technical_fm": (0.97, 1_400_000), "cleaning": (0.8, 900_000), "security": (0.5, 550_000),
+    "catering": (0.3, 450_000), "energy_management": (0.35, 220_000), "workplace_services": (0.3, 320_000),
+}
+
+TEAM_DEPARTMENTS = ("Objektleitung", "Technik", "Vertragsmanagement", "Finanzen")
+LINE_DEPARTMENT = {"cleaning": "Reinigung", "security": "Sicherheit", "catering": "Catering", "energy_management": "Energiemanagement"}
+
+
+def _ascii_mail(text: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "ë": "e", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+    return "".join(ch for ch in text.translate(table).lower() if ch.isalnum() or ch in ".-")
+
+
+class World:
+    """Accounts, sites, employees, teams, contracts and SLA terms, plus each account's story."""
+
+    def __init__(self, scale: Scale, clock: Clock, rng: np.random.Generator):
+        self.scale, self.clock, self.rng = scale, clock, rng
+        self._employees()
+        self._accounts()
+        self._sites()
+        self._contracts()
+        self._teams()
+        self._sla()
+
+    # --- people -------------------------------------------------------------------------
+    def _employees(self) -> None:
+        rng, n = self.rng, self.scale.employees
+        combos = rng.choice(len(FIRST_NAMES) * len(LAST_NAMES), size=n, replace=False)
+        self.emp_name = np.array([f"{FIRST_NAMES[c // len(LAST_NAMES)]} {LAST_NAMES[c % len(LAST_NAMES)]}" for c in combos])
+        others = [d for d in DEPARTMENTS if d != "Key Account Management"]
+        shares = np.array([DEPARTMENTS[d][0] for d in others])
+        dept = list(rng.choice(others, size=n - self.scale.kams, p=shares / shares.sum()))
+        self.emp_dept = np.array(["Key Account Management"] * self.scale.kams + sorted(dept, key=others.index))
+        self.emp_role = np.array([DEPARTMENTS[d][1] for d in self.emp_dept], dtype=object)
+        # Team leads exist in every operational department.
+        for d in others:
+            self.emp_role[np.flatnonzero(self.emp_dept == d)[:1]] = f"Teamleitung {d}"
+        self.emp_role = self.emp_role.astype(str)
+        self.emp_capacity = rng.choice([40.0, 40.0, 40.0, 39.0, 30.0, 20.0], size=n)
+        self.emp_capacity[: self.scale.kams] = 40.0
+        self.emp_active = rng.random(n) > 0.03
+        self.emp_active[: self.scale.kams] = True
+        history = len(self.clock.days)
+        self.emp_leave_day = np.where(self.emp_active, history, rng.integers(history // 3, history - 60, size=n))
+        self.emp_id = np.array([f"E{i + 1:05d}" for i in range(n)])
+        self.emp_email = np.array([f"{_ascii_mail(name.replace(' ', '.'))}{i + 1}@fm-demo.example" for i, name in enumerate(self.emp_name)])
+
+    # --- customers ----------------------------------------------------------------------
+    def _accounts(self) -> None:
+        rng, n = self.rng, self.scale.accounts
+        industries = list(INDUSTRIES)
+        self.acc_industry = np.array([industries[i % len(industries)] for i in rng.permutation(n)])
+        names, used = [], set()
+        for ind in self.acc_industry:
+            patterns = INDUSTRIES[ind][0]
+            while True:
+                name = rng.choice(patterns).format(s=rng.choice(NAME_STEMS))
+                if name not in used:
+                    used.add(name)
+                    names.append(name)
+                    break
+        self.acc_name = np.array(names)
+        self.acc_id = np.array([f"A{i + 1:04d}" for i in range(n)])
+        self.acc_region = rng.choice(["Nord", "Süd", "West", "Ost", "Mitte"], size=n)
+        self.acc_kam = np.arange(n) % self.scale.kams
+        since_years = rng.integers(2008, self.clock.start.year, size=n)
+        self.acc_since = np.array([np.datetime64(f"{y}-01-01") + rng.integers(0, 365) for y in since_years], dtype="datetime64[D]")
+        order = rng.permutation(n)
+        n_risk, n_thrive = max(3, n // 10), max(3, n // 7)
+        self.at_risk = np.zeros(n, bool)
+        self.at_risk[order[:n_risk]] = True
+        self.thriving = np.zeros(n, bool)
+        self.thriving[order[n_risk:n_risk + n_thrive]] = True
+        # The newest customer onboarded mid-history; its SLA annex only covers P1 and P2.
+        self.partial_sla_account = int(order[n_risk + n_thrive])
+        self.acc_since[self.partial_sla_account] = np.datetime64(self.clock.start) + 200
+        # One customer's helpdesk runs its own SLA clock (business hours) and exports due times.
+        self.own_clock_account = int(order[n_risk + n_thrive + 1])
+        self.has_target = rng.random(n) < 0.6
+        self.has_target[order[:2]] = True  # at-risk accounts with a target drift off it
+        self.energy_trend = np.where(self.thriving, -0.10, np.where(self.at_risk, 0.03, rng.normal(-0.03, 0.04, n)))
+        self.revenue_growth = np.where(self.at_risk, -0.18, np.where(self.thriving, 0.16, rng.normal(0.03, 0.04, n)))
+        self.sla_quality = np.where(self.thriving, 0.22, rng.uniform(0.25, 0.38, n))
+        self.mood = np.where(self.at_risk, -1.0, np.where(self.thriving, 1.0, rng.normal(0.2, 0.4, n)))
+
+    def _sites(self) -> None:
+        rng, n_acc = self.rng, self.scale.accounts
+        weights = rng.lognormal(0, 0.6, n_acc)
+        counts = 1 + rng.multinomial(self.scale.sites - n_acc, weights / weights.sum())
+        self.site_account = np.repeat(np.arange(n_acc), counts)
+        n = len(self.site_account)
+        self.site_id = np.array([f"S{i + 1:05d}" for i in range(n)])
+        city_region = np.array([c[1] for c in CITIES])
+        city, btype, area = np.empty(n, int), [], np.empty(n)
+        for i, acc in enumerate(self.site_account):
+            home = np.flatnonzero(city_region == self.acc_region[acc])
+            city[i] = rng.choice(home) if rng.random() < 0.75 else rng.integers(len(CITIES))
+            types, w = zip(*INDUSTRIES[self.acc_industry[acc]][1])
+            btype.append(types[rng.choice(len(types), p=np.array(w) / sum(w))])
+            area[i] = round(BUILDING_PROFILES[btype[-1]][0] * rng.lognormal(0, 0.45), -1)
+        self.site_city = city
+        self.site_type = np.array(btype)
+        self.site_area = area
+        self.site_lat = (np.array([CITIES[c][2] for c in city]) + rng.uniform(-0.04, 0.04, n)).round(4)
+        self.site_lon = (np.array([CITIES[c][3] for c in city]) + rng.uniform(-0.06, 0.06, n)).round(4)
+        self.site_has_coords = rng.random(n) < 0.9
+        self.site_name = np.array([
+            f"{BUILDING_NAMES[t]} {CITIES[c][0]} {i % 7 + 1}" for i, (t, c) in enumerate(zip(btype, city))
+        ])
+        self.acc_area = np.bincount(self.site_account, weights=area, minlength=n_acc)
+        # One site whose meters never reported (shown as a coverage gap), at an ordinary account.
+        ordinary = ~(self.at_risk | self.thriving)[self.site_account]
+        self.silent_site = int(np.flatnonzero(ordinary)[-1])
+
+    def _contracts(self) -> None:
+        """Active contracts per service line; renewals of at-risk accounts come up within 180 days."""
+        rng, clock = self.rng, self.clock
+        as_of = np.datetime64(clock.as_of)
+        rows = []
+        for acc in range(self.scale.accounts):
+            size = self.acc_area[acc] / 60_000
+            lines = [line for line, (share, _) in LINE_PROFILE.items() if rng.random() < share] or ["technical_fm"]
+            for k, line in enumerate(lines):
+                start = self.acc_since[acc] + int(rng.integers(0, 400)) * (k > 0)
+                start = min(start, as_of - 30)
+                value = round(LINE_PROFILE[line][1] * size * rng.lognormal(0, 0.3), -2)
+                notice = int(rng.choice([90, 180, 180, 365]))
+                if k == 0 and (self.at_risk[acc] or self.thriving[acc]):
+                    end, auto = as_of + notice + int(rng.integers(20, 150)), False
+                elif rng.random() < 0.3:
+                    end, auto = None, True
+                else:
+                    end, auto = as_of + int(rng.integers(200, 1600)), bool(rng.random() < 0.5)
+                rows.append((acc, line, start, end, value, notice, auto))
+            if rng.random() < 0.2:
+                gone = next((line for line in SERVICE_LINES if line not in lines), None)
+                if gone:
+                    ended = as_of - int(rng.integers(60, 500))
+                    rows.append((acc, gone, ended - 3 * 365, ended, round(300_000 * size, -2), 90, False))
+        self.contracts = rows
+        self.acc_lines = [sorted({r[1] for r in rows if r[0] == acc}, key=SERVICE_LINES.index) for acc in range(self.scale.accounts)]
+
+    def _teams(self) -> None:
+        """Virtual account teams: KAM, site lead, technicians and specialists per service line."""
+        rng = self.rng
+        pools = {d: list(rng.permutation(np.flatnonzero((self.emp_dept == d) & self.emp_active))) for d in DEPARTMENTS}
+        cursor = {d: 0 for d in DEPARTMENTS}
+
+        def take(dept: str, k: int) -> list[int]:
+            pool = pools[dept]
+            picked = [pool[(cursor[dept] + j) % len(pool)] for j in range(min(k, len(pool)))]
+            cursor[dept] += len(picked)
+            return picked
+
+        team = []
+        for acc in range(self.scale.accounts):
+            n_sites = int(np.sum(self.site_account == acc))
+            members = [(int(self.acc_kam[acc]), "Key Account Manager", float(rng.choice([20, 25, 30])))]
+            members += [(e, "Objektleitung", float(rng.choice([50, 80, 100]))) for e in take("Objektleitung", 1)]
+            members += [(e, "Technik", float(rng.choice([50, 60, 80, 100]))) for e in take("Technik", int(np.clip(n_sites // 3, 2, 10)))]
+            members += [(e, "Vertragsmanagement", 20.0) for e in take("Vertragsmanagement", 1)]
+            members += [(e, "Finanzen", 10.0) for e in take("Finanzen", 1)]
+            for line, dept in LINE_DEPARTMENT.items():
+                if line in self.acc_lines[acc]:
+                    members += [(e, dept, float(rng.choice([40, 60, 100]))) for e in take(dept, 1)]
+            seen = set()
+            for emp, role, alloc in members:
+                if emp not in seen:
+                    seen.add(emp)
+                    team.append((acc, int(emp), role, alloc))
+        self.team = team
+        self.acc_technicians = [
+            np.array([e for a, e, role, _ in team if a == acc and role == "Technik"]) for acc in range(self.scale.accounts)
+        ]
+        # Who is overloaded: the operational team of at-risk accounts during the last four months.
+        self.emp_overloaded = np.zeros(self.scale.employees, bool)
+        for acc, emp, role, _ in team:
+            if self.at_risk[acc] and role in ("Technik", "Objektleitung"):
+                self.emp_overloaded[emp] = True
+        self.emp_primary = np.full(self.scale.employees, -1)
+        for acc, emp, _, _ in team:
+            if self.emp_primary[emp] < 0:
+                self.emp_primary[emp] = acc
+
+    def _sla(self) -> None:
+        """SLA policy rows, and targets per (account, priority) used to generate ticket durations."""
+        rows = []
+        self.sla_hours = np.zeros((self.scale.accounts, 4, 2))
+        for acc in range(self.scale.accounts):
+            tier = SLA_STRICT if self.acc_industry[acc] in STRICT_INDUSTRIES else SLA_STANDARD
+            for p, (prio, (resp, res, pct)) in enumerate(tier.items()):
+                self.sla_hours[acc, p] = (resp, res)
+                if acc != self.partial_sla_account or prio in ("P1", "P2"):
+                    rows.append((acc, prio, float(resp), float(res), pct))
+        self.sla_policies = rows
+
+    def day_offset(self, day: np.datetime64) -> int:
+        return int((day - np.datetime64(self.clock.start)) / np.timedelta64(1, "D"))
+
+    def baseline_year(self) -> int:
+        """First complete calendar year of history."""
+        return self.clock.start.year + (0 if self.clock.start == self.clock.start.replace(month=1, day=1) else 1)
