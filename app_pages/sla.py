@@ -1,0 +1,233 @@
+"""SLA & service: are we keeping our promises? Compliance vs target, breaches down to tickets, backlog, malus.
+
+Every figure is a re-aggregation of mart_ticket_sla (and the PPM / malus marts)
+by the query files sla_*.sql under the global filters; this module only lays out.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kamdata import charts_sla, db, ui
+from kamdata.i18n import current_language, t
+from kamdata.settings import load_settings
+
+lang = current_language()
+filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
+scope = ui.scope()
+params = filters.params()
+sla_thresholds = load_settings()["health"]["components"]["sla"]
+BAD, GOOD = sla_thresholds["bad"], sla_thresholds["good"]
+
+
+def _labels(*keys: str) -> dict:
+    """Chart labels from sla.toml's [compliance] (and a few others) in the session language."""
+    return {key: t(f"sla.compliance.{key}") for key in keys}
+
+
+def _month_label(value) -> str:
+    return pd.Timestamp(value).strftime("%m.%Y" if lang == "de" else "%Y-%m")
+
+
+def _pct_column(label: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="localized")
+
+
+def _headline() -> bool:
+    """KPI tiles; False when the filters leave no tickets (the page then shows only the empty state)."""
+    kpis = db.query("sla_kpis", params, scope).iloc[0]
+    if kpis["tickets"] == 0:
+        ui.empty_state(t("sla.empty"))
+        return False
+    ppm = db.query("sla_ppm", params, scope)
+    ppm_total = ppm[ppm["month"].isna()]
+    malus = db.query("sla_malus", params, scope)
+    hours = ui.fmt_number(kpis["mttr_h"], lang, 1)
+    tiles = [
+        ("resolution", ui.fmt_pct(kpis["resolution_compliance_pct"], lang), t("sla.kpi.resolution_help")),
+        ("response", ui.fmt_pct(kpis["response_compliance_pct"], lang), t("sla.kpi.response_help")),
+        ("mttr", t("sla.kpi.hours", value=hours) if pd.notna(kpis["mttr_h"]) else ui.na(lang), t("sla.kpi.mttr_help")),
+        ("ftf", ui.fmt_pct(kpis["first_time_fix_pct"], lang), t("sla.kpi.ftf_help")),
+        ("escalations", ui.fmt_pct(kpis["escalation_pct"], lang),
+         t("sla.kpi.escalations_help", count=ui.fmt_int(kpis["escalated"], lang))),
+        ("backlog", ui.fmt_int(kpis["backlog"], lang), t("sla.kpi.backlog_help")),
+        ("ppm", ui.fmt_pct(ppm_total["ppm_compliance_pct"].iloc[0] if len(ppm_total) else None, lang),
+         t("sla.kpi.ppm_help")),
+        ("malus", ui.fmt_eur(malus["exposure_eur"].sum() if len(malus) else None, lang), t("sla.kpi.malus_help")),
+    ]
+    for row in (tiles[:4], tiles[4:]):
+        for column, (key, value, help_text) in zip(st.columns(4), row):
+            with column:
+                ui.kpi_tile(t(f"sla.kpi.{key}"), value, help=help_text)
+    st.caption(t("sla.kpi.tickets", count=ui.fmt_int(kpis["tickets"], lang), no_sla=ui.fmt_int(kpis["tickets_no_sla"], lang)))
+    return True
+
+
+def _compliance_at(grain: str) -> pd.DataFrame:
+    """Rows of query sla_compliance at one grain (see its header)."""
+    data = db.query("sla_compliance", params, scope)
+    return data[data["grain"] == grain].reset_index(drop=True)
+
+
+def _compliance() -> None:
+    st.subheader(t("sla.compliance.title"))
+    monthly = _compliance_at("month_priority")
+    long = monthly.melt(
+        id_vars=["month", "priority", "tickets", "target_pct"],
+        value_vars=["response_compliance_pct", "resolution_compliance_pct"],
+        var_name="measure",
+        value_name="pct",
+    ).dropna(subset=["pct"])
+    if long.empty:
+        ui.empty_state(t("sla.no_counted"))
+        return
+    long["measure"] = long["measure"].map({
+        "response_compliance_pct": t("sla.compliance.response"),
+        "resolution_compliance_pct": t("sla.compliance.resolution"),
+    })
+    labels = _labels("month", "pct", "measure", "target", "priority", "tickets")
+    st.altair_chart(charts_sla.compliance_chart(long, labels, lang))
+    st.caption(t("sla.compliance.caption"))
+
+
+def _heatmap() -> None:
+    st.subheader(t("sla.heatmap.title"))
+    data = _compliance_at("account_month")
+    data = data[data["counted_tickets"] > 0]
+    if data.empty:
+        ui.empty_state(t("sla.no_counted"))
+        return
+    data["breach_label"] = data["breach_month"].map({True: t("sla.breaches.breached"), False: "–"})
+    labels = {**_labels("month", "pct", "tickets"), "account": t("sla.heatmap.account"),
+              "breach": t("sla.heatmap.breach")}
+    st.altair_chart(charts_sla.account_heatmap(data, labels, lang, BAD, GOOD))
+    st.caption(t("sla.heatmap.caption"))
+
+
+def _ticket_columns() -> dict:
+    return {
+        "ticket_id": st.column_config.TextColumn(t("sla.tickets.ticket_id")),
+        "site_name": st.column_config.TextColumn(t("sla.tickets.site")),
+        "category": st.column_config.TextColumn(t("sla.tickets.category")),
+        "service_line": st.column_config.TextColumn(t("sla.tickets.service_line")),
+        "created_at": st.column_config.DatetimeColumn(t("sla.tickets.created"), format="localized", timezone=db.TIMEZONE),
+        "resolution_due": st.column_config.DatetimeColumn(t("sla.tickets.due"), format="localized", timezone=db.TIMEZONE),
+        "resolved_at": st.column_config.DatetimeColumn(t("sla.tickets.resolved"), format="localized", timezone=db.TIMEZONE),
+        "status": st.column_config.TextColumn(t("sla.tickets.status")),
+        "resolution_status": st.column_config.TextColumn(t("sla.tickets.sla")),
+    }
+
+
+def _breach_tickets(breach: pd.Series) -> None:
+    st.markdown("**" + t("sla.breaches.tickets_title") + "**")
+    st.text(f'{breach["account_name"]} · {_month_label(breach["month"])} · {breach["priority"]}')
+    tickets = db.query(
+        "sla_breach_tickets",
+        {**params, "account_id": breach["account_id"], "month": breach["month"], "priority": breach["priority"]},
+        scope,
+    )
+    tickets["status"] = tickets["status"].map(lambda s: t(f"sla.status.{s}"))
+    tickets["resolution_status"] = tickets["resolution_status"].map(
+        lambda s: t(f"sla.sla_status.{s if isinstance(s, str) else 'none'}"))
+    tickets["service_line"] = tickets["service_line"].map(ui.service_line_label)
+    st.dataframe(tickets, hide_index=True, column_config=_ticket_columns())
+
+
+@st.fragment
+def _breaches() -> None:
+    st.subheader(t("sla.breaches.title"))
+    judged = _compliance_at("account_month_priority")
+    breaches = judged[judged["breach_month"]].reset_index(drop=True)
+    if breaches.empty:
+        st.success(t("sla.breaches.none"), icon=":material/check_circle:")
+        return
+    st.caption(t("sla.breaches.caption"))
+    shown = breaches.assign(
+        resolution_compliance_pct=breaches["resolution_compliance_pct"].round(1),
+        shortfall_points=breaches["shortfall_points"].round(1),
+    )
+    selection = st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=["account_name", "month", "priority", "tickets", "resolution_breached",
+                      "resolution_compliance_pct", "target_pct", "shortfall_points"],
+        column_config={
+            "account_name": st.column_config.TextColumn(t("sla.heatmap.account")),
+            "month": st.column_config.DateColumn(t("sla.compliance.month"), format="MM.YYYY" if lang == "de" else "YYYY-MM"),
+            "priority": st.column_config.TextColumn(t("sla.compliance.priority")),
+            "tickets": st.column_config.NumberColumn(t("sla.compliance.tickets"), format="localized"),
+            "resolution_breached": st.column_config.NumberColumn(t("sla.breaches.breached"), format="localized"),
+            "resolution_compliance_pct": _pct_column(t("sla.compliance.resolution") + " (%)"),
+            "target_pct": _pct_column(t("sla.compliance.target") + " (%)"),
+            "shortfall_points": _pct_column(t("sla.breaches.shortfall")),
+        },
+        key="sla_breach_rows",
+        on_select="rerun",
+        selection_mode="single-row",
+        selection_default={"selection": {"rows": [0]}},
+    )
+    rows = selection.selection.rows if selection else []
+    if not rows:
+        st.caption(t("sla.breaches.select_hint"))
+        return
+    _breach_tickets(breaches.iloc[rows[0]])
+
+
+def _backlog() -> None:
+    st.subheader(t("sla.backlog.title"))
+    data = db.query("sla_backlog_ageing", params, scope)
+    if data["tickets"].sum() == 0:
+        st.success(t("sla.backlog.none"), icon=":material/check_circle:")
+        return
+    data = data.dropna(subset=["priority"])
+    data["bucket"] = data["backlog_bucket"].map(lambda b: t(f'sla.backlog.buckets.{b}'))
+    labels = {"age": t("sla.backlog.age"), "tickets": t("sla.compliance.tickets"),
+              "priority": t("sla.compliance.priority")}
+    st.altair_chart(charts_sla.backlog_chart(data, labels, lang))
+    st.caption(t("sla.backlog.caption"))
+
+
+def _ppm() -> None:
+    st.subheader(t("sla.ppm.title"))
+    data = db.query("sla_ppm", params, scope).dropna(subset=["month"])
+    if data.empty:
+        ui.empty_state(t("sla.ppm.none"))
+        return
+    labels = {**_labels("month", "pct"), "due": t("sla.ppm.due"), "on_time": t("sla.ppm.on_time")}
+    st.altair_chart(charts_sla.ppm_chart(data, labels, lang, BAD, GOOD))
+
+
+def _malus() -> None:
+    st.subheader(t("sla.malus.title"))
+    data = db.query("sla_malus", params, scope)
+    if data.empty:
+        ui.empty_state(t("sla.malus.none"))
+        return
+    st.caption(t("sla.malus.caption"))
+    st.dataframe(
+        data.assign(max_malus_pct=data["max_malus_pct"].round(1)),
+        hide_index=True,
+        column_order=["account_name", "months", "months_with_malus", "max_malus_pct", "exposure_eur"],
+        column_config={
+            "account_name": st.column_config.TextColumn(t("sla.heatmap.account")),
+            "months": st.column_config.NumberColumn(t("sla.malus.months"), format="localized"),
+            "months_with_malus": st.column_config.NumberColumn(t("sla.malus.months_with_malus"), format="localized"),
+            "max_malus_pct": _pct_column(t("sla.malus.max_pct")),
+            "exposure_eur": st.column_config.NumberColumn(t("sla.malus.exposure"), format="euro"),
+        },
+    )
+
+
+st.title(t("sla.title"))
+st.caption(t("sla.intro"))
+if _headline():
+    _compliance()
+    _heatmap()
+    _breaches()
+    left, right = st.columns(2)
+    with left:
+        _backlog()
+    with right:
+        _ppm()
+    _malus()

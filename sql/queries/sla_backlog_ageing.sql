@@ -1,0 +1,28 @@
+-- Backlog ageing at D: one row per age bucket (all four, zero-filled) and priority.
+-- Parameters: the global filters $scope, $accounts, $service_lines, $date_from,
+-- $date_to (kamdata.db; dates on the ticket's Berlin creation date).
+
+with tickets as (
+    select *
+    from mart_ticket_sla
+    where ($scope is null or list_contains($scope, account_id))
+      and ($accounts is null or list_contains($accounts, account_id))
+      and ($service_lines is null or list_contains($service_lines, service_line))
+      and ($date_from is null or created_date >= $date_from)
+      and ($date_to is null or created_date <= $date_to)
+      and is_backlog
+),
+
+buckets as (
+    select * from (values (1, '0-2 d'), (2, '3-7 d'), (3, '8-30 d'), (4, '> 30 d')) as b(bucket_order, backlog_bucket)
+)
+
+select
+    buckets.bucket_order,
+    buckets.backlog_bucket,
+    tickets.priority,
+    count(tickets.ticket_id) as tickets
+from buckets
+left join tickets using (backlog_bucket)
+group by buckets.bucket_order, buckets.backlog_bucket, tickets.priority
+order by buckets.bucket_order, tickets.priority

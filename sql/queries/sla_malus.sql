@@ -1,0 +1,20 @@
+-- Malus exposure per account with malus terms: one row per account, summed over
+-- the months in the period. Parameters: $scope, $accounts, $date_from, $date_to
+-- (kamdata.db; whole months overlapping the period). Malus is contractual per
+-- account and month, so the service-line filter does not apply.
+
+select
+    malus.account_id,
+    accounts.account_name,
+    count(*) as months,
+    count(*) filter (where malus.exposure_eur > 0) as months_with_malus,
+    max(malus.malus_pct) as max_malus_pct,
+    sum(malus.exposure_eur) as exposure_eur
+from mart_sla_malus as malus
+join stg_accounts as accounts using (account_id)
+where ($scope is null or list_contains($scope, malus.account_id))
+  and ($accounts is null or list_contains($accounts, malus.account_id))
+  and ($date_from is null or malus.month >= date_trunc('month', $date_from::date))
+  and ($date_to is null or malus.month <= $date_to)
+group by malus.account_id, accounts.account_name
+order by exposure_eur desc, accounts.account_name

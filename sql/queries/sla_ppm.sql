@@ -1,0 +1,18 @@
+-- Planned-maintenance (PPM) compliance: one row per month with PPM due, plus one
+-- total row for the whole period (month NULL).
+-- Parameters: the global filters $scope, $accounts, $service_lines, $date_from,
+-- $date_to (kamdata.db; the period selects whole months of due_at that overlap it).
+
+select
+    month,
+    sum(ppm_due)::bigint as ppm_due,
+    sum(ppm_on_time)::bigint as ppm_on_time,
+    pct(sum(ppm_on_time), sum(ppm_due)) as ppm_compliance_pct
+from mart_ppm_monthly
+where ($scope is null or list_contains($scope, account_id))
+  and ($accounts is null or list_contains($accounts, account_id))
+  and ($service_lines is null or list_contains($service_lines, service_line))
+  and ($date_from is null or month >= date_trunc('month', $date_from::date))
+  and ($date_to is null or month <= $date_to)
+group by grouping sets ((month), ())
+order by month nulls last

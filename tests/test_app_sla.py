@@ -1,0 +1,109 @@
+"""SLA & service page on the app fixture (tests/app_fixture.py; D = 2026-11-26, D_end = 27.11. 00:00).
+
+Hand-derived figures (default period 01.12.2025-26.11.2026; in-scope tickets
+T1, T2, T5, T6 of A1 and T4 of A2; A2 has no SLA policy):
+- Resolution: T1 P2 28 h > 24 h breached, T5 P1 2 h met, T6 P1 7 h > 4 h breached,
+  T2 P3 pending (due 27.11. 14:30), T4 no SLA -> 1 / 3 = 33.3 %.
+- Response: T1 1 h <= 4 h met, T5 0.5 h met, T6 2 h > 1 h breached, T2 none and
+  due 24.11. 22:30 < D_end -> breached -> 2 / 4 = 50.0 %.
+- MTTR = median(2, 4, 7, 28) h = 5.5 h; first-time fix: all four resolved
+  tickets true -> 100 %; escalated: T2 only -> 1 / 5 = 20 %; backlog: T2.
+- Malus (A1, 1 %/point, cap 10 %, fee 480,000 / 12 = 40,000 EUR): October P1
+  100 % -> 0; November P1 0 % and P2 0 % -> shortfall 95 + 95 = 190 points
+  -> capped 10 % -> 4,000 EUR.
+- Breaches: A1 November P1 (T6) and P2 (T1), both 95 points short.
+"""
+
+import duckdb
+
+from tests.app_fixture import app, fixture_db
+
+PAGE = "app_pages/sla.py"
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_headline_figures_in_german(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    assert not at.exception
+    assert at.title[0].value == "SLA & Service"
+    # compliance per priority, account heatmap, backlog ageing (no PPM due: a message instead)
+    assert len(at.get("vega_lite_chart")) == 3
+    assert metrics(at) == {
+        "Lösungsquote im SLA": "33,3 %",
+        "Reaktionsquote im SLA": "50,0 %",
+        "MTTR": "5,5 h",
+        "First-Time-Fix": "100,0 %",
+        "Eskalationsquote": "20,0 %",
+        "Offene Tickets": "1",
+        "Wartung termingerecht": "k. A.",
+        "Malus-Risiko": "4.000 €",
+    }
+
+
+def test_english_labels_and_number_format(monkeypatch):
+    at = app(monkeypatch, PAGE, lang="en")
+    assert not at.exception
+    shown = metrics(at)
+    assert at.title[0].value == "SLA & service"
+    assert shown["Resolution compliance"] == "33.3%"
+    assert shown["Malus exposure"] == "€4,000"
+    assert "SLA breaches" in [h.value for h in at.subheader]
+
+
+def test_service_line_filter_changes_compliance_like_the_mart(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    at.multiselect(key="lines").set_value(["technical"]).run()
+    shown = metrics(at)
+    # technical: T1 breached, T5 met (T4 has no SLA) -> 1 / 2 = 50 %; responses T1, T5 met -> 100 %.
+    assert shown["Lösungsquote im SLA"] == "50,0 %"
+    assert shown["Reaktionsquote im SLA"] == "100,0 %"
+    # Malus is contractual per account and month: the service line does not change it.
+    assert shown["Malus-Risiko"] == "4.000 €"
+    con = duckdb.connect(str(fixture_db().resolve()), read_only=True)
+    mart = con.execute(
+        "select compliance_pct(count(*) filter (where resolution_status = 'met'),"
+        " count(*) filter (where resolution_status = 'breached'))"
+        " from mart_ticket_sla where service_line = 'technical' and created_date >= date '2025-12-01'"
+    ).fetchone()[0]
+    con.close()
+    assert mart == 50.0
+
+
+def test_breach_list_drills_down_to_the_tickets(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    breaches = at.dataframe[0].value
+    assert list(breaches["priority"]) == ["P1", "P2"]
+    assert list(breaches["shortfall_points"]) == [95.0, 95.0]
+    # The first breach is preselected: A1, November 2026, P1 -> its only ticket T6, breached.
+    tickets = at.dataframe[1].value
+    assert list(tickets["ticket_id"]) == ["T6"]
+    assert list(tickets["site_name"]) == ["Haus B"]
+    assert list(tickets["resolution_status"]) == ["verletzt"]
+    assert list(tickets["status"]) == ["gelöst"]
+
+
+def test_account_without_sla_policy_shows_na_not_zero(monkeypatch):
+    at = app(monkeypatch, PAGE, accounts=["Logistik Süd GmbH"])
+    assert not at.exception
+    shown = metrics(at)
+    # A2's only ticket T4 has no SLA policy: compliance "k. A.", MTTR 4 h from its resolution.
+    assert shown["Lösungsquote im SLA"] == "k. A."
+    assert shown["MTTR"] == "4,0 h"
+    assert shown["Malus-Risiko"] == "k. A."
+    messages = [i.value for i in at.info]
+    assert any(m.startswith("Keine Tickets mit fälliger SLA-Vorgabe") for m in messages)
+    assert "Kein Account im Filter hat eine Malus-Vereinbarung." in messages
+
+
+def test_period_without_tickets_shows_one_helpful_message(monkeypatch):
+    at = app(monkeypatch, PAGE, period=["2026-01-01", "2026-01-31"])
+    assert not at.exception
+    assert not at.metric
+    assert [i.value for i in at.info] == [
+        "Keine reaktiven Tickets für die gewählten Filter. Zeitraum erweitern oder "
+        "Account-/Leistungsbereichsfilter lockern."
+    ]
+    assert not at.get("vega_lite_chart")
