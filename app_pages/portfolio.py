@@ -85,6 +85,7 @@ def _table(accounts: pd.DataFrame) -> None:
     data = accounts.assign(
         review=[_review_url(a) for a in accounts["account_id"]],
         band=[band_label(b, lang) for b in accounts["band"]],
+        health_trend=ui.list_column(accounts["health_trend"]),
     )[["review", "account_name", "band", "health_score", "health_trend", "kam_name", "acv_eur",
        "next_notice_deadline", "alerts", "region", "industry"]]
     event = st.dataframe(

@@ -11,9 +11,11 @@ never as 0.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -74,12 +76,11 @@ def scope() -> tuple[str, ...] | None:
 
 
 def language_switch() -> str:
-    """The de/en switch, bound to `?lang=`; returns the chosen language."""
+    """The de/en switch, bound to `?lang=de|en` (the option text is the URL value); returns the language."""
     st.radio(
         "Sprache / Language",
         LANGUAGES,
         index=LANGUAGES.index(default_language()),
-        format_func=str.upper,
         horizontal=True,
         key=LANG_KEY,
         bind="query-params",
@@ -162,6 +163,13 @@ def service_line_label(code: str) -> str:
         return code.replace("_", " ").capitalize()
 
 
+def list_column(series: pd.Series) -> list[list]:
+    """A DuckDB LIST column as plain lists with None for NULL (DuckDB hands masked arrays;
+    converting those naively turns NULL into 0)."""
+    return [[None if v is np.ma.masked else float(v) for v in values] if values is not None else []
+            for values in series]
+
+
 # --- formatting -------------------------------------------------------------
 
 
@@ -175,11 +183,12 @@ def na(lang: str | None = None) -> str:
 
 
 def fmt_number(value, lang: str | None = None, decimals: int = 1) -> str:
-    """1234.5 -> "1.234,5" (de) / "1,234.5" (en); NULL -> n/a."""
+    """1234.5 -> "1.234,5" (de) / "1,234.5" (en), rounded half up; NULL -> n/a."""
     lang = lang or current_language()
     if _missing(value):
         return na(lang)
-    text = f"{float(value):,.{decimals}f}"
+    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
     if lang == "de":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text

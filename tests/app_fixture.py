@@ -1,0 +1,81 @@
+"""The fixture database for app tests (AppTest), built once per test session.
+
+`fixture_db()` writes the shared mini-portfolio export set (tests/exportset.py,
+as of 2026-11-26) with a few additions the pages need, builds it once and
+returns the published path; `app(monkeypatch, page, **query)` runs app.py
+on it. Additions to the base export set (worked examples for the tests):
+
+- SLA policies only for A1, so A2's reactive ticket T4 has no SLA.
+- Tickets of A1 in the last 90 days (D = 2026-11-26, D_end = 27.11. 00:00):
+  T1 technical P2 (24 h) resolved after 28 h -> breached; T2 cleaning P3
+  due 27.11. 14:30 -> pending; T5 technical P1 (4 h) resolved after 2 h ->
+  met; T6 cleaning P1 resolved after 7 h -> breached.
+  Resolution compliance A1 = 1 / (1 + 2) = 33.3 %; technical only 1/2 = 50 %.
+- One ticket line with priority "P9" (line 8 of tickets.csv) -> rejected.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.exportset import BASE_ROWS, base_row, build_fixture_db
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def _ticket(ticket_id, account_id, site_id, service_line, priority, created, response=None, resolved=None, **extra):
+    return base_row(
+        "tickets", ticket_id=ticket_id, account_id=account_id, site_id=site_id, service_line=service_line,
+        priority=priority, created_at=datetime.fromisoformat(created),
+        first_response_at=response and datetime.fromisoformat(response),
+        resolved_at=resolved and datetime.fromisoformat(resolved), status="resolved" if resolved else "open",
+        updated_at=datetime.fromisoformat(resolved or created), **extra,
+    )
+
+
+EXTRA_TICKETS = [
+    _ticket("T4", "A2", "S3", "technical", "P1", "2026-11-10 08:00:00", resolved="2026-11-10 12:00:00"),
+    _ticket("T5", "A1", "S1", "technical", "P1", "2026-10-01 08:00:00", "2026-10-01 08:30:00",
+            "2026-10-01 10:00:00"),
+    _ticket("T6", "A1", "S2", "cleaning", "P1", "2026-11-02 08:00:00", "2026-11-02 10:00:00",
+            "2026-11-02 15:00:00"),
+    base_row("tickets", ticket_id="T7", priority="P9"),
+]
+
+
+@lru_cache(maxsize=1)
+def fixture_db() -> Path:
+    """Build the app fixture database once per session; returns the published (symlink) path."""
+    root = Path(tempfile.mkdtemp(prefix="kam-app-fixture-"))
+    atexit.register(shutil.rmtree, root, True)
+    a1_policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
+    return build_fixture_db(root, rows={"sla_policies": a1_policies}, add={"tickets": EXTRA_TICKETS})
+
+
+def app(monkeypatch, page: str | None = None, db_path=None, settings: str | None = None, **query) -> AppTest:
+    """Run app.py on the fixture database, optionally on `page` with URL `query`.
+
+    db_path: another published path ("" = none configured); settings: a
+    settings TOML merged over the shipped one (KAM_SETTINGS).
+    """
+    monkeypatch.setenv("KAM_DB", str(fixture_db() if db_path is None else db_path))
+    if settings:
+        monkeypatch.setenv("KAM_SETTINGS", settings)
+    else:
+        monkeypatch.delenv("KAM_SETTINGS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at

@@ -1,0 +1,192 @@
+"""The frame (app.py, kamdata.ui/i18n/bootstrap) and the data layer (kamdata.db) on the app fixture."""
+
+import json
+import os
+import shutil
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from kamdata import db, i18n, ui
+from tests.app_fixture import app, fixture_db
+
+REVIEW = "app_pages/account_review.py"
+
+
+@pytest.mark.parametrize("page", [None, "app_pages/data_status.py", REVIEW])
+def test_every_page_renders(monkeypatch, page):
+    at = app(monkeypatch, page)
+    assert not at.exception
+    assert at.caption[0].value.startswith("Daten per 26.11.2026 (erstellt ")
+
+
+def test_review_page_takes_the_account_from_the_url(monkeypatch):
+    at = app(monkeypatch, REVIEW, account="A1")
+    assert at.title[0].value == "Klinikum Nord"
+    components = at.dataframe[0].value
+    assert len(components) == 6
+    at = app(monkeypatch, REVIEW, account="x'); drop table mart_accounts; --")
+    assert at.warning[0].value.startswith("Account „x'); drop table")
+
+
+def test_url_seeds_the_global_filters(monkeypatch):
+    at = app(monkeypatch, kams=["Anna Schmidt"], accounts=["Klinikum Nord"], period=["2026-01-01", "2026-06-30"])
+    assert at.multiselect(key="kams").value == ["E1"]
+    assert at.multiselect(key="accounts").value == ["A1"]
+    assert at.date_input(key="period").value == (date(2026, 1, 1), date(2026, 6, 30))
+    filters = at.session_state[ui.FILTERS_KEY]
+    assert filters.params() == {"accounts": ("A1",), "service_lines": None,
+                                "date_from": date(2026, 1, 1), "date_to": date(2026, 6, 30)}
+
+
+def test_default_period_is_the_last_twelve_months(monkeypatch):
+    at = app(monkeypatch)
+    # D = 2026-11-26: from 1 December 2025 to D.
+    assert at.date_input(key="period").value == (date(2025, 12, 1), date(2026, 11, 26))
+
+
+def test_language_switch_translates_labels(monkeypatch):
+    at = app(monkeypatch)
+    assert at.multiselect(key="regions").label == "Region"
+    assert at.multiselect(key="industries").label == "Branche"
+    at.radio(key="lang").set_value("en").run()
+    assert at.multiselect(key="industries").label == "Industry"
+
+
+def test_every_text_exists_in_german_and_english():
+    for path in sorted(i18n.TEXTS_DIR.glob("*.toml")):
+        for key in i18n.all_keys(path.stem):
+            assert i18n.text(key, "de") and i18n.text(key, "en"), key
+
+
+def test_number_and_date_formats():
+    assert ui.fmt_number(1234.5, "de") == "1.234,5"
+    assert ui.fmt_number(1234.5, "en") == "1,234.5"
+    assert ui.fmt_eur(1234.5, "de") == "1.235 €"
+    assert ui.fmt_eur(-20, "en") == "-€20"
+    assert ui.fmt_pct(97.25, "de") == "97,3 %"
+    assert ui.fmt_number(-0.05, "en") == "-0.1"
+    assert ui.fmt_date(date(2026, 11, 26), "de") == "26.11.2026"
+    assert ui.fmt_date(pd.Timestamp("2026-11-26"), "en") == "2026-11-26"
+    assert ui.fmt_eur_short(12_345_678, "de") == "12,3 Mio. €"
+    assert [ui.fmt_number(None, "de"), ui.fmt_pct(float("nan"), "en"), ui.fmt_date(pd.NaT, "de")] == \
+        ["k. A.", "n/a", "k. A."]
+
+
+def _settings_file(tmp_path, text: str) -> str:
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_no_database_and_demo_disabled_explains_what_to_do(monkeypatch, tmp_path):
+    at = app(monkeypatch, db_path="", settings=_settings_file(tmp_path, '[paths]\ndb = ""\ndemo_dir = ""\n'))
+    assert not at.exception
+    assert at.warning[0].value == "Keine Datenbank vorhanden."
+    assert "(nicht konfiguriert, Demo abgeschaltet)" in at.markdown[0].value
+
+
+def test_configured_database_missing_explains_what_to_do(monkeypatch, tmp_path):
+    at = app(monkeypatch, db_path=tmp_path / "missing.duckdb")
+    assert not at.exception
+    assert at.warning[0].value == "Keine Datenbank vorhanden."
+    assert str(tmp_path / "missing.duckdb") in at.markdown[0].value
+
+
+def _published_copy(tmp_path, log_entries=()) -> "os.PathLike":
+    """A published database (symlink -> versioned copy of the fixture) with its own build log."""
+    version = tmp_path / "kam.duckdb.v1"
+    shutil.copy(fixture_db().resolve(), version)
+    link = tmp_path / "kam.duckdb"
+    link.symlink_to(version.name)
+    with open(tmp_path / "kam.duckdb.builds.jsonl", "w", encoding="utf-8") as fh:
+        for entry in log_entries:
+            fh.write(json.dumps(entry) + "\n")
+    return link
+
+
+def test_failed_last_build_shows_a_red_banner_with_its_error(monkeypatch, tmp_path):
+    failed = {"build_id": "b2", "started_at": "2026-11-27T02:00:00+01:00", "finished_at": "2026-11-27T02:01:00+01:00",
+              "status": "failed", "error": "tickets.csv: column created_at missing"}
+    at = app(monkeypatch, db_path=_published_copy(tmp_path, [failed]))
+    assert at.error[0].value.startswith("Die letzte Datenaufbereitung (27.11.2026 02:01) ist fehlgeschlagen")
+    assert at.error[0].value.endswith("Fehler: tickets.csv: column created_at missing")
+
+
+def test_stale_data_shows_a_red_banner(monkeypatch, tmp_path):
+    at = app(monkeypatch, settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 0\n"))
+    assert any("Die Daten sind" in e.value and "(Grenze: 0 Stunden)" in e.value for e in at.error)
+
+
+def test_data_age_prefers_the_export_time():
+    info = pd.Series({"exported_at": pd.Timestamp("2026-11-26 02:00", tz="Europe/Berlin"),
+                      "built_at": pd.Timestamp("2026-11-26 03:00", tz="Europe/Berlin")})
+    now = pd.Timestamp("2026-11-27 14:00", tz="Europe/Berlin")
+    assert ui.data_age_hours(info, now) == 36.0
+
+
+# --- data layer -------------------------------------------------------------
+
+
+@pytest.fixture
+def published(monkeypatch, tmp_path):
+    link = _published_copy(tmp_path)
+    monkeypatch.setenv("KAM_DB", str(link))
+    return link
+
+
+def test_parameters_are_bound_not_formatted(published):
+    evil = "x'); drop table mart_accounts; --"
+    assert db.query("review_account_health", {"account_id": evil}).empty
+    assert db.query("filters_accounts", {}, scope=(evil,)).empty
+    assert len(db.query("filters_accounts")) == 2  # the table is still there
+
+
+def test_scope_restricts_rows(published):
+    assert db.query("portfolio_accounts", {"accounts": None, "service_lines": None}, scope=("A2",))[
+        "account_id"].tolist() == ["A2"]
+    assert db.query("status_rejected_rows", {"tables": None, "reasons": None}, scope=("A1",)).empty
+    assert len(db.query("status_rejected_rows", {"tables": None, "reasons": None})) == 1
+
+
+def test_a_query_without_scope_is_refused(monkeypatch, tmp_path, published):
+    (tmp_path / "leaky.sql").write_text("select * from mart_accounts", encoding="utf-8")
+    monkeypatch.setattr(db, "QUERIES_DIR", tmp_path)
+    with pytest.raises(ValueError, match="neither uses \\$scope"):
+        db.query("leaky")
+
+
+def _republish(link, name: str) -> None:
+    """Publish a copy of the current version with A1 renamed, switching the symlink atomically."""
+    version = link.parent / name
+    shutil.copy(link.resolve(), version)
+    con = duckdb.connect(str(version))
+    con.execute("update mart_accounts set account_name = 'Klinikum Nord (neu)' where account_id = 'A1'")
+    con.close()
+    tmp_link = link.parent / "kam.duckdb.switch"
+    tmp_link.symlink_to(version.name)
+    os.replace(tmp_link, link)
+
+
+def test_republish_changes_the_cache_key_and_the_data(published):
+    before = db.current_version()
+    assert "Klinikum Nord" in db.query("filters_accounts")["account_name"].tolist()
+    _republish(published, "kam.duckdb.v2")
+    after = db.current_version()
+    assert after != before and after.path.endswith("kam.duckdb.v2")
+    assert "Klinikum Nord (neu)" in db.query("filters_accounts")["account_name"].tolist()
+
+
+def test_query_in_flight_during_republish_finishes_on_its_version(published):
+    old = db.current_version()
+    db.query("filters_accounts")  # the old version's connection is open
+    in_flight = db._connections.cursor(old)  # a query has started on the old version ...
+    _republish(published, "kam.duckdb.v2")
+    new_names = db.query("filters_accounts")["account_name"].tolist()  # ... while another runs on the new one
+    old_names = [r[0] for r in in_flight.execute("select account_name from mart_accounts order by 1").fetchall()]
+    in_flight.close()
+    db._connections.release(old, db.current_version())
+    assert old_names == ["Klinikum Nord", "Logistik Süd GmbH"]
+    assert "Klinikum Nord (neu)" in new_names

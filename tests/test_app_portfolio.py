@@ -1,0 +1,92 @@
+"""Portfolio page on the app fixture (tests/app_fixture.py; D = 2026-11-26).
+
+Hand-derived figures of the fixture:
+- A1 Klinikum Nord (Nord, health): contract C1 cleaning 480,000 EUR active at D;
+  survey R1 nps 9 -> NPS 100. A2 Logistik Süd GmbH (Süd, logistics): C2
+  technical 250,000 EUR; R2 nps 6 -> NPS -100. Pooled NPS = (1 - 1) / 2 = 0.
+- ACV = 480,000 + 250,000 = 730,000 EUR.
+- SLA (resolution, tickets created in the last 90 days): A1 T1 breached,
+  T5 met, T6 breached, T2 pending -> 1 / 3 = 33.3 %; A2's T4 has no SLA.
+"""
+
+import duckdb
+import pandas as pd
+
+from tests.app_fixture import app, fixture_db
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_kpi_tiles_show_hand_derived_figures_in_german(monkeypatch):
+    at = app(monkeypatch)
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Accounts"] == "2"
+    assert shown["Jahresvertragswert"] == "730.000 €"
+    assert shown["SLA-Erfüllung"] == "33,3 %"
+    assert shown["NPS"] == "0"
+    # A2 has too little data for a health score: the average is A1's alone.
+    assert shown["Ø Health-Score"] == "58,3"
+
+
+def test_english_labels_and_number_format(monkeypatch):
+    at = app(monkeypatch, lang="en")
+    shown = metrics(at)
+    assert shown["Annual contract value"] == "€730,000"
+    assert shown["SLA compliance"] == "33.3%"
+    assert at.title[0].value == "Portfolio"
+
+
+def test_region_filter_from_url_changes_the_numbers_like_the_marts(monkeypatch):
+    at = app(monkeypatch, regions=["Nord"])
+    assert at.multiselect(key="regions").value == ["Nord"]
+    shown = metrics(at)
+    # Only A1 is in region Nord: 480,000 EUR, NPS 100.
+    assert shown["Accounts"] == "1"
+    assert shown["Jahresvertragswert"] == "480.000 €"
+    assert shown["NPS"] == "100"
+    con = duckdb.connect(str(fixture_db().resolve()), read_only=True)
+    acv = con.execute("select sum(acv_eur) from mart_accounts where region = 'Nord'").fetchone()[0]
+    con.close()
+    assert acv == 480000.0
+
+
+def test_service_line_filter_narrows_accounts_and_tickets(monkeypatch):
+    at = app(monkeypatch)
+    at.multiselect(key="lines").set_value(["cleaning"]).run()
+    shown = metrics(at)
+    # Only A1 holds a cleaning contract; its cleaning tickets: T6 breached, T2 pending -> 0 %.
+    assert shown["Accounts"] == "1"
+    assert shown["SLA-Erfüllung"] == "0,0 %"
+    at.multiselect(key="lines").set_value(["technical"]).run()
+    # Only A2 holds a technical contract; its only ticket T4 has no SLA -> "k. A.", never 0.
+    assert metrics(at)["SLA-Erfüllung"] == "k. A."
+
+
+def test_account_table_sorted_by_risk_with_review_links(monkeypatch):
+    at = app(monkeypatch, regions=["Nord", "Süd"])
+    table = at.dataframe[-1].value
+    assert list(table["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]  # unscored A2 last
+    assert list(table["band"]) == ["beobachten", "zu wenig Daten"]
+    assert table["review"].iloc[0] == "review?regions=Nord&regions=S%C3%BCd&account=A1"
+    # The 12-month trend keeps missing scores as gaps (None), never 0.
+    trend = list(table["health_trend"].iloc[1])
+    assert len(trend) == 12 and pd.isna(trend).all()
+
+
+def test_alerts_are_translated_and_link_to_the_review(monkeypatch):
+    at = app(monkeypatch)
+    alerts = at.dataframe[0].value
+    assert set(alerts["reason"]) == {"NPS-Kritiker-Antwort (Wert 6) am 12.11.2026", "Kein proaktiver Kontakt erfasst"}
+    assert set(alerts["link"]) == {"review?account=A2"}
+    at.radio(key="lang").set_value("en").run()
+    assert "No proactive contact on record" in set(at.dataframe[0].value["reason"])
+
+
+def test_filter_matching_nothing_shows_a_message(monkeypatch):
+    at = app(monkeypatch, regions=["Nord"], industries=["logistics"])
+    assert not at.exception
+    assert at.info[0].value.startswith("Keine Daten für die gewählten Filter")
+    assert not at.metric
