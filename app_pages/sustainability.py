@@ -1,0 +1,236 @@
+"""Sustainability: energy, CO2e and intensity per account, site and year; reduction vs the target path.
+
+Figures come from the sustainability marts through sustainability_*.sql; every
+CO2 figure is shown with the emission-factor sources it was computed with.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kamdata import charts_sustainability, db, ui
+from kamdata.i18n import current_language, t
+
+lang = current_language()
+filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
+scope = ui.scope()
+params = filters.params()
+as_of_year = pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).year
+TOP_SITES = 15
+
+
+def _labels(section: str, *keys: str) -> dict:
+    return {key: t(f"sustainability.{section}.{key}") for key in keys}
+
+
+def _site_labels() -> dict:
+    return {
+        **_labels("sites", "site", "city", "account"),
+        "kwh": t("sustainability.accounts.kwh"),
+        "eui": t("sustainability.accounts.eui"),
+        "co2e": t("sustainability.accounts.co2e"),
+        "source": t("sustainability.mix.source"),
+    }
+
+
+def _year_label(year: int) -> str:
+    return t("sustainability.year_partial", year=year) if year >= as_of_year else str(year)
+
+
+def _choose_year(years: list[int]) -> int:
+    """The year for tiles, top consumers and map: newest complete year by default."""
+    complete = [y for y in years if y < as_of_year]
+    default = max(complete) if complete else max(years)
+    return st.selectbox(
+        t("sustainability.year"), sorted(years, reverse=True), index=sorted(years, reverse=True).index(default),
+        format_func=_year_label, key="sustainability_year",
+    )
+
+
+def _tiles(row: pd.Series) -> None:
+    sources = row["factor_sources"] if isinstance(row["factor_sources"], str) else ui.na(lang)
+    co2_help = t("sustainability.kpi.co2e_help", sources=sources)
+    tiles = [
+        (t("sustainability.kpi.kwh"), t("sustainability.kpi.mwh", value=ui.fmt_number(row["kwh"] / 1000, lang, 1)), None),
+        (t("sustainability.kpi.co2e"), t("sustainability.kpi.tonnes", value=ui.fmt_number(row["kg_co2e"] / 1000, lang, 1)),
+         co2_help),
+        (t("sustainability.kpi.eui"), t("sustainability.kpi.eui_value", value=ui.fmt_number(row["eui_kwh_m2"], lang, 1)),
+         t("sustainability.kpi.eui_help")),
+        (t("sustainability.kpi.intensity"),
+         t("sustainability.kpi.intensity_value", value=ui.fmt_number(row["co2e_kg_m2"], lang, 1)), co2_help),
+        (t("sustainability.kpi.coverage"), ui.fmt_pct(row["coverage_pct"], lang), t("sustainability.kpi.coverage_help")),
+    ]
+    for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles):
+        with column:
+            ui.kpi_tile(label, value, help=help_text)
+    st.caption(t("sustainability.factor_caption", sources=sources))
+
+
+def _path_rows(data: pd.DataFrame) -> pd.DataFrame:
+    """Long rows for the path chart: one reduction and one path row per year."""
+    status_key = data["on_track"].map({True: "on_track", False: "off_track"})
+    status_key = status_key.where(data["year"] < as_of_year, "open").where(data["reduction_pct"].notna())
+    reduction = pd.DataFrame({
+        "year": data["year"], "series": t("sustainability.path.reduction"), "pct": data["reduction_pct"],
+        "path_pct": data["target_path_pct"], "status_key": status_key,
+        "status": status_key.map(lambda k: t(f"sustainability.path.{k}") if isinstance(k, str) else None),
+    })
+    path = pd.DataFrame({
+        "year": data["year"], "series": t("sustainability.path.path"), "pct": data["target_path_pct"],
+        "path_pct": data["target_path_pct"], "status_key": None, "status": None,
+    })
+    return pd.concat([reduction, path], ignore_index=True).dropna(subset=["pct"])
+
+
+@st.fragment
+def _target_path(accounts: pd.DataFrame) -> None:
+    st.subheader(t("sustainability.path.title"))
+    with_target = accounts.dropna(subset=["baseline_year"]).drop_duplicates("account_id")
+    if with_target.empty:
+        ui.empty_state(t("sustainability.path.no_target"))
+        return
+    names = dict(zip(with_target["account_id"], with_target["account_name"]))
+    account_id = st.selectbox(t("sustainability.path.account"), list(names), format_func=names.get,
+                              key="sustainability_path_account")
+    data = db.query("sustainability_target_path", {"account_id": account_id}, scope)
+    rows = _path_rows(data)
+    if rows.empty:
+        ui.empty_state(t("sustainability.path.no_data"))
+        return
+    labels = {**_labels("path", "reduction", "path", "series", "status"), "year": t("sustainability.year"),
+              "pct": t("sustainability.accounts.reduction")}
+    st.altair_chart(charts_sustainability.path_chart(rows, labels, lang))
+    target = data.iloc[0]
+    st.caption(t("sustainability.path.caption", baseline=int(target["baseline_year"]),
+                 target=ui.fmt_number(target["target_reduction_pct"], lang, 0), target_year=int(target["target_year"])))
+
+
+def number(key: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(t(f"sustainability.accounts.{key}"), format="localized")
+
+
+def _accounts_table(accounts: pd.DataFrame) -> None:
+    st.subheader(t("sustainability.accounts.title"))
+    pct_columns = ["eui_kwh_m2", "co2e_kg_m2", "reduction_pct", "target_path_pct", "coverage_pct"]
+    shown = accounts.assign(**{c: accounts[c].round(1) for c in pct_columns})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=["account_name", "year", "kwh", "kg_co2e", "floor_area_m2", "eui_kwh_m2", "co2e_kg_m2",
+                      "reduction_pct", "target_path_pct", "on_track", "coverage_pct", "factor_sources"],
+        column_config={
+            "account_name": st.column_config.TextColumn(t("sustainability.accounts.account")),
+            "year": st.column_config.NumberColumn(t("sustainability.year"), format="plain"),
+            "kwh": number("kwh"),
+            "kg_co2e": number("co2e"),
+            "floor_area_m2": number("floor_area"),
+            "eui_kwh_m2": number("eui"),
+            "co2e_kg_m2": number("intensity"),
+            "reduction_pct": number("reduction"),
+            "target_path_pct": number("path"),
+            "on_track": st.column_config.CheckboxColumn(t("sustainability.accounts.on_track")),
+            "coverage_pct": number("coverage"),
+            "factor_sources": st.column_config.TextColumn(t("sustainability.accounts.sources"), width="large"),
+        },
+    )
+
+
+def _carrier_mix() -> None:
+    st.subheader(t("sustainability.mix.title"))
+    data = db.query("sustainability_carrier_mix", params, scope)
+    energy = data.dropna(subset=["kwh"])
+    if energy.empty:
+        ui.empty_state(t("sustainability.empty"))
+        return
+    energy = energy.assign(carrier_label=energy["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")))
+    labels = _labels("mix", "month", "kwh", "carrier", "co2e", "source")
+    st.altair_chart(charts_sustainability.carrier_mix_chart(energy, labels, lang))
+    water = data["m3"].sum(min_count=1)
+    if pd.notna(water):
+        st.caption(t("sustainability.mix.water", value=ui.fmt_number(water, lang, 0)))
+
+
+def _top_sites(sites: pd.DataFrame, year: int) -> None:
+    st.subheader(t("sustainability.sites.title", year=_year_label(year)))
+    if sites.empty:
+        ui.empty_state(t("sustainability.sites.none"))
+        return
+    st.altair_chart(charts_sustainability.top_sites_chart(sites.head(TOP_SITES), _site_labels(), lang))
+    st.caption(t("sustainability.sites.caption"))
+
+
+def _map(sites: pd.DataFrame, year: int) -> None:
+    st.subheader(t("sustainability.map.title", year=_year_label(year)))
+    located = sites.dropna(subset=["latitude", "longitude"])
+    if located.empty:
+        ui.empty_state(t("sustainability.map.none"))
+        return
+    st.altair_chart(charts_sustainability.site_map(located, _site_labels(), lang))
+    st.caption(t("sustainability.map.caption", missing=ui.fmt_int(len(sites) - len(located), lang)))
+
+
+def _gaps() -> None:
+    """A compact list of sites with missing months; the Data status page has the full table."""
+    st.subheader(t("sustainability.gaps.title"))
+    data = db.query("status_coverage_gaps", params, scope)
+    if data.empty:
+        st.success(t("sustainability.gaps.none"), icon=":material/check_circle:")
+        return
+    st.caption(t("sustainability.gaps.caption"))
+    st.dataframe(
+        data,
+        hide_index=True,
+        column_order=["account_name", "site_name", "city", "months_missing", "never_reports"],
+        column_config={
+            "account_name": st.column_config.TextColumn(t("sustainability.sites.account")),
+            "site_name": st.column_config.TextColumn(t("sustainability.sites.site")),
+            "city": st.column_config.TextColumn(t("sustainability.sites.city")),
+            "months_missing": st.column_config.NumberColumn(t("sustainability.gaps.months"), format="localized"),
+            "never_reports": st.column_config.CheckboxColumn(t("sustainability.gaps.never")),
+        },
+    )
+    st.page_link("app_pages/data_status.py", label=t("sustainability.gaps.details"),
+                 icon=":material/database:", query_params=ui.link_params())
+
+
+def _factors() -> None:
+    with st.expander(t("sustainability.factors.title")):
+        data = db.query("sustainability_emission_factors", {}, None)
+        data = data.assign(
+            carrier=data["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")),
+            origin=data["origin"].map(lambda o: t(f"sustainability.factors.{o}")),
+        )
+        st.dataframe(
+            data,
+            hide_index=True,
+            column_config={
+                "carrier": st.column_config.TextColumn(t("sustainability.factors.carrier")),
+                "year": st.column_config.NumberColumn(t("sustainability.year"), format="plain"),
+                "kg_co2e_per_kwh": st.column_config.NumberColumn(t("sustainability.factors.factor"), format="localized"),
+                "source": st.column_config.TextColumn(t("sustainability.factors.source"), width="large"),
+                "origin": st.column_config.TextColumn(t("sustainability.factors.origin")),
+            },
+        )
+
+
+st.title(t("sustainability.title"))
+st.caption(t("sustainability.intro"))
+yearly = db.query("sustainability_yearly", params, scope)
+if yearly.empty:
+    ui.empty_state(t("sustainability.empty"))
+else:
+    year = _choose_year(yearly["year"].astype(int).tolist())
+    _tiles(yearly[yearly["year"] == year].iloc[0])
+    accounts = db.query("sustainability_accounts", params, scope)
+    _target_path(accounts)
+    _accounts_table(accounts)
+    _carrier_mix()
+    sites = db.query("sustainability_sites", {**params, "year": year}, scope)
+    left, right = st.columns(2)
+    with left:
+        _top_sites(sites, year)
+    with right:
+        _map(sites, year)
+    _gaps()
+    _factors()

@@ -1,0 +1,182 @@
+"""Team workload: is the virtual account team able to deliver? Utilisation, overload, team mix, backlog.
+
+Aggregated per department by default (works-council rule); per-person figures
+only when settings allow it (`app.show_per_person_workload`).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from kamdata import charts_workload, db, ui
+from kamdata.i18n import current_language, t
+from kamdata.settings import load_settings
+
+lang = current_language()
+filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
+scope = ui.scope()
+params = filters.params()
+settings = load_settings()
+THRESHOLD = settings["kpi"]["overload_threshold_pct"]
+BAD = settings["health"]["components"]["team"]["bad"]
+PER_PERSON = bool(settings["app"].get("show_per_person_workload", False))
+
+
+def _heatmap_labels(row_key: str) -> dict:
+    return {"month": t("workload.heatmap.month"), "utilisation": t("workload.heatmap.utilisation"),
+            "row": t(row_key)}
+
+
+def _hours_tooltip() -> list:
+    return [
+        alt.Tooltip("booked_h:Q", title=t("workload.heatmap.booked"), format=",.0f"),
+        alt.Tooltip("capacity_h:Q", title=t("workload.heatmap.capacity"), format=",.0f"),
+    ]
+
+
+def _tiles(total: pd.Series, backlog: pd.DataFrame, kams: pd.DataFrame) -> None:
+    tiles = [
+        (t("workload.kpi.utilisation"), ui.fmt_pct(total["utilisation_pct"], lang), t("workload.kpi.utilisation_help")),
+        (t("workload.kpi.overloaded"), ui.fmt_int(total["overloaded_employees"], lang),
+         t("workload.kpi.overloaded_help", threshold=ui.fmt_number(THRESHOLD, lang, 0))),
+        (t("workload.kpi.open_tickets"), ui.fmt_int(backlog["open_tickets"].sum(), lang),
+         t("workload.kpi.open_tickets_help")),
+        (t("workload.kpi.kams"), ui.fmt_int(len(kams), lang), None),
+    ]
+    for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles):
+        with column:
+            ui.kpi_tile(label, value, help=help_text)
+
+
+def _departments(monthly: pd.DataFrame) -> None:
+    st.subheader(t("workload.heatmap.title"))
+    tooltip = [
+        *_hours_tooltip(),
+        alt.Tooltip("employees:Q", title=t("workload.heatmap.employees"), format=","),
+        alt.Tooltip("overloaded_employees:Q", title=t("workload.heatmap.overloaded"), format=","),
+    ]
+    st.altair_chart(charts_workload.utilisation_heatmap(
+        monthly, "department", _heatmap_labels("workload.heatmap.department"), lang, THRESHOLD, BAD, tooltip))
+    st.caption(t("workload.heatmap.caption"))
+
+
+def _overloaded(monthly: pd.DataFrame) -> None:
+    st.subheader(t("workload.overloaded.title"))
+    overloaded = monthly[monthly["overloaded_employees"] > 0]
+    if overloaded.empty:
+        st.success(t("workload.overloaded.none"), icon=":material/check_circle:")
+        return
+    st.dataframe(
+        overloaded.assign(utilisation_pct=overloaded["utilisation_pct"].round(1)),
+        hide_index=True,
+        column_order=["department", "month", "overloaded_employees", "employees", "utilisation_pct"],
+        column_config={
+            "department": st.column_config.TextColumn(t("workload.heatmap.department")),
+            "month": st.column_config.DateColumn(t("workload.heatmap.month"),
+                                                 format="MM.YYYY" if lang == "de" else "YYYY-MM"),
+            "overloaded_employees": st.column_config.NumberColumn(t("workload.heatmap.overloaded"), format="localized"),
+            "employees": st.column_config.NumberColumn(t("workload.heatmap.employees"), format="localized"),
+            "utilisation_pct": st.column_config.NumberColumn(t("workload.heatmap.utilisation"), format="localized"),
+        },
+    )
+
+
+def number(key: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(t(f"workload.composition.{key}"), format="localized")
+
+
+def _composition() -> None:
+    st.subheader(t("workload.composition.title"))
+    data = db.query("workload_team_composition", params, scope)
+    if data.empty:
+        ui.empty_state(t("workload.composition.none"))
+        return
+    labels = {key: t(f"workload.composition.{key}") for key in ("account", "members", "load")}
+    labels["department"] = t("workload.heatmap.department")
+    st.altair_chart(charts_workload.composition_chart(data, labels, lang))
+    st.caption(t("workload.composition.caption"))
+    st.dataframe(
+        data.round({"allocated_h": 0, "booked_h": 0, "load_pct": 1}),
+        hide_index=True,
+        column_order=["account_name", "department", "members", "allocation_pct", "allocated_h", "booked_h", "load_pct"],
+        column_config={
+            "account_name": st.column_config.TextColumn(t("workload.composition.account")),
+            "department": st.column_config.TextColumn(t("workload.heatmap.department")),
+            "members": number("members"),
+            "allocation_pct": number("allocation"),
+            "allocated_h": number("allocated"),
+            "booked_h": number("booked"),
+            "load_pct": number("load"),
+        },
+    )
+
+
+def _kams(kams: pd.DataFrame) -> None:
+    st.subheader(t("workload.kams.title"))
+    if kams.empty:
+        ui.empty_state(t("workload.kams.none"))
+        return
+    st.caption(t("workload.kams.caption"))
+    st.dataframe(
+        kams,
+        hide_index=True,
+        column_order=["kam_name", "accounts", "acv_eur", "accounts_at_risk", "accounts_watch"],
+        column_config={
+            "kam_name": st.column_config.TextColumn(t("workload.kams.kam")),
+            "accounts": st.column_config.NumberColumn(t("workload.kams.accounts"), format="localized"),
+            "acv_eur": st.column_config.NumberColumn(t("workload.kams.acv"), format="euro"),
+            "accounts_at_risk": st.column_config.NumberColumn(t("workload.kams.at_risk"), format="localized"),
+            "accounts_watch": st.column_config.NumberColumn(t("workload.kams.watch"), format="localized"),
+        },
+    )
+
+
+def _backlog(backlog: pd.DataFrame) -> None:
+    st.subheader(t("workload.backlog.title"))
+    if backlog.empty:
+        st.success(t("workload.backlog.none"), icon=":material/check_circle:")
+        return
+    shown = backlog.assign(group=backlog["department"].where(backlog["department"] != "unassigned",
+                                                             t("workload.backlog.unassigned")))
+    labels = {key: t(f"workload.backlog.{key}") for key in ("group", "open", "oldest")}
+    st.altair_chart(charts_workload.backlog_chart(shown, labels, lang))
+    st.caption(t("workload.backlog.caption"))
+
+
+def _people() -> None:
+    st.subheader(t("workload.people.title"))
+    st.caption(t("workload.people.caption"))
+    data = db.query("workload_people", params, scope)
+    if data.empty:
+        ui.empty_state(t("workload.people.none"))
+        return
+    st.altair_chart(charts_workload.utilisation_heatmap(
+        data, "name", _heatmap_labels("workload.people.name"), lang, THRESHOLD, BAD, _hours_tooltip()))
+
+
+st.title(t("workload.title"))
+st.caption(t("workload.intro", threshold=ui.fmt_number(THRESHOLD, lang, 0)))
+if PER_PERSON:
+    st.warning(t("workload.privacy_per_person"), icon=":material/visibility:")
+else:
+    st.info(t("workload.privacy_aggregated"), icon=":material/shield_person:")
+departments = db.query("workload_departments", params, scope)
+monthly = departments.dropna(subset=["department"])
+if monthly.empty:
+    ui.empty_state(t("workload.empty"))
+else:
+    technician_backlog = db.query("workload_technician_backlog", params, scope)
+    kam_portfolio = db.query("workload_kam_portfolio", params, scope)
+    _tiles(departments[departments["department"].isna()].iloc[0], technician_backlog, kam_portfolio)
+    _departments(monthly)
+    _overloaded(monthly)
+    if PER_PERSON:
+        _people()
+    _composition()
+    left, right = st.columns(2)
+    with left:
+        _kams(kam_portfolio)
+    with right:
+        _backlog(technician_backlog)

@@ -1,0 +1,93 @@
+"""Altair charts of the Team workload page (texts come in as arguments, already translated).
+
+Utilisation colours use the shared band palette: green up to 100 %, amber at the
+overload threshold, red from the health score's team `bad` value.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from kamdata.charts import BAND_COLORS, localize
+
+ONE_DECIMAL = ",.1f"
+NUMBER = ",.0f"
+CELL_TEXT = "#1f2328"  # cells have fixed band colours in both themes, so dark text stays readable
+
+
+def utilisation_color(title: str, threshold: float, bad: float) -> alt.Color:
+    return alt.Color(
+        "utilisation_pct:Q",
+        title=title,
+        scale=alt.Scale(domain=[100, threshold, bad],
+                        range=[BAND_COLORS["healthy"], BAND_COLORS["watch"], BAND_COLORS["at_risk"]], clamp=True),
+        legend=alt.Legend(orient="bottom", format=NUMBER),
+    )
+
+
+def utilisation_heatmap(data: pd.DataFrame, row: str, labels: dict, lang: str, threshold: float, bad: float,
+                        tooltip: list) -> alt.TopLevelMixin:
+    """Rows (`row`: department or person) x month, coloured by utilisation; overloaded counts as text."""
+    base = alt.Chart(data).encode(
+        x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
+        y=alt.Y(f"{row}:N", title=labels["row"], axis=alt.Axis(labelLimit=220)),
+    )
+    cells = base.mark_rect().encode(
+        color=utilisation_color(labels["utilisation"], threshold, bad),
+        tooltip=[
+            alt.Tooltip(f"{row}:N", title=labels["row"]),
+            alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
+            alt.Tooltip("utilisation_pct:Q", title=labels["utilisation"], format=ONE_DECIMAL),
+            *tooltip,
+        ],
+    )
+    layers = [cells]
+    if "overloaded_employees" in data.columns:
+        layers.append(
+            base.transform_filter(alt.datum.overloaded_employees > 0)
+            .mark_text(color=CELL_TEXT, fontWeight="bold")
+            .encode(text=alt.Text("overloaded_employees:Q", format=NUMBER))
+        )
+    chart = alt.layer(*layers).properties(height=max(120, 28 * data[row].nunique()))
+    return localize(chart, lang)
+
+
+def composition_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
+    """Account-team members per account, stacked by department."""
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("account_name:N", title=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X("sum(members):Q", title=labels["members"], axis=alt.Axis(format=",d", tickMinStep=1)),
+            color=alt.Color("department:N", title=labels["department"], legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("account_name:N", title=labels["account"]),
+                alt.Tooltip("department:N", title=labels["department"]),
+                alt.Tooltip("sum(members):Q", title=labels["members"], format=","),
+                alt.Tooltip("load_pct:Q", title=labels["load"], format=ONE_DECIMAL),
+            ],
+        )
+        .properties(height=max(120, 26 * data["account_name"].nunique()))
+    )
+    return localize(chart, lang)
+
+
+def backlog_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
+    """Open tickets per technician group (department)."""
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=BAND_COLORS["watch"])
+        .encode(
+            y=alt.Y("group:N", title=labels["group"], sort="-x", axis=alt.Axis(labelLimit=200)),
+            x=alt.X("open_tickets:Q", title=labels["open"], axis=alt.Axis(format=",d", tickMinStep=1)),
+            tooltip=[
+                alt.Tooltip("group:N", title=labels["group"]),
+                alt.Tooltip("open_tickets:Q", title=labels["open"], format=","),
+                alt.Tooltip("oldest_age_days:Q", title=labels["oldest"], format=","),
+            ],
+        )
+        .properties(height=max(100, 30 * len(data)))
+    )
+    return localize(chart, lang)

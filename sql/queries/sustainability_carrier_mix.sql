@@ -1,0 +1,19 @@
+-- Carrier mix: one row per (month, carrier) of the filtered accounts' sites with
+-- energy (kWh, kg CO2e) or water (m3), and the emission-factor sources used.
+-- Parameters: $scope, $accounts, $date_from, $date_to (kamdata.db; whole months
+-- overlapping the period).
+
+select
+    month,
+    carrier,
+    sum(kwh) as kwh,
+    sum(kg_co2e) as kg_co2e,
+    sum(m3) as m3,
+    string_agg(distinct factor_source, '; ' order by factor_source) as factor_source
+from mart_energy_monthly
+where ($scope is null or list_contains($scope, account_id))
+  and ($accounts is null or list_contains($accounts, account_id))
+  and ($date_from is null or month >= date_trunc('month', $date_from::date))
+  and ($date_to is null or month <= $date_to)
+group by month, carrier
+order by month, carrier

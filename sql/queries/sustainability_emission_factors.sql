@@ -1,0 +1,7 @@
+-- scope: none (emission factors are reference data, not account data)
+-- The effective emission factors: one row per (carrier, year), as used for CO2e.
+-- Parameters: none.
+
+select carrier, year, kg_co2e_per_kwh, source, origin
+from mart_emission_factors
+order by carrier, year

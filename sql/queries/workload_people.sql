@@ -1,0 +1,29 @@
+-- Per-person utilisation (only shown when settings allow it, works-council rule):
+-- one row per (employee, month). Without an account filter every active employee;
+-- with one (or a user scope), the members of those accounts' teams.
+-- Parameters: $scope, $accounts, $date_from, $date_to (kamdata.db; whole months
+-- overlapping the period).
+
+with team_members as (
+    select distinct employee_id
+    from stg_account_team
+    where ($scope is null or list_contains($scope, account_id))
+      and ($accounts is null or list_contains($accounts, account_id))
+)
+
+select
+    work.employee_id,
+    employees.name,
+    work.department,
+    work.month,
+    work.capacity_h,
+    work.booked_h,
+    work.account_h,
+    work.utilisation_pct,
+    work.overloaded
+from mart_workload_monthly as work
+join stg_employees as employees using (employee_id)
+where (($scope is null and $accounts is null) or work.employee_id in (select employee_id from team_members))
+  and ($date_from is null or work.month >= date_trunc('month', $date_from::date))
+  and ($date_to is null or work.month <= $date_to)
+order by employees.name, work.month

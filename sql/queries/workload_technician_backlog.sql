@@ -1,0 +1,15 @@
+-- Open tickets per technician group: one row per department of the assigned
+-- technician ('unassigned' without one), summed over the filtered accounts at D.
+-- Parameters: $scope, $accounts (kamdata.db). The backlog is as of D, so the
+-- period does not apply.
+
+select
+    department,
+    sum(open_tickets)::bigint as open_tickets,
+    max(oldest_age_days) as oldest_age_days,
+    count(*) as accounts
+from mart_technician_backlog
+where ($scope is null or list_contains($scope, account_id))
+  and ($accounts is null or list_contains($accounts, account_id))
+group by department
+order by open_tickets desc, department

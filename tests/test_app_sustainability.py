@@ -1,0 +1,111 @@
+"""Sustainability page on the app fixture (tests/app_fixture.py; D = 2026-11-26).
+
+Hand-derived figures (readings all on 31.10.2026, so only 2026, a partial year):
+- A1 site S1 electricity 12,345.6 kWh x 0.38 (export factor "Supplier mix 2026",
+  which replaces the shipped electricity defaults) = 4,691.328 kg; water 321 m3.
+- A2 site S3 natural gas 4.5 MWh = 4,500 kWh x 0.201 (shipped default 2024, the
+  latest year before 2026; BAFA) = 904.5 kg.
+- Energy 16,845.6 kWh = 16.8 MWh; CO2e 5,595.828 kg = 5.6 t.
+- Floor area of sites with energy readings: S1 12,500.5 + S3 40,000 = 52,500.5 m2
+  -> EUI 0.32 kWh/m2, CO2 intensity 0.107 kg/m2.
+- Coverage, months 1-10 (October = last complete month): A1 2 sites x 10 (S1
+  covered once), A2 1 site x 10 (covered once) -> 2 / 30 = 6.7 %.
+- A1 only: 12.3 MWh, 4.7 t, EUI 12,345.6 / 12,500.5 = 0.99 -> 1.0, coverage 1 / 20 = 5.0 %.
+"""
+
+import duckdb
+import pytest
+
+from tests.app_fixture import app, fixture_db
+from tests.exportset import base_row, build_fixture_db
+
+PAGE = "app_pages/sustainability.py"
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_energy_co2_and_intensity_in_german_with_factor_sources(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    assert not at.exception
+    assert metrics(at) == {
+        "Energie": "16,8 MWh",
+        "CO2e": "5,6 t",
+        "Energieintensität (EUI)": "0,3 kWh/m²",
+        "CO2-Intensität": "0,1 kg/m²",
+        "Datenabdeckung": "6,7 %",
+    }
+    assert at.selectbox(key="sustainability_year").value == 2026
+    captions = " ".join(c.value for c in at.caption)
+    assert "Supplier mix 2026" in captions
+    assert "BAFA Informationsblatt CO2-Faktoren 2024: Erdgas" in captions
+    co2_help = next(m.help for m in at.metric if m.label == "CO2e")
+    assert "Supplier mix 2026" in co2_help
+    # target path of A1, carrier mix, top consumers, site map (S1 and S3 have coordinates)
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_account_filter_changes_the_figures_like_the_mart(monkeypatch):
+    at = app(monkeypatch, PAGE, accounts=["Klinikum Nord"])
+    shown = metrics(at)
+    assert shown["Energie"] == "12,3 MWh"
+    assert shown["CO2e"] == "4,7 t"
+    assert shown["Energieintensität (EUI)"] == "1,0 kWh/m²"
+    assert shown["Datenabdeckung"] == "5,0 %"
+    con = duckdb.connect(str(fixture_db().resolve()), read_only=True)
+    kwh, kg, coverage = con.execute(
+        "select kwh, kg_co2e, coverage_pct from mart_sustainability_yearly where account_id = 'A1' and year = 2026"
+    ).fetchone()
+    con.close()
+    assert (kwh, coverage) == (pytest.approx(12345.6), pytest.approx(5.0))
+    assert kg == pytest.approx(4691.328)
+
+
+def test_english_labels(monkeypatch):
+    at = app(monkeypatch, PAGE, lang="en")
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Energy"] == "16.8 MWh"
+    assert shown["Data coverage"] == "6.7%"
+    assert at.title[0].value == "Sustainability"
+    assert "Meter coverage gaps" in [h.value for h in at.subheader]
+
+
+def test_per_account_table_and_coverage_gaps(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    per_account = at.dataframe[0].value
+    assert sorted(per_account["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
+    gaps = at.dataframe[1].value
+    # S2 never reports (10 months), S1 and S3 miss months 1-9.
+    assert dict(zip(gaps["site_name"], gaps["months_missing"])) == {"Haus B": 10, "Haus A": 9, "Lager 1": 9}
+
+
+@pytest.fixture(scope="module")
+def db_with_account_without_readings(tmp_path_factory):
+    """The fixture export set plus account A3 with a site that never reports."""
+    return build_fixture_db(
+        tmp_path_factory.mktemp("no-readings"),
+        add={
+            "accounts": [base_row("accounts", account_id="A3", account_name="Neubau AG")],
+            "sites": [base_row("sites", site_id="S9", account_id="A3", site_name="Rohbau")],
+        },
+    )
+
+
+def test_account_without_readings_shows_a_helpful_message(monkeypatch, db_with_account_without_readings):
+    at = app(monkeypatch, PAGE, db_path=db_with_account_without_readings, accounts=["Neubau AG"])
+    assert not at.exception
+    assert not at.metric
+    assert not at.get("vega_lite_chart")
+    assert [i.value for i in at.info] == [
+        "Für die gewählten Accounts und den Zeitraum liegen keine Energie-Zählerstände vor. Zeitraum erweitern "
+        "oder andere Accounts wählen; fehlende Meldungen zeigt die Seite Datenstatus."
+    ]
+
+
+def test_period_without_readings_shows_the_message(monkeypatch):
+    at = app(monkeypatch, PAGE, period=["2025-01-01", "2025-12-31"])
+    assert not at.exception
+    assert not at.metric
+    assert len(at.info) == 1

@@ -1,0 +1,82 @@
+"""Team workload page on the app fixture (tests/app_fixture.py; D = 2026-11-26).
+
+Hand-derived figures: the only bookings are in November 2026 (E1 2.5 h on A1,
+E2 1.0 h internal; E3 is inactive). November 2026 has 21 weekdays, so capacity
+E1 40 x 21 / 5 = 168 h, E2 38.5 x 21 / 5 = 161.7 h -> utilisation
+3.5 / 329.7 = 1.06 % -> "1,1 %"; nobody overloaded. Open tickets at D: T2 (A1,
+no technician); A2's T4 is resolved. Both accounts belong to KAM E1.
+"""
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app_fixture import APP, app, fixture_db
+
+PAGE = "app_pages/workload.py"
+AGGREGATED_NOTE = "Betriebsratsregel: Auslastung wird nur aggregiert je Abteilung gezeigt"
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_aggregated_workload_in_german(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    assert not at.exception
+    assert metrics(at) == {
+        "Auslastung gesamt": "1,1 %",
+        "Überlastete Personen-Monate": "0",
+        "Offene Tickets": "1",
+        "Key Account Manager": "1",
+    }
+    assert at.info[0].value.startswith(AGGREGATED_NOTE)
+    headers = [h.value for h in at.subheader]
+    assert "Auslastung je Person" not in headers
+    # department heatmap, team composition, technician backlog
+    assert len(at.get("vega_lite_chart")) == 3
+    kams = at.dataframe[-1].value
+    assert list(kams["kam_name"]) == ["Anna Schmidt"]
+    assert list(kams["accounts"]) == [2]
+
+
+def test_english_labels(monkeypatch):
+    at = app(monkeypatch, PAGE, lang="en")
+    assert not at.exception
+    assert metrics(at)["Overall utilisation"] == "1.1%"
+    assert at.title[0].value == "Team workload"
+    assert at.info[0].value.startswith("Works-council rule")
+
+
+def test_account_filter_narrows_team_and_backlog(monkeypatch):
+    at = app(monkeypatch, PAGE, accounts=["Logistik Süd GmbH"])
+    assert not at.exception
+    shown = metrics(at)
+    # A2's only ticket T4 is resolved; department figures stay company-wide.
+    assert shown["Offene Tickets"] == "0"
+    assert shown["Auslastung gesamt"] == "1,1 %"
+    composition = at.dataframe[0].value
+    # A2's team: E1 (Key Account Management, 40 %).
+    assert list(composition["account_name"]) == ["Logistik Süd GmbH"]
+    assert list(composition["department"]) == ["Key Account Management"]
+    assert list(composition["allocation_pct"]) == [40.0]
+    assert "Keine offenen Tickets für die gewählten Accounts." in [s.value for s in at.success]
+
+
+def test_per_person_figures_only_when_settings_allow(monkeypatch, tmp_path):
+    override = tmp_path / "settings.toml"
+    override.write_text("[app]\nshow_per_person_workload = true\n", encoding="utf-8")
+    monkeypatch.setenv("KAM_DB", str(fixture_db()))
+    monkeypatch.setenv("KAM_SETTINGS", str(override))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.warning[0].value.startswith("Einzelwerte je Person sind per Einstellung freigegeben")
+    assert "Auslastung je Person" in [h.value for h in at.subheader]
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_period_without_bookings_shows_a_message(monkeypatch):
+    at = app(monkeypatch, PAGE, period=["2026-01-01", "2026-01-31"])
+    assert not at.exception
+    assert not at.metric
+    assert [i.value for i in at.info][1:] == ["Keine Zeitbuchungen im gewählten Zeitraum. Zeitraum erweitern."]
+    assert not at.get("vega_lite_chart")
