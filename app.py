@@ -13,14 +13,15 @@ import streamlit as st
 
 from kamdata import bootstrap, db, ui
 from kamdata.i18n import t
-from kamdata.settings import ROOT, load_settings
+from kamdata.settings import load_settings
 
 st.set_page_config(page_title="KAM Cockpit", page_icon=":material/domain:", layout="wide")
 
 
-@st.cache_resource(show_spinner=False)
-def _demo_database(demo_root: str) -> str:
-    """Build the demo database once per process (the file lock guards other processes)."""
+@st.cache_resource(show_spinner=False, ttl=3600)
+def _demo_database(demo_path: str) -> str:
+    """Ensure the demo database at most hourly per process (a day-old demo is rebuilt;
+    the file lock guards other processes)."""
     return str(bootstrap.ensure_demo_database())
 
 
@@ -56,7 +57,6 @@ def _pages() -> list[st.Page]:
     return [
         st.Page(file, title=t(f"common.pages.{title}"), icon=icon, url_path=url, default=url == "portfolio")
         for file, title, icon, url in PAGES
-        if (ROOT / file).is_file()
     ]
 
 

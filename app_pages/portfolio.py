@@ -36,7 +36,8 @@ def _kpis() -> None:
         ("sla", ui.fmt_pct(k["sla_pct"]), ui.fmt_delta(_change(k["sla_pct"], k["sla_prev_pct"]), "pct_points"), False),
         ("nps", ui.fmt_number(k["nps"], decimals=0), ui.fmt_delta(_change(k["nps"], k["nps_prev"]), "num"), False),
     )
-    for column, (key, value, delta, inverse) in zip(st.columns(len(tiles)), tiles):
+    columns = st.columns(3) + st.columns(3)
+    for column, (key, value, delta, inverse) in zip(columns, tiles):
         with column:
             ui.kpi_tile(t(f"portfolio.kpi.{key}"), value, delta, help=t(f"portfolio.kpi.{key}_help"),
                         inverse=inverse, delta_description=t(f"portfolio.kpi.{key}_vs"))
@@ -54,14 +55,15 @@ def _chart(accounts: pd.DataFrame) -> None:
         return
     data = scored.assign(
         band_label=[band_label(b, lang) for b in scored["band"]],
+        acv_mio=scored["acv_eur"] / 1e6,
         acv_text=[ui.fmt_eur(v) for v in scored["acv_eur"]],
         health_text=[ui.fmt_number(v) for v in scored["health_score"]],
-    )[["account_name", "kam_name", "health_score", "acv_eur", "band_label", "acv_text", "health_text"]]
+    )[["account_name", "kam_name", "health_score", "acv_mio", "band_label", "acv_text", "health_text"]]
     chart = (
         alt.Chart(data, height=340)
         .mark_circle(size=90, opacity=0.85)
         .encode(
-            x=alt.X("acv_eur:Q", title=t("portfolio.chart.acv"), axis=alt.Axis(format="~s")),
+            x=alt.X("acv_mio:Q", title=t("portfolio.chart.acv"), axis=alt.Axis(format=",.1~f")),
             y=alt.Y("health_score:Q", title=t("portfolio.chart.health"), scale=alt.Scale(domain=[0, 100])),
             color=band_color("band_label", lang, t("portfolio.table.band")),
             tooltip=[
@@ -69,7 +71,7 @@ def _chart(accounts: pd.DataFrame) -> None:
                 alt.Tooltip("kam_name:N", title=t("portfolio.table.kam")),
                 alt.Tooltip("health_text:N", title=t("portfolio.chart.health")),
                 alt.Tooltip("band_label:N", title=t("portfolio.table.band")),
-                alt.Tooltip("acv_text:N", title=t("portfolio.chart.acv")),
+                alt.Tooltip("acv_text:N", title=t("portfolio.table.acv")),
             ],
         )
     )
@@ -176,7 +178,7 @@ def _alerts() -> None:
         data,
         hide_index=True,
         column_config={
-            "link": st.column_config.LinkColumn(t("portfolio.table.open"), display_text=t("portfolio.table.open_text"),
+            "link": st.column_config.LinkColumn(t("portfolio.alerts.link"), display_text=t("portfolio.table.open_text"),
                                                 width="small"),
             "severity": st.column_config.TextColumn(t("portfolio.alerts.severity_col")),
             "account_name": st.column_config.TextColumn(t("portfolio.table.account")),

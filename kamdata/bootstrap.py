@@ -69,7 +69,7 @@ def ensure_demo_database(settings: dict | None = None) -> Path:
     with open(root / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _demo_is_fresh(db_path):
-            exports = root / "exports" / date.today().isoformat()
+            exports = root / "exports"
             generate(exports, scale="small", seed=7, as_of=date.today())
             run_build(exports, db_path, quiet=True)
     return db_path

@@ -253,10 +253,12 @@ def fmt_datetime(value, lang: str | None = None) -> str:
 
 
 def fmt_delta(value, kind: str, lang: str | None = None) -> str | None:
-    """A signed change for st.metric ("+1,2 %-Pkt."); None when it cannot be computed."""
+    """A signed change for st.metric ("+1,2 %-Pkt.", "±0" for none); None when it cannot be computed."""
     lang = lang or current_language()
     if _missing(value):
         return None
+    if float(value) == 0:
+        return "±0"
     sign = "+" if float(value) > 0 else ""
     if kind == "pct_points":
         unit = " %-Pkt." if lang == "de" else " pp"
@@ -280,7 +282,8 @@ def kpi_tile(label: str, value: str, delta: str | None = None, help: str | None 
         value,
         delta=delta,
         delta_description=delta_description if delta else None,
-        delta_color="inverse" if inverse else "normal",
+        delta_color="off" if delta == "±0" else "inverse" if inverse else "normal",
+        delta_arrow="off" if delta == "±0" else "auto",
         help=help,
         border=True,
         chart_data=trend if trend and len(trend) > 1 else None,

@@ -190,3 +190,12 @@ def test_query_in_flight_during_republish_finishes_on_its_version(published):
     db._connections.release(old, db.current_version())
     assert old_names == ["Klinikum Nord", "Logistik Süd GmbH"]
     assert "Klinikum Nord (neu)" in new_names
+
+
+def test_demo_mode_reuses_a_fresh_demo_database_and_labels_it(monkeypatch, tmp_path):
+    _published_copy(tmp_path)  # a fresh demo database already built under demo_dir: no rebuild
+    settings = _settings_file(tmp_path, f'[paths]\ndb = ""\ndemo_dir = "{tmp_path}"\n')
+    at = app(monkeypatch, db_path="", settings=settings)
+    assert not at.exception
+    assert any("Demodaten – keine echten Kunden" in m.value for m in at.markdown)
+    assert (tmp_path / "kam.duckdb").resolve().name == "kam.duckdb.v1"
