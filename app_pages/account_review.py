@@ -20,26 +20,30 @@ COMPONENTS = (
     ("team", "team_max_utilisation_pct", ui.fmt_pct),
 )
 
-account_id = st.query_params.get("account")
 accounts = db.query("filters_accounts", {}, scope)
+names = dict(zip(accounts["account_id"], accounts["account_name"]))
+account_id = st.query_params.get("account")
+chosen = st.selectbox(t("account_review.pick_label"), list(names), format_func=names.get,
+                      index=list(names).index(account_id) if account_id in names else None,
+                      placeholder=t("account_review.pick"))
+if chosen and chosen != account_id:
+    st.query_params["account"] = chosen
+    st.rerun()
 if not account_id:
     st.title(t("common.pages.review"))
     ui.empty_state(t("account_review.pick"))
-    names = dict(zip(accounts["account_id"], accounts["account_name"]))
-    for acc_id in names:
-        st.page_link("app_pages/account_review.py", label=names[acc_id],
-                     query_params=ui.link_params(account=acc_id))
     st.stop()
 
 data = db.query("review_account_health", {"account_id": account_id}, scope)
 if data.empty:
     st.title(t("common.pages.review"))
-    st.warning(t("account_review.unknown", account=account_id))
+    st.warning(t("account_review.unknown", account=ui.md_escape(account_id)))
     st.stop()
 
 row = data.iloc[0]
 st.title(row["account_name"])
-st.caption(t("account_review.subtitle", industry=row["industry"], region=row["region"], kam=row["kam_name"]))
+st.caption(t("account_review.subtitle", industry=ui.md_escape(row["industry"]), region=ui.md_escape(row["region"]),
+             kam=ui.md_escape(row["kam_name"])))
 
 band = None if pd.isna(row["band"]) else row["band"]
 left, right = st.columns([1, 3])

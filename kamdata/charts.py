@@ -1,4 +1,4 @@
-"""Shared Altair helpers: one band palette, German/English number and date locale, sparklines.
+"""Shared Altair helpers: one band palette, German/English number and date locale.
 
 Every chart passes through `localize(chart, lang)`, so axis numbers and dates
 follow the session language (d3 format/time locale de-DE or en-US).
@@ -66,11 +66,3 @@ def localize(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     """Apply the d3 number/time locale of `lang` (charts are configured once, at the end)."""
     return chart.configure(locale=_D3_LOCALE[lang])
 
-
-def sparkline(data, x: str, y: str, height: int = 40) -> alt.Chart:
-    """A tiny line without axes, for trends next to a figure."""
-    return (
-        alt.Chart(data, height=height)
-        .mark_line(point=False, strokeWidth=1.5)
-        .encode(x=alt.X(x, axis=None), y=alt.Y(y, axis=None, scale=alt.Scale(zero=False)))
-    )

@@ -46,7 +46,6 @@ import os
 import re
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -184,11 +183,3 @@ def query(name: str, params: dict | None = None, scope: tuple[str, ...] | None =
     """
     return _cached(current_version(), name, _freeze(params), None if scope is None else tuple(scope))
 
-
-def scalar_date(value) -> date | None:
-    """A DuckDB date/timestamp cell as a Python date (None for NULL/NaT)."""
-    if value is None or pd.isna(value):
-        return None
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.date()
-    return value

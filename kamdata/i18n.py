@@ -42,10 +42,7 @@ def current_language() -> str:
     """The language chosen in this session (URL `?lang=`), else the configured default."""
     import streamlit as st
 
-    try:
-        lang = st.session_state.get(LANG_KEY)
-    except Exception:  # outside a Streamlit script run there is no session
-        lang = None
+    lang = st.session_state.get(LANG_KEY)
     return lang if lang in LANGUAGES else default_language()
 
 

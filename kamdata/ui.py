@@ -11,6 +11,7 @@ never as 0.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -168,6 +169,14 @@ def list_column(series: pd.Series) -> list[list]:
     converting those naively turns NULL into 0)."""
     return [[None if v is np.ma.masked else float(v) for v in values] if values is not None else []
             for values in series]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text) -> str:
+    """Data-derived text made inert for Streamlit markdown (labels, captions, banners)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 # --- formatting -------------------------------------------------------------
@@ -337,7 +346,7 @@ def data_header(settings: dict, demo: bool) -> None:
     if attempt and attempt.get("status") == "failed":
         st.error(
             t("common.build_failed", when=fmt_datetime(attempt.get("finished_at") or attempt.get("started_at")),
-              error=attempt.get("error") or na()),
+              error=md_escape(attempt.get("error") or na())),
             icon=":material/error:",
         )
     limit = settings.get("app", {}).get("freshness_limit_h", 36)

@@ -25,10 +25,15 @@ def test_every_page_renders(monkeypatch, page):
 def test_review_page_takes_the_account_from_the_url(monkeypatch):
     at = app(monkeypatch, REVIEW, account="A1")
     assert at.title[0].value == "Klinikum Nord"
-    components = at.dataframe[0].value
+    components = at.dataframe[0].value.set_index("component")
     assert len(components) == 6
+    # A1's SLA metric: resolution met 1 of 3 judged tickets in 90 days (tests/app_fixture.py).
+    assert components.loc["SLA-Erfüllung (Lösung, 90 Tage)", "metric"] == "33,3 %"
+    at.selectbox[0].select("A2").run()
+    assert at.query_params["account"] == "A2"
+    assert at.title[0].value == "Logistik Süd GmbH"
     at = app(monkeypatch, REVIEW, account="x'); drop table mart_accounts; --")
-    assert at.warning[0].value.startswith("Account „x'); drop table")
+    assert at.warning[0].value.startswith(r"Account „x'\); drop table")
 
 
 def test_url_seeds_the_global_filters(monkeypatch):
@@ -112,7 +117,8 @@ def test_failed_last_build_shows_a_red_banner_with_its_error(monkeypatch, tmp_pa
               "status": "failed", "error": "tickets.csv: column created_at missing"}
     at = app(monkeypatch, db_path=_published_copy(tmp_path, [failed]))
     assert at.error[0].value.startswith("Die letzte Datenaufbereitung (27.11.2026 02:01) ist fehlgeschlagen")
-    assert at.error[0].value.endswith("Fehler: tickets.csv: column created_at missing")
+    # The build's message is escaped so that markdown shows it verbatim.
+    assert at.error[0].value.endswith(r"Fehler: tickets\.csv\: column created\_at missing")
 
 
 def test_stale_data_shows_a_red_banner(monkeypatch, tmp_path):
