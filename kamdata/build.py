@@ -123,10 +123,10 @@ def _as_of_from_tickets(con) -> date:
 def _write_build_tables(con, table_stats: dict) -> None:
     con.execute("create table build_tables (table_name VARCHAR, files INTEGER, rows_read BIGINT, "
                 "rows_loaded BIGINT, rows_superseded BIGINT, rows_rejected BIGINT)")
-    con.executemany("insert into build_tables values (?, ?, ?, ?, ?, ?)", [
-        (name, s["files"], s["rows_read"], s["rows_loaded"], s["rows_superseded"], s["rows_rejected"])
-        for name, s in table_stats.items()
-    ])
+    rows = [(name, s["files"], s["rows_read"], s["rows_loaded"], s["rows_superseded"], s["rows_rejected"])
+            for name, s in table_stats.items()]
+    placeholders = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows))
+    con.execute(f"insert into build_tables values {placeholders}", [value for row in rows for value in row])
 
 
 def _write_build_info(con, summary: dict, settings: dict, exported_at: datetime | None) -> None:
@@ -158,7 +158,7 @@ def _run_marts(con, as_of: date, settings: dict, reporter: Reporter) -> list[str
         return build_marts(con, as_of, settings, progress=progress)
     except (duckdb.Error, ValueError) as exc:
         where = f"mart {running[-1]} (sql/marts/{running[-1]}.sql)" if running else "the marts"
-        raise BuildError(f"{where} failed: {exc}. The staging tables are fine; fix the mart SQL and rerun "
+        raise BuildError(f"{where} failed: {readers.one_line(exc)}. The staging tables are fine; fix the mart SQL and rerun "
                          "the build.") from exc
 
 
@@ -172,11 +172,13 @@ def _build_version(version: Path, exports_dir: Path, as_of: date | None, setting
     check_export_set(exports_dir, files, manifest)
     summary["unknown_files"] = files.unknown
     limit_pct = float(settings["build"]["reject_share_limit_pct"])
-    scratch = publish.scratch_path(version)
     con = duckdb.connect(str(version))
     try:
         con.execute("set TimeZone = 'Europe/Berlin'")
-        con.execute(f"attach {_sql_string(str(scratch))} as {validate.SCRATCH}")
+        con.execute("set enable_progress_bar = false")
+        # Raw and intermediate tables live in an attached in-memory database: never published, and
+        # DuckDB spills it to `<version>.tmp` when it outgrows the memory limit.
+        con.execute(f"attach ':memory:' as {validate.SCRATCH}")
         main_db = con.execute("select current_database()").fetchone()[0]
         con.execute(f"set search_path = {_sql_string(f'{main_db}.main,{validate.SCRATCH}.main')}")
         con.execute(PARSE_MACROS.read_text(encoding="utf-8"))
@@ -195,7 +197,6 @@ def _build_version(version: Path, exports_dir: Path, as_of: date | None, setting
             reporter.table(table.name, counts, time.monotonic() - table_started)
         con.execute("reset search_path")
         con.execute(f"detach {validate.SCRATCH}")
-        publish.remove_version(scratch)
         summary["tables"] = {t.name: tables[t.name] for t in TABLES}
         for total in ("rows_loaded", "rows_rejected", "rows_superseded"):
             summary[total] = sum(s[total] for s in tables.values())

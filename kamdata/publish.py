@@ -27,11 +27,6 @@ def version_path(db_path: Path, build_id: str) -> Path:
     return db_path.with_name(f"{db_path.name}.v{build_id}")
 
 
-def scratch_path(version: Path) -> Path:
-    """The build's work database (raw and intermediate tables), deleted when the build ends."""
-    return version.with_name(version.name + ".scratch")
-
-
 def _version_pattern(db_path: Path) -> re.Pattern:
     return re.compile(re.escape(db_path.name) + r"\.v\d{8}T\d{6}-[0-9a-f]+")
 
@@ -90,7 +85,7 @@ def switch_symlink(db_path: Path, version: Path) -> None:
 
 
 def remove_version(version: Path) -> None:
-    """Delete a version and everything DuckDB or the build left next to it (.wal, scratch, spill dirs)."""
+    """Delete a version and everything DuckDB left next to it (`.wal`, the `.tmp` spill directory)."""
     for path in version.parent.glob(version.name + "*"):
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
@@ -106,7 +101,7 @@ def prune(db_path: Path, keep_versions: int, published: set[str]) -> list[str]:
     """
     current = current_version(db_path)
     pattern = _version_pattern(db_path)
-    # A version is known by any of its files (a killed build may have left only its scratch file).
+    # A version is known by any of its files (a killed build may have left only its spill directory).
     stems = {m.group(0) for p in db_path.parent.iterdir() if (m := pattern.match(p.name))}
     versions = sorted((db_path.parent / stem for stem in stems), reverse=True)
     old_published = [p for p in versions if p != current and p.name in published]

@@ -43,6 +43,11 @@ class FileError(Exception):
     """A file-level problem: the build fails with this one-paragraph message."""
 
 
+def one_line(exc: BaseException) -> str:
+    """An error's text as one line (DuckDB's messages span several), for one-paragraph messages."""
+    return " ".join(str(exc).split())
+
+
 @dataclass(frozen=True)
 class ExportFiles:
     by_table: dict[str, list[Path]]   # files per table, in code-point name order
@@ -138,7 +143,8 @@ def map_columns(file_name: str, header: list[str], table: Table) -> dict[str, in
             missing.append(col.name)
     if missing:
         found = ", ".join(h.strip() for h in header) or "(nothing)"
-        raise FileError(f"{file_name}: required column {', '.join(repr(m) for m in missing)} missing. "
+        raise FileError(f"{file_name}: required column{'s' if len(missing) > 1 else ''} "
+                        f"{', '.join(repr(m) for m in missing)} missing. "
                         f"{_expected_columns(table)} (matched case-insensitively); the header has: {found}.")
     return positions
 
@@ -238,7 +244,7 @@ def load_csv(con, path: Path, table: Table, raw_name: str, file_order: int, firs
         except UnicodeDecodeError:
             con.execute(f"delete from {raw_name} where _source_file = ?", [path.name])
         except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
-            raise FileError(f"{path.name}: unreadable or truncated file ({exc}); expected a complete "
+            raise FileError(f"{path.name}: unreadable or truncated file ({one_line(exc)}); expected a complete "
                             "CSV file (gzip-compressed for .csv.gz). Fix the transfer and rerun the build.") from exc
     raise FileError(f"{path.name}: the text is neither UTF-8 nor Windows-1252; expected one of these encodings.")
 
@@ -269,7 +275,7 @@ def load_parquet(con, path: Path, table: Table, raw_name: str, file_order: int, 
             {"name": path.name, "order": file_order, "first": first_row_id, "path": str(path)},
         ).fetchone()[0]
     except duckdb.Error as exc:
-        raise FileError(f"{path.name}: unreadable Parquet file ({exc}); expected a complete Parquet file "
+        raise FileError(f"{path.name}: unreadable Parquet file ({one_line(exc)}); expected a complete Parquet file "
                         "with the contract's columns. Fix the transfer and rerun the build.") from exc
     return LoadedFile(path, records, "parquet", "parquet")
 
