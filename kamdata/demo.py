@@ -80,10 +80,10 @@ def generate(out_dir, scale: str = "small", seed: int = 7, dialect: str = "stand
     """Write one export set into `out_dir`; returns records written per table. Deterministic per arguments."""
     as_of = as_of or datetime.now(BERLIN).date()
     out = Path(out_dir)
+    _clear(out)
     clock = Clock(as_of)
     world = World(SCALES[scale], clock, np.random.default_rng(seed))
     tables = _build_tables(world, scale, dialect, seed)
-    _clear(out)
     con = connect()
     files, counts = {}, {}
     for table, parts in tables.items():

@@ -59,7 +59,7 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
     weight *= np.select([weekday(days) == 5, weekday(days) == 6], [0.45, 0.3], 1.0)
     weight[-1] *= 2 / 24  # the export runs at 02:00 on the as-of day
     day = np.sort(rng.choice(len(days), size=n, p=weight / weight.sum()))
-    business = np.clip(rng.normal(10.5 * 60, 150, n), 6 * 60, 20 * 60)
+    business = 6 * 60 + 14 * 60 * rng.beta(2.2, 3.0, n)  # office hours, most around 11:00
     minute = np.where(rng.random(n) < 0.8, business, rng.uniform(0, 24 * 60, n)).astype(np.int64)
     minute = np.where(day == len(days) - 1, minute % 120, minute)
     created = clock.unambiguous(clock.local_to_instant(days[day], minute))
@@ -76,14 +76,19 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
     planned = rng.random(n) < planned_share
     prio = np.where(planned, np.where(rng.random(n) < 0.7, 3, 2), prio)
 
+    def settle(values: np.ndarray, not_before: np.ndarray) -> np.ndarray:
+        """Whole minutes, unambiguous local time, never before `not_before`."""
+        values = clock.unambiguous(values.astype("datetime64[m]").astype("datetime64[s]"))
+        return np.maximum(values, not_before)
+
     resp_h = world.sla_hours[acc, prio, 0]
     res_h = world.sla_hours[acc, prio, 1]
     stress_start = clock.cutoff - STRESS_DAYS * 24 * HOUR
     ramp = np.clip((created - stress_start) / (90 * 24 * HOUR), 0, 1)
-    median = world.sla_quality[acc] * (1 + 2.2 * world.at_risk[acc] * ramp)
+    median = world.sla_quality[acc] * (1 + 3.0 * world.at_risk[acc] * ramp)
     response = created + (resp_h * 3600 * median * rng.lognormal(0, 0.55, n)).astype("timedelta64[s]")
     resolved = created + (res_h * 3600 * median * rng.lognormal(0, 0.6, n)).astype("timedelta64[s]")
-    due = np.where(planned, created + (rng.uniform(3, 28, n) * 86400).astype("timedelta64[s]"), NAT)
+    due = np.where(planned, settle(created + (rng.uniform(3, 28, n) * 86400).astype("timedelta64[s]"), created), NAT)
     on_time = rng.random(n) < 0.88
     planned_done = np.where(on_time, due - (rng.uniform(0, 3, n) * 86400).astype("timedelta64[s]"),
                             due + (rng.uniform(0.1, 10, n) * 86400).astype("timedelta64[s]"))
@@ -91,11 +96,6 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
     response = np.where(planned, created + (rng.uniform(0.5, 48, n) * 3600).astype("timedelta64[s]"), response)
     stuck = rng.random(n) < 0.004
     resolved = np.where(stuck, resolved + (rng.uniform(20, 120, n) * 86400).astype("timedelta64[s]"), resolved)
-
-    def settle(values: np.ndarray, not_before: np.ndarray) -> np.ndarray:
-        """Whole minutes, unambiguous local time, never before `not_before`."""
-        values = clock.unambiguous(values.astype("datetime64[m]").astype("datetime64[s]"))
-        return np.maximum(values, not_before)
 
     response = settle(response, created)
     resolved = settle(resolved, response)
@@ -220,8 +220,8 @@ def meter_readings(world: World, rng: np.random.Generator) -> Rows:
     onboarded = np.array([world.day_offset(world.acc_since[a]) for a in world.site_account[site]])
     valid &= np.arange(len(days))[None, :] >= onboarded[:, None]
     gap = rng.random(len(site)) < 0.08
-    gap_start = rng.integers(0, len(days) - 80, len(site))
-    gap_len = rng.integers(20, 75, len(site))
+    gap_start = rng.integers(0, len(days) - 130, len(site))
+    gap_len = rng.integers(35, 125, len(site))
     in_gap = (np.arange(len(days))[None, :] >= gap_start[:, None]) & (np.arange(len(days))[None, :] < (gap_start + gap_len)[:, None])
     valid &= ~(gap[:, None] & in_gap)
     silent_site = world.silent_site
@@ -256,7 +256,7 @@ def time_bookings(world: World, rng: np.random.Generator) -> Rows:
     emp, wd, stressed = emp[present], wd[present], stressed[present]
     n = len(emp)
     kam = world.emp_dept[emp] == "Key Account Management"
-    load = np.where(stressed, 1.32, np.where(kam, 1.08, 1.0)) * rng.normal(1.0, 0.08, n)
+    load = np.where(stressed, 1.25, np.where(kam, 1.08, 1.0)) * rng.normal(1.0, 0.08, n)
     hours = np.clip(np.round(world.emp_capacity[emp] / 5 * load * 4) / 4, 0.5, 12.0)
 
     teams = [np.array([a for a, e, _, _ in world.team if e == person], dtype=np.int64) for person in range(n_emp)]

@@ -218,15 +218,14 @@ def commitments(world: World) -> Rows:
         count = rng.poisson(len(days) / 30.4)
         promised = days[np.sort(rng.choice(len(days), count))]
         due = promised + rng.integers(14, 90, count) * DAY
-        p_on_time = 0.96 if world.thriving[acc] else 0.5 if world.at_risk[acc] else 0.85
+        p_on_time = 0.96 if world.thriving[acc] else 0.6 if world.at_risk[acc] else 0.86
         fate = rng.random(count)
         on_time = promised + ((due - promised) * rng.uniform(0.3, 1.0, count)).astype("timedelta64[D]")
         late = due + rng.integers(1, 40, count) * DAY
-        done = np.where(fate < p_on_time, on_time, np.where(fate < p_on_time + (1 - p_on_time) / 2, late, np.datetime64("NaT")))
+        # Promises still open are recent ones; older ones were kept, if late. At-risk accounts let a few slip.
+        still_open = (fate >= p_on_time + (1 - p_on_time) / 2) & ((due > yesterday - 45 * DAY) | world.at_risk[acc])
+        done = np.where(fate < p_on_time, on_time, np.where(still_open, np.datetime64("NaT"), late))
         done = np.where(done > yesterday, np.datetime64("NaT"), done)
-        if world.at_risk[acc]:
-            overdue = np.flatnonzero((due < yesterday) & (due > yesterday - 60 * DAY))
-            done[overdue[-2:]] = np.datetime64("NaT")
         year = str(days[-1])[:4]
         for k in range(count):
             rows["account_id"].append(world.acc_id[acc])

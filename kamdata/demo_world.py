@@ -121,10 +121,11 @@ class World:
         self.own_clock_account = int(order[n_risk + n_thrive + 1])
         self.has_target = rng.random(n) < 0.6
         self.has_target[order[:2]] = True  # at-risk accounts with a target drift off it
+        self.has_target[self.partial_sla_account] = False  # no complete baseline year yet
         self.energy_trend = np.where(self.thriving, -0.10, np.where(self.at_risk, 0.03, rng.normal(-0.03, 0.04, n)))
-        self.revenue_growth = np.where(self.at_risk, -0.18, np.where(self.thriving, 0.16, rng.normal(0.03, 0.04, n)))
-        self.sla_quality = np.where(self.thriving, 0.22, rng.uniform(0.25, 0.38, n))
-        self.mood = np.where(self.at_risk, -1.0, np.where(self.thriving, 1.0, rng.normal(0.2, 0.4, n)))
+        self.revenue_growth = np.where(self.at_risk, -0.13, np.where(self.thriving, 0.16, rng.normal(0.03, 0.04, n)))
+        self.sla_quality = np.where(self.thriving, 0.15, rng.uniform(0.16, 0.28, n))
+        self.mood = np.where(self.at_risk, -0.6, np.where(self.thriving, 1.0, rng.normal(0.2, 0.4, n)))
 
     def _sites(self) -> None:
         rng, n_acc = self.rng, self.scale.accounts
@@ -188,15 +189,22 @@ class World:
         rng = self.rng
         pools = {d: list(rng.permutation(np.flatnonzero((self.emp_dept == d) & self.emp_active))) for d in DEPARTMENTS}
         cursor = {d: 0 for d in DEPARTMENTS}
+        reserved = {d: 0 for d in DEPARTMENTS}  # employees dedicated to the at-risk accounts
 
         def take(dept: str, k: int) -> list[int]:
+            """The next k of the department; after the at-risk accounts, cycle over the others only."""
             pool = pools[dept]
-            picked = [pool[(cursor[dept] + j) % len(pool)] for j in range(min(k, len(pool)))]
-            cursor[dept] += len(picked)
+            low = reserved[dept] if reserved[dept] + k <= len(pool) else 0
+            span = len(pool) - low
+            picked = [pool[low + (cursor[dept] - low + j) % span] for j in range(min(k, span))]
+            cursor[dept] = low + (cursor[dept] - low + len(picked)) % span
             return picked
 
         team = []
-        for acc in range(self.scale.accounts):
+        at_risk_first = sorted(range(self.scale.accounts), key=lambda a: not self.at_risk[a])
+        for number, acc in enumerate(at_risk_first):
+            if number == int(self.at_risk.sum()):
+                reserved.update(cursor)
             n_sites = int(np.sum(self.site_account == acc))
             members = [(int(self.acc_kam[acc]), "Key Account Manager", float(rng.choice([20, 25, 30])))]
             members += [(e, "Objektleitung", float(rng.choice([50, 80, 100]))) for e in take("Objektleitung", 1)]
@@ -211,7 +219,7 @@ class World:
                 if emp not in seen:
                     seen.add(emp)
                     team.append((acc, int(emp), role, alloc))
-        self.team = team
+        self.team = sorted(team)
         self.acc_technicians = [
             np.array([e for a, e, role, _ in team if a == acc and role == "Technik"]) for acc in range(self.scale.accounts)
         ]
