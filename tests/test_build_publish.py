@@ -28,9 +28,11 @@ def tickets_in(db_path) -> int:
 
 
 def test_publish_switches_a_symlink_to_a_closed_version_and_logs_the_build(tmp_path):
-    exports = write_export_set(tmp_path / "exports")
+    exports = write_export_set(tmp_path / "exports", manifest=True)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in exports.iterdir()}
     db_path = tmp_path / "data" / "kam.duckdb"
     summary = run_build(exports, db_path)
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in exports.iterdir()} == before
     version = Path(summary["db_file"])
     assert db_path.is_symlink() and os.readlink(db_path) == version.name
     assert version.name.startswith("kam.duckdb.v") and summary["build_id"] in version.name
@@ -39,7 +41,7 @@ def test_publish_switches_a_symlink_to_a_closed_version_and_logs_the_build(tmp_p
     entry = buildlog.last_success(db_path)
     assert entry == buildlog.last_attempt(db_path)
     assert entry["status"] == "ok" and entry["error"] is None and entry["db_file"] == str(version)
-    # no manifest: as-of = Berlin date of the latest ticket update (T3: 2026-11-25 18:00)
+    # the manifest has no exported_at: as-of = Berlin date of the latest ticket update (T3: 2026-11-25 18:00)
     assert entry["as_of"] == "2026-11-25"
     assert entry["rows_loaded"] == 40 and entry["rows_rejected"] == 0 and entry["rows_superseded"] == 0
     assert datetime.fromisoformat(entry["started_at"]).utcoffset() is not None
