@@ -61,6 +61,7 @@ def _tables() -> None:
     st.dataframe(
         data,
         hide_index=True,
+        height="content",
         column_config={
             "table_name": st.column_config.TextColumn(t("data_status.tables.table")),
             "files": st.column_config.NumberColumn(t("data_status.tables.files"), format="localized"),

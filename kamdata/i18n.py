@@ -30,8 +30,8 @@ def _texts(file: str) -> dict:
         return tomllib.load(fh)
 
 
-@lru_cache(maxsize=1)
 def default_language() -> str:
+    """`app.default_language` from settings (read when needed, so a changed setting applies)."""
     from kamdata.settings import load_settings
 
     lang = load_settings().get("app", {}).get("default_language", "de")
