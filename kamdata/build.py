@@ -158,8 +158,35 @@ def _run_marts(con, as_of: date, settings: dict, reporter: Reporter) -> list[str
         return build_marts(con, as_of, settings, progress=progress)
     except (duckdb.Error, ValueError) as exc:
         where = f"mart {running[-1]} (sql/marts/{running[-1]}.sql)" if running else "the marts"
-        raise BuildError(f"{where} failed: {readers.one_line(exc)}. The staging tables are fine; fix the mart SQL and rerun "
-                         "the build.") from exc
+        raise BuildError(f"{where} failed: {readers.one_line(exc)}. The staging tables are fine; fix the mart "
+                         "SQL and rerun the build.") from exc
+
+
+def _stage_tables(con, files: readers.ExportFiles, manifest: dict | None, limit_pct: float,
+                  reporter: Reporter) -> dict[str, dict]:
+    """Load, type, validate and de-duplicate every contract table (parents first); counts per table."""
+    main_db = con.execute("select current_database()").fetchone()[0]
+    # Raw and intermediate tables live in an attached in-memory database: never published, and
+    # DuckDB spills it to `<version>.tmp` when it outgrows the memory limit.
+    con.execute(f"attach ':memory:' as {validate.SCRATCH}")
+    con.execute(f"set search_path = {_sql_string(f'{main_db}.main,{validate.SCRATCH}.main')}")
+    con.execute(PARSE_MACROS.read_text(encoding="utf-8"))
+    con.execute(validate.REJECTED_ROWS_DDL)
+    tables: dict[str, dict] = {}
+    for table in validate.parent_first():
+        table_started = time.monotonic()
+        table_files = files.by_table.get(table.name, [])
+        if table_files:
+            _load_table(con, table, table_files, manifest)
+            counts = validate.stage_table(con, table, limit_pct)
+        else:
+            con.execute(stg_ddl(table))
+            counts = validate.TableCounts(0, 0, 0, 0)
+        tables[table.name] = {"files": len(table_files), **counts.__dict__}
+        reporter.table(table.name, counts, time.monotonic() - table_started)
+    con.execute("reset search_path")
+    con.execute(f"detach {validate.SCRATCH}")
+    return {t.name: tables[t.name] for t in TABLES}
 
 
 def _build_version(version: Path, exports_dir: Path, as_of: date | None, settings: dict,
@@ -176,30 +203,9 @@ def _build_version(version: Path, exports_dir: Path, as_of: date | None, setting
     try:
         con.execute("set TimeZone = 'Europe/Berlin'")
         con.execute("set enable_progress_bar = false")
-        # Raw and intermediate tables live in an attached in-memory database: never published, and
-        # DuckDB spills it to `<version>.tmp` when it outgrows the memory limit.
-        con.execute(f"attach ':memory:' as {validate.SCRATCH}")
-        main_db = con.execute("select current_database()").fetchone()[0]
-        con.execute(f"set search_path = {_sql_string(f'{main_db}.main,{validate.SCRATCH}.main')}")
-        con.execute(PARSE_MACROS.read_text(encoding="utf-8"))
-        con.execute(validate.REJECTED_ROWS_DDL)
-        tables: dict[str, dict] = {}
-        for table in validate.parent_first():
-            table_started = time.monotonic()
-            table_files = files.by_table.get(table.name, [])
-            if table_files:
-                _load_table(con, table, table_files, manifest)
-                counts = validate.stage_table(con, table, limit_pct)
-            else:
-                con.execute(stg_ddl(table))
-                counts = validate.TableCounts(0, 0, 0, 0)
-            tables[table.name] = {"files": len(table_files), **counts.__dict__}
-            reporter.table(table.name, counts, time.monotonic() - table_started)
-        con.execute("reset search_path")
-        con.execute(f"detach {validate.SCRATCH}")
-        summary["tables"] = {t.name: tables[t.name] for t in TABLES}
+        summary["tables"] = _stage_tables(con, files, manifest, limit_pct, reporter)
         for total in ("rows_loaded", "rows_rejected", "rows_superseded"):
-            summary[total] = sum(s[total] for s in tables.values())
+            summary[total] = sum(s[total] for s in summary["tables"].values())
         exported_at = _exported_at(manifest)
         as_of = as_of or (exported_at.astimezone(BERLIN).date() if exported_at else _as_of_from_tickets(con))
         summary["as_of"] = as_of.isoformat()

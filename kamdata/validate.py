@@ -180,4 +180,6 @@ def stage_table(con: duckdb.DuckDBPyConnection, table: Table, limit_pct: float) 
         raise AssertionError(f"row identity broken for {name}: {counts} (a bug in the build, not in the export)")
     if counts.rows_rejected * 100.0 > limit_pct * counts.rows_read:
         raise LimitExceeded(_limit_message(con, table, counts, limit_pct))
+    for work in ("raw", "typed", "faults", "ranked"):  # free the memory before the next table
+        con.execute(f"drop table {SCRATCH}.{work}_{name}")
     return counts
