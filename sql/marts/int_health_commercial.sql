@@ -3,6 +3,9 @@
 -- revenue of the 12 months L-11..L vs the 12 months before; growth % NULL when the prior
 -- 12 months have no rows or sum to 0 (no revenue in the recent 12 months with prior revenue
 -- = -100 %); margin % over the recent 12 months' rows that give a cost.
+-- "Sums to 0" is judged on the sum rounded to cents: invoices cancelled by a credit note
+-- (11427.16 + 16065.07 + 1355.83 - 28848.06) add up to +-3.6e-12 in DOUBLE, which would
+-- otherwise give a growth of about -1e16 % instead of NULL. Same for the margin's revenue.
 -- Parameters: none beyond int_health_as_of.
 with windows as (
     select
@@ -45,8 +48,12 @@ select
     as_of,
     revenue_12m_eur,
     revenue_prior_12m_eur,
-    case when prior_rows > 0 then change_pct(coalesce(revenue_12m_eur, 0), revenue_prior_12m_eur) end
-        as revenue_growth_pct,
+    case
+        when prior_rows > 0 and round(revenue_prior_12m_eur, 2) <> 0
+            then change_pct(coalesce(revenue_12m_eur, 0), revenue_prior_12m_eur)
+    end as revenue_growth_pct,
     cost_12m_eur,
-    pct(costed_revenue_eur - cost_12m_eur, costed_revenue_eur) as margin_pct
+    case
+        when round(costed_revenue_eur, 2) <> 0 then pct(costed_revenue_eur - cost_12m_eur, costed_revenue_eur)
+    end as margin_pct
 from sums

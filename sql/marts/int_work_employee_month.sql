@@ -50,6 +50,8 @@ employee_months as (
 select
     employee_months.*,
     pct(booked_h, capacity_h) as utilisation_pct,
-    pct(booked_h, capacity_h) > p.kpi_overload_threshold_pct as overloaded
+    -- compared at 9 decimals: fractional hours make exactly 110 % come out as 110.00000000000001,
+    -- which must not count as "> 110 %" (e.g. 10 x 9.68 h on 20 h/week x 22 weekdays / 5 = 88 h)
+    round(pct(booked_h, capacity_h), 9) > p.kpi_overload_threshold_pct as overloaded
 from employee_months
 cross join params as p
