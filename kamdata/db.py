@@ -5,8 +5,9 @@ Every page reads data through `query(name, params, scope)`:
 - `name` is a file `sql/queries/<name>.sql` holding ONE select. Page modules
   contain no SQL and no KPI formulas.
 - Parameters are DuckDB named parameters (`$regions`) and are always bound,
-  never formatted into the SQL. Only the parameters a file mentions are passed
-  to it, so every page may hand the same filter dictionary to every query.
+  never formatted into the SQL. Only the parameters a file's code uses
+  (comments do not count) are passed to it, so every page may hand the same
+  filter dictionary to every query.
 - `scope` is the tuple of account ids the user may see (None = all). It reaches
   the SQL as `$scope` (a VARCHAR list or NULL), and every query file must
   restrict its rows by it, e.g. `($scope is null or list_contains($scope,
@@ -58,6 +59,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "sql" / "queries"
 TIMEZONE = "Europe/Berlin"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _NO_SCOPE = re.compile(r"^--\s*scope:\s*none\b", re.M)
+_COMMENT = re.compile(r"--[^\n]*")
 
 
 class NoDatabase(RuntimeError):
@@ -120,14 +122,18 @@ class _Connections:
 _connections = _Connections()
 
 
-def sql_text(name: str) -> str:
-    """The SQL of query `name`, refusing files that ignore the user's scope."""
+def sql_text(name: str) -> tuple[str, set[str]]:
+    """The SQL of query `name` and the parameters its code (not its comments) uses.
+
+    Refuses files that ignore the user's scope.
+    """
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise ValueError(f"invalid query name {name!r}")
     sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    if "$scope" not in sql and not _NO_SCOPE.search(sql):
+    used = set(_PARAM.findall(_COMMENT.sub("", sql)))
+    if "scope" not in used and not _NO_SCOPE.search(sql):
         raise ValueError(f"query {name} neither uses $scope nor declares '-- scope: none'")
-    return sql
+    return sql, used
 
 
 def _bindable(value):
@@ -147,10 +153,9 @@ def _freeze(params: dict | None) -> tuple:
 
 def run(version: DbVersion, name: str, params: dict | None = None, scope: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Run query `name` on `version` without caching (the cache calls this)."""
-    sql = sql_text(name)
+    sql, wanted = sql_text(name)
     supplied = dict(params or {})
     supplied["scope"] = None if scope is None else list(scope)
-    wanted = set(_PARAM.findall(sql))
     missing = wanted - supplied.keys()
     if missing:
         raise KeyError(f"query {name} needs parameters {sorted(missing)}")

@@ -1,9 +1,10 @@
 """Widgets and formatting every page shares: global filters, badges, banners, KPI tiles.
 
-Pages call `global_filters()` once (app.py already renders the sidebar, so
-pages just read the returned value or `st.session_state["filters"]`) and pass
-`filters.params()` to `kamdata.db.query`, which binds the same filter
-parameters in every SQL file (see kamdata.db). Numbers and dates shown as text
+app.py calls `global_filters()` once per run (it renders the sidebar); pages
+read the result from `st.session_state[FILTERS_KEY]` and pass
+`filters.params()` with `scope()` to `kamdata.db.query`, which binds the same
+filter parameters in every SQL file (see kamdata.db). Drill-down links keep
+the filters with `link_params()`. Numbers and dates shown as text
 are formatted here for the session language; NULL is shown as "n/a" / "k. A.",
 never as 0.
 """
@@ -45,11 +46,6 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     accounts_in_filter: tuple[str, ...] | None = field(default=None, compare=False)
-
-    @property
-    def active(self) -> bool:
-        """True when any account or service-line filter narrows the data."""
-        return bool(self.regions or self.industries or self.kams or self.accounts or self.service_lines)
 
     def params(self) -> dict:
         """The shared filter parameters every query file may use (see kamdata.db)."""
@@ -137,7 +133,6 @@ def global_filters() -> Filters:
             help=t("common.filters.period_help"),
         )
     date_from, date_to = (tuple(period) + (None, None))[:2] if period else (None, None)
-    selected = Filters(regions, industries, kam_ids, accounts, service_lines, date_from, date_to or as_of)
     resolved = None
     if regions or industries or kam_ids or accounts:
         matched = options[
@@ -147,7 +142,7 @@ def global_filters() -> Filters:
             & _matches(options["account_id"], accounts)
         ]
         resolved = tuple(matched["account_id"])
-    filters = Filters(**{**selected.__dict__, "accounts_in_filter": resolved})
+    filters = Filters(regions, industries, kam_ids, accounts, service_lines, date_from, date_to or as_of, resolved)
     st.session_state[FILTERS_KEY] = filters
     return filters
 

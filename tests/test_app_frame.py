@@ -158,7 +158,8 @@ def test_scope_restricts_rows(published):
 
 
 def test_a_query_without_scope_is_refused(monkeypatch, tmp_path, published):
-    (tmp_path / "leaky.sql").write_text("select * from mart_accounts", encoding="utf-8")
+    # Naming $scope in a comment is not enough.
+    (tmp_path / "leaky.sql").write_text("-- Parameters: $scope\nselect * from mart_accounts", encoding="utf-8")
     monkeypatch.setattr(db, "QUERIES_DIR", tmp_path)
     with pytest.raises(ValueError, match="neither uses \\$scope"):
         db.query("leaky")
