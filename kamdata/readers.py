@@ -181,8 +181,7 @@ class _RawWriter:
         arrays, names = [], []
         for col in self.table.columns:
             pos = self.positions[col.name]
-            # a list, not the tuple zip() gives: pyarrow converts tuples about ten times slower
-            arrays.append(pa.array(list(fields[pos]) if pos is not None else [None] * n, type=pa.string()))
+            arrays.append(pa.array(fields[pos], type=pa.string()) if pos is not None else pa.nulls(n, pa.string()))
             names.append(col.name)
         arrays += [
             pa.array([self.file_name] * n, type=pa.string()),
