@@ -13,7 +13,7 @@ import json
 import duckdb
 import pytest
 
-from kamdata import buildlog
+from kamdata import buildlog, validate
 from kamdata.build import BuildError, run_build
 from kamdata.settings import load_settings
 from tests.exportset import base_row, write_export_set
@@ -158,3 +158,15 @@ def test_a_regular_file_at_the_db_path_is_not_clobbered(tmp_path):
     with pytest.raises(BuildError, match="is a regular file, not the symlink"):
         run_build(write_export_set(tmp_path / "x"), db_path, settings=load_settings())
     assert digest(db_path) == before and not db_path.is_symlink()
+
+
+def test_the_row_identity_check_stops_a_build_that_loses_rows(tmp_path, monkeypatch):
+    # a staging model that silently drops rows (a bug of ours) must not publish anything
+    original = validate.staging_model_sql
+    monkeypatch.setattr(validate, "staging_model_sql",
+                        lambda table: original(table) + (" where ticket_id <> 'T2'" if table.name == "tickets" else ""))
+    db_path = tmp_path / "kam.duckdb"
+    with pytest.raises(AssertionError, match="row identity broken for tickets"):
+        run_build(write_export_set(tmp_path / "x"), db_path, as_of="2026-11-26")
+    assert not db_path.exists() and not list(tmp_path.glob("kam.duckdb.v*"))
+    assert buildlog.last_attempt(db_path)["error"].startswith("internal error: AssertionError: row identity broken")
