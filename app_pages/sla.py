@@ -131,7 +131,7 @@ def _breach_tickets(breach: pd.Series) -> None:
     tickets["resolution_status"] = tickets["resolution_status"].map(
         lambda s: t(f"sla.sla_status.{s if isinstance(s, str) else 'none'}"))
     tickets["service_line"] = tickets["service_line"].map(ui.service_line_label)
-    st.dataframe(tickets, hide_index=True, column_config=_ticket_columns())
+    st.dataframe(tickets, hide_index=True, placeholder=ui.na(lang), column_config=_ticket_columns())
 
 
 @st.fragment
@@ -150,6 +150,7 @@ def _breaches() -> None:
     selection = st.dataframe(
         shown,
         hide_index=True,
+        placeholder=ui.na(lang),
         column_order=["account_name", "month", "priority", "tickets", "resolution_breached",
                       "resolution_compliance_pct", "target_pct", "shortfall_points"],
         column_config={
@@ -208,6 +209,7 @@ def _malus() -> None:
     st.dataframe(
         data.assign(max_malus_pct=data["max_malus_pct"].round(1)),
         hide_index=True,
+        placeholder=ui.na(lang),
         column_order=["account_name", "months", "months_with_malus", "max_malus_pct", "exposure_eur"],
         column_config={
             "account_name": st.column_config.TextColumn(t("sla.heatmap.account")),

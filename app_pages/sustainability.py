@@ -52,13 +52,10 @@ def _tiles(row: pd.Series) -> None:
     sources = row["factor_sources"] if isinstance(row["factor_sources"], str) else ui.na(lang)
     co2_help = t("sustainability.kpi.co2e_help", sources=sources)
     tiles = [
-        (t("sustainability.kpi.kwh"), t("sustainability.kpi.mwh", value=ui.fmt_number(row["kwh"] / 1000, lang, 1)), None),
-        (t("sustainability.kpi.co2e"), t("sustainability.kpi.tonnes", value=ui.fmt_number(row["kg_co2e"] / 1000, lang, 1)),
-         co2_help),
-        (t("sustainability.kpi.eui"), t("sustainability.kpi.eui_value", value=ui.fmt_number(row["eui_kwh_m2"], lang, 1)),
-         t("sustainability.kpi.eui_help")),
-        (t("sustainability.kpi.intensity"),
-         t("sustainability.kpi.intensity_value", value=ui.fmt_number(row["co2e_kg_m2"], lang, 1)), co2_help),
+        (t("sustainability.kpi.kwh"), ui.fmt_number(row["kwh"] / 1000, lang, 1), None),
+        (t("sustainability.kpi.co2e"), ui.fmt_number(row["kg_co2e"] / 1000, lang, 1), co2_help),
+        (t("sustainability.kpi.eui"), ui.fmt_number(row["eui_kwh_m2"], lang, 1), t("sustainability.kpi.eui_help")),
+        (t("sustainability.kpi.intensity"), ui.fmt_number(row["co2e_kg_m2"], lang, 1), co2_help),
         (t("sustainability.kpi.coverage"), ui.fmt_pct(row["coverage_pct"], lang), t("sustainability.kpi.coverage_help")),
     ]
     for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles):
@@ -99,9 +96,12 @@ def _target_path(accounts: pd.DataFrame) -> None:
         ui.empty_state(t("sustainability.path.no_data"))
         return
     labels = {**_labels("path", "reduction", "path", "series", "status"), "year": t("sustainability.year"),
-              "pct": t("sustainability.accounts.reduction")}
+              "pct": t("sustainability.path.reduction")}
     st.altair_chart(charts_sustainability.path_chart(rows, labels, lang))
     target = data.iloc[0]
+    if data["reduction_pct"].isna().all():
+        st.warning(t("sustainability.path.no_reduction", baseline=int(target["baseline_year"])),
+                   icon=":material/warning:")
     st.caption(t("sustainability.path.caption", baseline=int(target["baseline_year"]),
                  target=ui.fmt_number(target["target_reduction_pct"], lang, 0), target_year=int(target["target_year"])))
 
@@ -117,6 +117,7 @@ def _accounts_table(accounts: pd.DataFrame) -> None:
     st.dataframe(
         shown,
         hide_index=True,
+        placeholder=ui.na(lang),
         column_order=["account_name", "year", "kwh", "kg_co2e", "floor_area_m2", "eui_kwh_m2", "co2e_kg_m2",
                       "reduction_pct", "target_path_pct", "on_track", "coverage_pct", "factor_sources"],
         column_config={
@@ -181,6 +182,7 @@ def _gaps() -> None:
     st.dataframe(
         data,
         hide_index=True,
+        placeholder=ui.na(lang),
         column_order=["account_name", "site_name", "city", "months_missing", "never_reports"],
         column_config={
             "account_name": st.column_config.TextColumn(t("sustainability.sites.account")),
@@ -204,6 +206,7 @@ def _factors() -> None:
         st.dataframe(
             data,
             hide_index=True,
+            placeholder=ui.na(lang),
             column_config={
                 "carrier": st.column_config.TextColumn(t("sustainability.factors.carrier")),
                 "year": st.column_config.NumberColumn(t("sustainability.year"), format="plain"),

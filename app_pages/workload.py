@@ -71,6 +71,7 @@ def _overloaded(monthly: pd.DataFrame) -> None:
     st.dataframe(
         overloaded.assign(utilisation_pct=overloaded["utilisation_pct"].round(1)),
         hide_index=True,
+        placeholder=ui.na(lang),
         column_order=["department", "month", "overloaded_employees", "employees", "utilisation_pct"],
         column_config={
             "department": st.column_config.TextColumn(t("workload.heatmap.department")),
@@ -100,6 +101,7 @@ def _composition() -> None:
     st.dataframe(
         data.round({"allocated_h": 0, "booked_h": 0, "load_pct": 1}),
         hide_index=True,
+        placeholder=ui.na(lang),
         column_order=["account_name", "department", "members", "allocation_pct", "allocated_h", "booked_h", "load_pct"],
         column_config={
             "account_name": st.column_config.TextColumn(t("workload.composition.account")),
@@ -122,6 +124,7 @@ def _kams(kams: pd.DataFrame) -> None:
     st.dataframe(
         kams,
         hide_index=True,
+        placeholder=ui.na(lang),
         column_order=["kam_name", "accounts", "acv_eur", "accounts_at_risk", "accounts_watch"],
         column_config={
             "kam_name": st.column_config.TextColumn(t("workload.kams.kam")),

@@ -66,3 +66,15 @@ def localize(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     """Apply the d3 number/time locale of `lang` (charts are configured once, at the end)."""
     return chart.configure(locale=_D3_LOCALE[lang])
 
+
+
+# Text on heatmap cells: the cells have fixed band colours in both themes, so dark ink stays readable.
+CELL_INK = "#1f2328"
+
+# Streamlit fits a chart's whole height, x axis and bottom legend included, into `height`.
+AXIS_AND_LEGEND_PX = 120
+
+
+def rows_height(rows: int, step: int = 30, extra: int = AXIS_AND_LEGEND_PX) -> int:
+    """Chart height that leaves `step` px per row of a discrete y axis after the axis and legend."""
+    return max(rows, 1) * step + extra

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.charts import BAND_COLORS, localize
+from kamdata.charts import BAND_COLORS, CELL_INK, localize, rows_height
 
 PCT_FORMAT = ",.1f"
 
@@ -24,7 +24,7 @@ def compliance_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLeve
     x = alt.X("yearmonth(month):T", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0))
     lines = base.mark_line(point=True).encode(
         x=x,
-        y=alt.Y("pct:Q", title=labels["pct"], scale=alt.Scale(zero=False)),
+        y=alt.Y("pct:Q", title=labels["pct"], scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("measure:N", title=labels["measure"], legend=alt.Legend(orient="bottom")),
         tooltip=[
             alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
@@ -40,9 +40,8 @@ def compliance_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLeve
     )
     chart = (
         alt.layer(lines, target)
-        .properties(height=190, width=380)
+        .properties(height=180, width=360)
         .facet(facet=alt.Facet("priority:N", title=labels["priority"]), columns=2)
-        .resolve_scale(y="independent")
     )
     return localize(chart, lang)
 
@@ -57,16 +56,15 @@ def compliance_color(field: str, title: str, bad: float, good: float) -> alt.Col
             range=[BAND_COLORS["at_risk"], BAND_COLORS["watch"], BAND_COLORS["healthy"]],
             clamp=True,
         ),
-        legend=alt.Legend(orient="bottom", format=PCT_FORMAT),
+        legend=alt.Legend(orient="right", format=PCT_FORMAT),
     )
 
 
 def account_heatmap(data: pd.DataFrame, labels: dict, lang: str, bad: float, good: float) -> alt.TopLevelMixin:
-    """Account x month resolution compliance; breach months outlined.
+    """Account x month resolution compliance with the value in each cell; breach months outlined (dashed).
 
     data: account_name, month, resolution_compliance_pct, counted_tickets, breach_month.
     """
-    accounts = data["account_name"].nunique()
     base = alt.Chart(data).encode(
         x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
         y=alt.Y("account_name:N", title=labels["account"], sort="ascending",
@@ -80,10 +78,11 @@ def account_heatmap(data: pd.DataFrame, labels: dict, lang: str, bad: float, goo
         ],
     )
     cells = base.mark_rect().encode(color=compliance_color("resolution_compliance_pct", labels["pct"], bad, good))
+    values = base.mark_text(color=CELL_INK).encode(text=alt.Text("resolution_compliance_pct:Q", format=",.0f"))
     breaches = base.transform_filter(alt.datum.breach_month).mark_rect(
-        fill=None, stroke=BAND_COLORS["at_risk"], strokeWidth=2
+        fill=None, stroke=CELL_INK, strokeWidth=2.5, strokeDash=[5, 3]
     )
-    chart = alt.layer(cells, breaches).properties(height=max(120, 22 * accounts))
+    chart = alt.layer(cells, values, breaches).properties(height=rows_height(data["account_name"].nunique()))
     return localize(chart, lang)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.charts import BAND_COLORS, localize
+from kamdata.charts import BAND_COLORS, localize, rows_height
 
 NUMBER = ",.0f"
 ONE_DECIMAL = ",.1f"
@@ -24,15 +24,17 @@ def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin
     """
     x = alt.X("year:O", title=labels["year"], axis=alt.Axis(labelAngle=0))
     y = alt.Y("pct:Q", title=labels["pct"])
-    lines = alt.Chart(data).mark_line().encode(
+    lines = alt.Chart(data).mark_line(point=True).encode(
         x=x,
         y=y,
         color=alt.Color("series:N", title=labels["series"], legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("series:N", legend=None),
     )
     colors = {"on_track": BAND_COLORS["healthy"], "off_track": BAND_COLORS["at_risk"], "open": BAND_COLORS[None]}
-    present = [key for key in colors if key in set(data["status_key"].dropna())]
-    status_titles = data.dropna(subset=["status_key"]).drop_duplicates("status_key").set_index("status_key")["status"]
+    judged = data.dropna(subset=["status_key"]).drop_duplicates("status_key").set_index("status_key")["status"]
+    present = [key for key in colors if key in judged.index]
+    if not present:
+        return localize(lines.properties(height=300), lang)
     markers = (
         alt.Chart(data)
         .transform_filter(alt.datum.status_key != None)  # noqa: E711 (Vega expression, not Python)
@@ -43,7 +45,7 @@ def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin
             fill=alt.Fill(
                 "status:N",
                 title=labels["status"],
-                scale=alt.Scale(domain=[status_titles[k] for k in present], range=[colors[k] for k in present]),
+                scale=alt.Scale(domain=[judged[k] for k in present], range=[colors[k] for k in present]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
@@ -64,7 +66,7 @@ def carrier_mix_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLev
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=-45)),
-            y=alt.Y("sum(kwh):Q", title=labels["kwh"], axis=alt.Axis(format="~s")),
+            y=alt.Y("sum(kwh):Q", title=labels["kwh"], axis=alt.Axis(format=NUMBER)),
             color=alt.Color("carrier_label:N", title=labels["carrier"], legend=alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
@@ -93,7 +95,7 @@ def _site_tooltip(labels: dict) -> list:
 
 def _eui_color(labels: dict) -> alt.Color:
     return alt.Color("eui_kwh_m2:Q", title=labels["eui"], scale=alt.Scale(scheme=EUI_SCHEME),
-                     legend=alt.Legend(orient="bottom", format=NUMBER))
+                     legend=alt.Legend(orient="right", format=",.1~f"))
 
 
 def top_sites_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
@@ -103,11 +105,11 @@ def top_sites_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevel
         .mark_bar()
         .encode(
             y=alt.Y("site_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=200)),
-            x=alt.X("kwh:Q", title=labels["kwh"], axis=alt.Axis(format="~s")),
+            x=alt.X("kwh:Q", title=labels["kwh"], axis=alt.Axis(format=NUMBER)),
             color=_eui_color(labels),
             tooltip=_site_tooltip(labels),
         )
-        .properties(height=max(120, 24 * len(data)))
+        .properties(height=rows_height(len(data)))
     )
     return localize(chart, lang)
 

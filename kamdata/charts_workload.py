@@ -9,11 +9,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.charts import BAND_COLORS, localize
+from kamdata.charts import BAND_COLORS, CELL_INK, localize, rows_height
 
 ONE_DECIMAL = ",.1f"
 NUMBER = ",.0f"
-CELL_TEXT = "#1f2328"  # cells have fixed band colours in both themes, so dark text stays readable
 
 
 def utilisation_color(title: str, threshold: float, bad: float) -> alt.Color:
@@ -22,13 +21,13 @@ def utilisation_color(title: str, threshold: float, bad: float) -> alt.Color:
         title=title,
         scale=alt.Scale(domain=[100, threshold, bad],
                         range=[BAND_COLORS["healthy"], BAND_COLORS["watch"], BAND_COLORS["at_risk"]], clamp=True),
-        legend=alt.Legend(orient="bottom", format=NUMBER),
+        legend=alt.Legend(orient="right", format=NUMBER),
     )
 
 
 def utilisation_heatmap(data: pd.DataFrame, row: str, labels: dict, lang: str, threshold: float, bad: float,
                         tooltip: list) -> alt.TopLevelMixin:
-    """Rows (`row`: department or person) x month, coloured by utilisation; overloaded counts as text."""
+    """Rows (`row`: department or person) x month, coloured by utilisation, the value in each cell."""
     base = alt.Chart(data).encode(
         x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
         y=alt.Y(f"{row}:N", title=labels["row"], axis=alt.Axis(labelLimit=220)),
@@ -42,14 +41,8 @@ def utilisation_heatmap(data: pd.DataFrame, row: str, labels: dict, lang: str, t
             *tooltip,
         ],
     )
-    layers = [cells]
-    if "overloaded_employees" in data.columns:
-        layers.append(
-            base.transform_filter(alt.datum.overloaded_employees > 0)
-            .mark_text(color=CELL_TEXT, fontWeight="bold")
-            .encode(text=alt.Text("overloaded_employees:Q", format=NUMBER))
-        )
-    chart = alt.layer(*layers).properties(height=max(120, 28 * data[row].nunique()))
+    values = base.mark_text(color=CELL_INK).encode(text=alt.Text("utilisation_pct:Q", format=NUMBER))
+    chart = alt.layer(cells, values).properties(height=rows_height(data[row].nunique()))
     return localize(chart, lang)
 
 
@@ -61,7 +54,7 @@ def composition_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLev
         .encode(
             y=alt.Y("account_name:N", title=None, axis=alt.Axis(labelLimit=220)),
             x=alt.X("sum(members):Q", title=labels["members"], axis=alt.Axis(format=",d", tickMinStep=1)),
-            color=alt.Color("department:N", title=labels["department"], legend=alt.Legend(orient="bottom")),
+            color=alt.Color("department:N", title=labels["department"], legend=alt.Legend(orient="right")),
             tooltip=[
                 alt.Tooltip("account_name:N", title=labels["account"]),
                 alt.Tooltip("department:N", title=labels["department"]),
@@ -69,7 +62,7 @@ def composition_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLev
                 alt.Tooltip("load_pct:Q", title=labels["load"], format=ONE_DECIMAL),
             ],
         )
-        .properties(height=max(120, 26 * data["account_name"].nunique()))
+        .properties(height=rows_height(data["account_name"].nunique()))
     )
     return localize(chart, lang)
 
@@ -80,7 +73,7 @@ def backlog_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMi
         alt.Chart(data)
         .mark_bar(color=BAND_COLORS["watch"])
         .encode(
-            y=alt.Y("group:N", title=labels["group"], sort="-x", axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("group:N", title=None, sort="-x", axis=alt.Axis(labelLimit=200)),
             x=alt.X("open_tickets:Q", title=labels["open"], axis=alt.Axis(format=",d", tickMinStep=1)),
             tooltip=[
                 alt.Tooltip("group:N", title=labels["group"]),
@@ -88,6 +81,6 @@ def backlog_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMi
                 alt.Tooltip("oldest_age_days:Q", title=labels["oldest"], format=","),
             ],
         )
-        .properties(height=max(100, 30 * len(data)))
+        .properties(height=rows_height(len(data), extra=80))
     )
     return localize(chart, lang)

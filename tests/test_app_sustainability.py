@@ -30,18 +30,20 @@ def test_energy_co2_and_intensity_in_german_with_factor_sources(monkeypatch):
     at = app(monkeypatch, PAGE)
     assert not at.exception
     assert metrics(at) == {
-        "Energie": "16,8 MWh",
-        "CO2e": "5,6 t",
-        "Energieintensität (EUI)": "0,3 kWh/m²",
-        "CO2-Intensität": "0,1 kg/m²",
-        "Datenabdeckung": "6,7 %",
+        "Energie (MWh)": "16,8",
+        "CO2e (t)": "5,6",
+        "EUI (kWh/m²)": "0,3",
+        "CO2e (kg/m²)": "0,1",
+        "Abdeckung": "6,7 %",
     }
     assert at.selectbox(key="sustainability_year").value == 2026
     captions = " ".join(c.value for c in at.caption)
     assert "Supplier mix 2026" in captions
     assert "BAFA Informationsblatt CO2-Faktoren 2024: Erdgas" in captions
-    co2_help = next(m.help for m in at.metric if m.label == "CO2e")
+    co2_help = next(m.help for m in at.metric if m.label == "CO2e (t)")
     assert "Supplier mix 2026" in co2_help
+    # A1's baseline year 2022 has no readings: the path is shown, the reduction cannot be.
+    assert at.warning[0].value.startswith("Reduktion nicht berechenbar: Für das Basisjahr 2022")
     # target path of A1, carrier mix, top consumers, site map (S1 and S3 have coordinates)
     assert len(at.get("vega_lite_chart")) == 4
 
@@ -49,10 +51,10 @@ def test_energy_co2_and_intensity_in_german_with_factor_sources(monkeypatch):
 def test_account_filter_changes_the_figures_like_the_mart(monkeypatch):
     at = app(monkeypatch, PAGE, accounts=["Klinikum Nord"])
     shown = metrics(at)
-    assert shown["Energie"] == "12,3 MWh"
-    assert shown["CO2e"] == "4,7 t"
-    assert shown["Energieintensität (EUI)"] == "1,0 kWh/m²"
-    assert shown["Datenabdeckung"] == "5,0 %"
+    assert shown["Energie (MWh)"] == "12,3"
+    assert shown["CO2e (t)"] == "4,7"
+    assert shown["EUI (kWh/m²)"] == "1,0"
+    assert shown["Abdeckung"] == "5,0 %"
     con = duckdb.connect(str(fixture_db().resolve()), read_only=True)
     kwh, kg, coverage = con.execute(
         "select kwh, kg_co2e, coverage_pct from mart_sustainability_yearly where account_id = 'A1' and year = 2026"
@@ -66,8 +68,8 @@ def test_english_labels(monkeypatch):
     at = app(monkeypatch, PAGE, lang="en")
     assert not at.exception
     shown = metrics(at)
-    assert shown["Energy"] == "16.8 MWh"
-    assert shown["Data coverage"] == "6.7%"
+    assert shown["Energy (MWh)"] == "16.8"
+    assert shown["Coverage"] == "6.7%"
     assert at.title[0].value == "Sustainability"
     assert "Meter coverage gaps" in [h.value for h in at.subheader]
 

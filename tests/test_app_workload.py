@@ -24,7 +24,7 @@ def test_aggregated_workload_in_german(monkeypatch):
     assert not at.exception
     assert metrics(at) == {
         "Auslastung gesamt": "1,1 %",
-        "Überlastete Personen-Monate": "0",
+        "Überlastungen": "0",
         "Offene Tickets": "1",
         "Key Account Manager": "1",
     }

@@ -3,7 +3,7 @@
 --   'account_month_priority'  one row per account, month, priority (breach list:
 --                             breached = resolution compliance below target)
 --   'month_priority'          one row per month and priority (compliance chart;
---                             target weighted by counted tickets over the accounts)
+--                             policy target weighted by tickets over the accounts)
 --   'account_month'           one row per account and month (heatmap; breach_month =
 --                             any priority below its target, KPIS.md)
 -- Parameters: the global filters $scope, $accounts, $service_lines, $date_from,
@@ -62,7 +62,7 @@ aggregated as (
         sum(resolution_breached)::bigint as resolution_breached,
         compliance_pct(sum(response_met), sum(response_breached)) as response_compliance_pct,
         compliance_pct(sum(resolution_met), sum(resolution_breached)) as resolution_compliance_pct,
-        ratio(sum(target_pct * counted), sum(counted) filter (where target_pct is not null)) as target_pct,
+        ratio(sum(target_pct * tickets), sum(tickets) filter (where target_pct is not null)) as target_pct,
         coalesce(bool_or(below_target), false) as breach_month
     from judged
     group by grouping sets ((account_id, account_name, month, priority), (month, priority), (account_id, account_name, month))

@@ -1,0 +1,158 @@
+"""Browser-test harness: one Streamlit server on the fixture database, one headless chromium.
+
+Opt-in locally (CI=true or KAM_E2E=1) because it needs Debian's chromium and takes
+~half a minute; in CI a missing browser is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_START_LIMIT_S = 60
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Elements whose code loads lazily show a skeleton first; charts draw asynchronously.
+RENDERED = """() =>
+    document.querySelectorAll('[data-testid="stSkeleton"]').length === 0 &&
+    [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(
+        chart => chart.querySelector('canvas, svg') !== null)"""
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ENABLED = IN_CI or os.environ.get("KAM_E2E") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the browser tests unless asked for; never skip them in CI."""
+    if ENABLED:
+        return
+    skip = pytest.mark.skip(reason="browser tests are opt-in: set KAM_E2E=1 (CI=true runs them)")
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(skip)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def e2e_db() -> Path:
+    """The shared AppTest fixture database (tests/app_fixture.py), built once per session."""
+    from tests.app_fixture import fixture_db
+
+    return fixture_db()
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_db, tmp_path_factory):
+    """`streamlit run app.py` on a free port with KAM_DB = the fixture; stopped at session end."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "KAM_DB": str(e2e_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with open(log_path, "w", encoding="utf-8") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_LIMIT_S
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy; log:\n{log_path.read_text(encoding='utf-8')}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never `playwright install`)."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def _context(browser, color_scheme: str):
+    return browser.new_context(locale="de-DE", color_scheme=color_scheme, viewport=VIEWPORT)
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh German light-theme browser tab."""
+    context = _context(browser, "light")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def dark_page(browser):
+    """A fresh German tab whose system preference is dark (Streamlit follows it)."""
+    context = _context(browser, "dark")
+    yield context.new_page()
+    context.close()
+
+
+def wait_until_idle(page) -> None:
+    """Wait until the script run has finished (the app's published state) and every element has drawn."""
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=30_000)
+    page.wait_for_function(RENDERED, timeout=30_000)
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page PNG: Streamlit scrolls inside its main area, so grow the viewport to fit it first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
+    page.wait_for_function(RENDERED, timeout=30_000)
+    page.screenshot(path=str(path), full_page=True)
+    return path

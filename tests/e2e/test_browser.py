@@ -1,0 +1,68 @@
+"""Every page in a real browser (German locale): renders, no exception, German numbers, screenshots.
+
+Screenshots land in test-artifacts/screenshots/<page>.png (CI keeps them as
+artifacts); look at them after UI changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import screenshot, wait_until_idle
+
+# url (path and query) -> a KPI value pattern in German format that the page must show on the fixture
+GERMAN_NUMBER = re.compile(r"\d{1,3}(\.\d{3})*,\d")
+GERMAN_EUR = re.compile(r"\d{1,3}(\.\d{3})* €")
+PAGES = {
+    "portfolio": GERMAN_EUR,
+    "sla": GERMAN_NUMBER,
+    "sustainability": GERMAN_NUMBER,
+    "workload": GERMAN_NUMBER,
+    "review?account=A1": GERMAN_NUMBER,
+    "data-status": re.compile(r"\d{2}\.\d{2}\.\d{4}"),
+}
+METRIC_VALUE = '[data-testid="stMetricValue"]'
+EXCEPTION = '[data-testid="stException"]'
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    wait_until_idle(page)
+
+
+def metric_texts(page) -> list[str]:
+    return [text.strip() for text in page.locator(METRIC_VALUE).all_inner_texts()]
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_with_german_figures(page, app_url, path):
+    open_page(page, f"{app_url}/{path}")
+    assert page.locator(EXCEPTION).count() == 0
+    values = metric_texts(page)
+    assert any(PAGES[path].search(value) for value in values), values
+    screenshot(page, path.split("?")[0])
+
+
+def test_dark_theme_renders(dark_page, app_url):
+    open_page(dark_page, f"{app_url}/sla")
+    assert dark_page.locator(EXCEPTION).count() == 0
+    background = dark_page.evaluate(
+        "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
+    )
+    assert background == "rgb(14, 17, 23)"  # theme.dark backgroundColor #0e1117 in .streamlit/config.toml
+    screenshot(dark_page, "sla-dark")
+
+
+def test_filter_click_updates_the_url_and_the_figures(page, app_url):
+    open_page(page, f"{app_url}/sla")
+    resolution = page.locator('[data-testid="stMetric"]').filter(has_text="Lösungsquote im SLA")
+    assert resolution.locator(METRIC_VALUE).inner_text().strip() == "33,3 %"
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Leistungsbereich").click()
+    page.get_by_role("option", name="Technical").click()
+    page.wait_for_url(re.compile(r"[?&]lines=Technical"))
+    wait_until_idle(page)
+    # technical tickets only: T1 breached, T5 met -> 50 % (tests/test_app_sla.py)
+    assert resolution.locator(METRIC_VALUE).inner_text().strip() == "50,0 %"
