@@ -169,10 +169,10 @@ def _alerts() -> None:
         return
     data = pd.DataFrame({
         "link": [_alert_url(row) for _, row in alerts.iterrows()],
-        "severity": [t(f"portfolio.alerts.severity.{s}") for s in alerts["severity"]],
         "account_name": alerts["account_name"],
-        "kind": [t(f"portfolio.alerts.kind.{k}") for k in alerts["kind"]],
         "reason": [alert_text(row) for _, row in alerts.iterrows()],
+        "severity": [t(f"portfolio.alerts.severity.{s}") for s in alerts["severity"]],
+        "kind": [t(f"portfolio.alerts.kind.{k}") for k in alerts["kind"]],
     })
     st.dataframe(
         data,
