@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -113,8 +114,8 @@ def global_filters() -> Filters:
     options = db.query("filters_accounts", {}, scope())
     lines = db.query("filters_service_lines", {}, scope())["service_line"].tolist()
     as_of = pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).date()
-    names = dict(zip(options["account_id"], options["account_name"]))
-    kams = dict(zip(options["kam_id"], options["kam_name"]))
+    names = _unique_labels(dict(zip(options["account_id"], options["account_name"])))
+    kams = _unique_labels(dict(zip(options["kam_id"], options["kam_name"])))
     with st.sidebar:
         st.subheader(t("common.filters.title"))
         regions = _multiselect("common.filters.region", sorted(options["region"].dropna().unique()), "regions")
@@ -145,6 +146,12 @@ def global_filters() -> Filters:
     filters = Filters(regions, industries, kam_ids, accounts, service_lines, date_from, date_to or as_of, resolved)
     st.session_state[FILTERS_KEY] = filters
     return filters
+
+
+def _unique_labels(names: dict) -> dict:
+    """id -> display name, with the id added where two ids share a name (the label is the URL value)."""
+    counts = Counter(names.values())
+    return {key: f"{name} ({key})" if counts[name] > 1 else name for key, name in names.items()}
 
 
 def _matches(column: pd.Series, chosen: tuple) -> pd.Series:

@@ -46,6 +46,11 @@ def test_url_seeds_the_global_filters(monkeypatch):
                                 "date_from": date(2026, 1, 1), "date_to": date(2026, 6, 30)}
 
 
+def test_filter_labels_stay_unique_when_names_repeat():
+    assert ui._unique_labels({"A1": "Stadtwerke", "A2": "Stadtwerke", "A3": "Klinikum"}) == {
+        "A1": "Stadtwerke (A1)", "A2": "Stadtwerke (A2)", "A3": "Klinikum"}
+
+
 def test_default_period_is_the_last_twelve_months(monkeypatch):
     at = app(monkeypatch)
     # D = 2026-11-26: from 1 December 2025 to D.
