@@ -17,7 +17,7 @@ import numpy as np
 
 from kamdata import demo_facts, demo_tables
 from kamdata.demo_clock import BERLIN, Clock
-from kamdata.demo_faults import SUPERSEDED, inject_faults, reexport_opportunities, reexport_tickets, repeat_meter_readings
+from kamdata.demo_faults import dirty
 from kamdata.demo_world import SCALES, World
 from kamdata.demo_write import FileStyle, Rows, connect, write_rows
 from kamdata.readers import file_sha256
@@ -43,23 +43,30 @@ def _style(table: str, reexport: bool, dialect: str) -> FileStyle:
     return FileStyle("standard", fmt, timestamps=timestamps, encoding=encoding)
 
 
-def _build_tables(world: World, scale: str, dialect: str, seed: int) -> dict[str, list[Rows]]:
-    tables: dict[str, list[Rows]] = {rows.table: [rows] for rows in demo_tables.master_tables(world)}
+def _clean_tables(world: World):
+    """Every table's clean rows, one at a time (the big ones are written and freed before the next)."""
+    yield from demo_tables.master_tables(world)
     for make in (demo_tables.revenue, demo_tables.surveys, demo_tables.interactions,
                  demo_tables.commitments, demo_tables.opportunities):
-        rows = make(world)
-        tables[rows.table] = [rows]
+        yield make(world)
     for make in (demo_facts.tickets, demo_facts.meter_readings, demo_facts.time_bookings):
-        rows = make(world, world.rng)
-        tables[rows.table] = [rows]
-    # Faults draw from their own stream so adding one never reshuffles the clean data.
-    fault_rng = np.random.default_rng([seed, 1])
-    counts = SUPERSEDED[scale]
-    tables["tickets"].append(reexport_tickets(tables["tickets"][0], world, counts["tickets"], fault_rng))
-    tables["opportunities"].append(reexport_opportunities(tables["opportunities"][0], counts["opportunities"], fault_rng))
-    inject_faults(tables, world, dialect, fault_rng)
-    repeat_meter_readings(tables["meter_readings"][0], counts["meter_readings"], fault_rng)
-    return tables
+        yield make(world, world.rng)
+
+
+def _write_table(con, out: Path, parts: list[Rows], dialect: str) -> dict[str, dict]:
+    """Write a table's main rows (split by part) and re-exports; manifest entries per file name."""
+    files = {}
+    for index, rows in enumerate(parts):
+        style = _style(rows.table, index > 0, dialect)
+        if rows.part is None:
+            groups = {"_reexport" if index else "": None}
+        else:
+            groups = {f"_{p}": np.flatnonzero(rows.part == p) for p in sorted(set(rows.part))}
+        for name_part, take in groups.items():
+            name = f"{rows.table}{name_part}.{style.fmt}"
+            n = write_rows(con, rows, out / name, style, take)
+            files[name] = {"rows": n, "sha256": file_sha256(out / name), "table": rows.table}
+    return files
 
 
 def _clear(out: Path) -> None:
@@ -83,23 +90,17 @@ def generate(out_dir, scale: str = "small", seed: int = 7, dialect: str = "stand
     _clear(out)
     clock = Clock(as_of)
     world = World(SCALES[scale], clock, np.random.default_rng(seed))
-    tables = _build_tables(world, scale, dialect, seed)
     con = connect()
-    files, counts = {}, {}
-    for table, parts in tables.items():
-        for index, rows in enumerate(parts):
-            style = _style(table, index > 0, dialect)
-            suffix = "." + style.fmt
-            if rows.part is None:
-                groups = {"_reexport" if index else "": None}
-            else:
-                groups = {f"_{p}": np.flatnonzero(rows.part == p) for p in sorted(set(rows.part))}
-            for name_part, take in groups.items():
-                name = f"{table}{name_part}{suffix}"
-                n = write_rows(con, rows, out / name, style, take)
-                files[name] = {"rows": n, "sha256": file_sha256(out / name)}
-                counts[table] = counts.get(table, 0) + n
+    files: dict[str, dict] = {}
+    for number, clean in enumerate(_clean_tables(world)):
+        # Faults draw from their own stream per table so adding one never reshuffles the clean data.
+        files |= _write_table(con, out, dirty(clean, world, scale, dialect, np.random.default_rng([seed, number])), dialect)
+        del clean
     con.close()
+    counts: dict[str, int] = {}
+    for entry in files.values():
+        table = entry.pop("table")
+        counts[table] = counts.get(table, 0) + entry["rows"]
     manifest = {"exported_at": clock.exported_at.isoformat(), "files": dict(sorted(files.items()))}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return counts

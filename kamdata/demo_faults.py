@@ -88,11 +88,27 @@ def _extra_site(rows: Rows) -> None:
     rows.data = pa.concat_tables([rows.data, extra])
 
 
-def inject_faults(tables: dict[str, list[Rows]], world: World, dialect: str, rng: np.random.Generator) -> None:
-    """Write each fault's raw text into one victim row of the table's first (main) Rows."""
-    _extra_site(tables["sites"][0])
+def dirty(main: Rows, world: World, scale: str, dialect: str, rng: np.random.Generator) -> list[Rows]:
+    """The table's files as exported: re-exports appended, faults injected, repeated keys added."""
+    parts = [main]
+    counts = SUPERSEDED[scale]
+    if main.table == "tickets":
+        parts.append(reexport_tickets(main, world, counts["tickets"], rng))
+    if main.table == "opportunities":
+        parts.append(reexport_opportunities(main, counts["opportunities"], rng))
+    if main.table == "sites":
+        _extra_site(main)
+    _inject_faults(main, world, dialect, rng)
+    if main.table == "meter_readings":
+        repeat_meter_readings(main, counts["meter_readings"], rng)
+    return parts
+
+
+def _inject_faults(rows: Rows, world: World, dialect: str, rng: np.random.Generator) -> None:
+    """Write each fault's raw text into one victim row (never a re-exported record's earlier state)."""
     for fault in FAULTS:
-        rows = tables[fault.table][0]
+        if fault.table != rows.table:
+            continue
         n = rows.data.num_rows
         candidates = np.ones(n, bool) if fault.eligible is None else fault.eligible(rows).copy()
         candidates[list(rows.bad)] = False
@@ -157,7 +173,9 @@ def reexport_opportunities(main: Rows, count: int, rng: np.random.Generator) -> 
 def repeat_meter_readings(main: Rows, count: int, rng: np.random.Generator) -> None:
     """A misread meter is corrected: the wrong value first, the corrected row later in the same file."""
     data = main.data
-    energy = np.flatnonzero(np.asarray(pc.equal(data["unit"].cast(pa.string()), "kWh")))
+    energy = np.asarray(pc.equal(data["unit"].cast(pa.string()), "kWh"))
+    energy[list(main.bad)] = False
+    energy = np.flatnonzero(energy)
     picked = np.sort(rng.choice(energy, count, replace=False))
     mask_np = np.zeros(data.num_rows, bool)
     mask_np[picked] = True
