@@ -104,8 +104,8 @@ def faults_sql(table: Table) -> str:
         parent = TABLES_BY_NAME[table.column(fk).references]
         alias = f"fk_{fk}"
         faults.append(_fault(fk, f'{alias}."{shared}" <> t."{shared}"',
-                             f"'belongs to {shared} ' || {alias}.\"{shared}\" || ' in {parent.name}, "
-                             f"not to this row''s {shared}'"))
+                             f"'its {parent.name} row has {shared} ' || {alias}.\"{shared}\" || "
+                             f"', this row has ' || t.\"{shared}\""))
     checks = "".join(f", ({chk.sql}) as _check_{i}" for i, chk in enumerate(table.checks))
     return f"""
         with checked as (select *{checks} from {SCRATCH}.typed_{table.name}),

@@ -88,7 +88,7 @@ def test_ticket_rejections_name_line_column_raw_text_and_reason(built):
     reasons = {(line, col): reason for line, col, _, reason in rows}
     assert "timestamp" in reasons[(5, "created_at")]
     assert "P1, P2, P3, P4" in reasons[(6, "priority")]
-    assert "A2" in reasons[(7, "site_id")]
+    assert reasons[(7, "site_id")] == "its sites row has account_id A2, this row has A1"
     assert reasons[(8, "technician_id")] == "no employees row with this employee_id"
     assert reasons[(9, "status")] == "required value missing"
     assert reasons[(10, "due_at")] == "a planned ticket needs due_at"
