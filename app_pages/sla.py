@@ -105,15 +105,19 @@ def _heatmap() -> None:
     st.caption(t("sla.heatmap.caption"))
 
 
+TICKET_TIMES = ("created_at", "resolution_due", "resolved_at")
+
+
 def _ticket_columns() -> dict:
+    time_format = "DD.MM.YYYY HH:mm" if lang == "de" else "YYYY-MM-DD HH:mm"
+    labels = {"created_at": "created", "resolution_due": "due", "resolved_at": "resolved"}
     return {
         "ticket_id": st.column_config.TextColumn(t("sla.tickets.ticket_id")),
         "site_name": st.column_config.TextColumn(t("sla.tickets.site")),
         "category": st.column_config.TextColumn(t("sla.tickets.category")),
         "service_line": st.column_config.TextColumn(t("sla.tickets.service_line")),
-        "created_at": st.column_config.DatetimeColumn(t("sla.tickets.created"), format="localized", timezone=db.TIMEZONE),
-        "resolution_due": st.column_config.DatetimeColumn(t("sla.tickets.due"), format="localized", timezone=db.TIMEZONE),
-        "resolved_at": st.column_config.DatetimeColumn(t("sla.tickets.resolved"), format="localized", timezone=db.TIMEZONE),
+        **{column: st.column_config.DatetimeColumn(t(f"sla.tickets.{labels[column]}"), format=time_format)
+           for column in TICKET_TIMES},
         "status": st.column_config.TextColumn(t("sla.tickets.status")),
         "resolution_status": st.column_config.TextColumn(t("sla.tickets.sla")),
     }
@@ -131,6 +135,8 @@ def _breach_tickets(breach: pd.Series) -> None:
     tickets["resolution_status"] = tickets["resolution_status"].map(
         lambda s: t(f"sla.sla_status.{s if isinstance(s, str) else 'none'}"))
     tickets["service_line"] = tickets["service_line"].map(ui.service_line_label)
+    for column in TICKET_TIMES:  # Berlin wall-clock time, as the helpdesk shows it
+        tickets[column] = tickets[column].dt.tz_convert(db.TIMEZONE).dt.tz_localize(None)
     st.dataframe(tickets, hide_index=True, placeholder=ui.na(lang), column_config=_ticket_columns())
 
 

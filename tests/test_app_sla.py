@@ -83,6 +83,10 @@ def test_breach_list_drills_down_to_the_tickets(monkeypatch):
     assert list(tickets["site_name"]) == ["Haus B"]
     assert list(tickets["resolution_status"]) == ["verletzt"]
     assert list(tickets["status"]) == ["gelöst"]
+    # Berlin wall-clock times (created 08:00, due 4 h later, resolved 15:00), not UTC
+    assert str(tickets["created_at"].iloc[0]) == "2026-11-02 08:00:00"
+    assert str(tickets["resolution_due"].iloc[0]) == "2026-11-02 12:00:00"
+    assert str(tickets["resolved_at"].iloc[0]) == "2026-11-02 15:00:00"
 
 
 def test_account_without_sla_policy_shows_na_not_zero(monkeypatch):
