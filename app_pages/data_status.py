@@ -52,6 +52,22 @@ def _builds() -> None:
         _build_card(t("data_status.builds.last_success"), ui.build_log_entry("success"))
     with right:
         _build_card(t("data_status.builds.last_attempt"), ui.build_log_entry("attempt"))
+    with st.expander(t("data_status.builds.history")):
+        history = ui.build_history()
+        st.dataframe(
+            history.assign(started_at=[ui.fmt_datetime(v) for v in history["started_at"]],
+                           status=[t(f"data_status.builds.status_{s}") for s in history["status"]]),
+            hide_index=True,
+            column_config={
+                "started_at": st.column_config.TextColumn(t("data_status.builds.started")),
+                "status": st.column_config.TextColumn(t("data_status.builds.status")),
+                "as_of": st.column_config.TextColumn(t("data_status.as_of")),
+                "duration_s": st.column_config.NumberColumn(t("data_status.builds.duration"), format="localized"),
+                "rows_loaded": st.column_config.NumberColumn(t("data_status.rows_loaded"), format="localized"),
+                "rows_rejected": st.column_config.NumberColumn(t("data_status.rows_rejected"), format="localized"),
+                "error": st.column_config.TextColumn(t("data_status.builds.error_col"), width="large"),
+            },
+        )
 
 
 @st.fragment

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from kamdata import db
+from kamdata import buildlog, db
 from kamdata.i18n import LANG_KEY, LANGUAGES, current_language, default_language, t
 
 FILTERS_KEY = "filters"
@@ -315,11 +315,17 @@ def no_database(path) -> None:
 
 def build_log_entry(kind: str) -> dict | None:
     """The build log's last attempt or last success for the published database."""
-    from kamdata import buildlog
-
     path = db.published_path()
     reader = buildlog.last_attempt if kind == "attempt" else buildlog.last_success
     return reader(path) if path is not None else None
+
+
+def build_history(limit: int = 10) -> pd.DataFrame:
+    """The latest build attempts, newest first (the build log lives next to the database)."""
+    path = db.published_path()
+    entries = buildlog.read_log(path)[-limit:][::-1] if path is not None else []
+    return pd.DataFrame(entries, columns=["started_at", "status", "as_of", "duration_s", "rows_loaded",
+                                          "rows_rejected", "error"])
 
 
 def data_age_hours(info: pd.Series, now: datetime | None = None) -> float | None:
