@@ -96,12 +96,14 @@ def _manifest_rows(manifest: dict | None, file_name: str) -> int | None:
                                 "number.") from exc
 
 
-def _load_table(con, table: Table, files: list[Path], manifest: dict | None) -> None:
+def _load_table(con, table: Table, files: list[Path], manifest: dict | None, reporter: Reporter) -> None:
     raw_name = f"{validate.SCRATCH}.raw_{table.name}"
     readers.create_raw_table(con, raw_name, table)
     next_row_id = 0
     for file_order, path in enumerate(files):
+        file_started = time.monotonic()
         loaded = readers.load_file(con, path, table, raw_name, file_order, next_row_id)
+        reporter.file(loaded, time.monotonic() - file_started)
         expected = _manifest_rows(manifest, path.name)
         if expected is not None and expected != loaded.records:
             raise readers.FileError(
@@ -177,7 +179,7 @@ def _stage_tables(con, files: readers.ExportFiles, manifest: dict | None, limit_
         table_started = time.monotonic()
         table_files = files.by_table.get(table.name, [])
         if table_files:
-            _load_table(con, table, table_files, manifest)
+            _load_table(con, table, table_files, manifest, reporter)
             counts = validate.stage_table(con, table, limit_pct)
         else:
             con.execute(stg_ddl(table))

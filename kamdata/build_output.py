@@ -6,6 +6,9 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252"}
+
+
 class Reporter:
     """Progress goes to stderr only when it is a terminal; `quiet` silences everything."""
 
@@ -14,9 +17,16 @@ class Reporter:
         self.err = Console(stderr=True)
         self.live = not quiet and self.err.is_terminal
 
+    def file(self, loaded, seconds: float) -> None:
+        if self.live:
+            kind = "Parquet" if loaded.dialect == "parquet" else \
+                f"{loaded.dialect}, {ENCODING_NAMES.get(loaded.encoding, loaded.encoding)}"
+            self.err.print(f"  {loaded.path.name:<28}{loaded.records:>11,} records {seconds:6.1f} s  {kind}",
+                           highlight=False)
+
     def table(self, name: str, counts, seconds: float) -> None:
         if self.live:
-            self.err.print(f"{name:<24} {counts.rows_read:>12,} rows read  {seconds:7.1f} s", highlight=False)
+            self.err.print(f"{name:<30}{counts.rows_read:>11,} rows    {seconds:6.1f} s", highlight=False)
 
     def mart(self, name: str) -> None:
         if self.live:
