@@ -157,8 +157,14 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
     if sites.empty:
         ui.empty_state(t("sustainability.sites.none"))
         return
-    st.altair_chart(charts_sustainability.top_sites_chart(sites.head(TOP_SITES), _site_labels(), lang))
-    st.caption(t("sustainability.sites.caption"))
+    measure = st.segmented_control(
+        t("sustainability.sites.rank"), ["kwh", "eui_kwh_m2"], default="kwh", key="sustainability_rank",
+        format_func=lambda m: t(f"sustainability.sites.rank_{m}"),
+    ) or "kwh"
+    top = sites.sort_values(measure, ascending=False).head(TOP_SITES)
+    top = top.assign(site_label=top["site_name"] + ", " + top["city"] + " (" + top["site_id"] + ")")
+    st.altair_chart(charts_sustainability.top_sites_chart(top, measure, _site_labels(), lang))
+    st.caption(t("sustainability.sites.caption", top=TOP_SITES))
 
 
 def _map(sites: pd.DataFrame, year: int) -> None:

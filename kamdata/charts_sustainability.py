@@ -98,14 +98,17 @@ def _eui_color(labels: dict) -> alt.Color:
                      legend=alt.Legend(orient="right", format=",.1~f"))
 
 
-def top_sites_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
-    """Horizontal bars of the largest consumers, coloured by EUI."""
+def top_sites_chart(data: pd.DataFrame, measure: str, labels: dict, lang: str) -> alt.TopLevelMixin:
+    """Horizontal bars of the top sites by `measure` (kwh or eui_kwh_m2), coloured by EUI.
+
+    data: site_label (unique per site), the columns of query sustainability_sites.
+    """
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("site_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=200)),
-            x=alt.X("kwh:Q", title=labels["kwh"], axis=alt.Axis(format=NUMBER)),
+            y=alt.Y("site_label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+            x=alt.X(f"{measure}:Q", title=labels["kwh" if measure == "kwh" else "eui"], axis=alt.Axis(format=NUMBER)),
             color=_eui_color(labels),
             tooltip=_site_tooltip(labels),
         )

@@ -13,6 +13,8 @@ Hand-derived figures (readings all on 31.10.2026, so only 2026, a partial year):
 - A1 only: 12.3 MWh, 4.7 t, EUI 12,345.6 / 12,500.5 = 0.99 -> 1.0, coverage 1 / 20 = 5.0 %.
 """
 
+import json
+
 import duckdb
 import pytest
 
@@ -111,3 +113,12 @@ def test_period_without_readings_shows_the_message(monkeypatch):
     assert not at.exception
     assert not at.metric
     assert len(at.info) == 1
+
+
+def test_top_consumers_rank_by_intensity(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    at.button_group(key="sustainability_rank").set_value("eui_kwh_m2").run()
+    assert not at.exception
+    spec = json.loads(at.get("vega_lite_chart")[2].proto.spec)
+    assert spec["encoding"]["x"]["field"] == "eui_kwh_m2"
+    assert spec["encoding"]["x"]["title"] == "EUI (kWh/m²)"
