@@ -3,6 +3,8 @@
 import json
 import os
 import shutil
+import threading
+import time
 from datetime import date
 
 import duckdb
@@ -214,3 +216,44 @@ def test_demo_mode_reuses_a_fresh_demo_database_and_labels_it(monkeypatch, tmp_p
     assert not at.exception
     assert any("Demodaten – keine echten Kunden" in m.value for m in at.markdown)
     assert (tmp_path / "kam.duckdb").resolve().name == "kam.duckdb.v1"
+
+
+def _wait_until(condition) -> None:
+    for _ in range(3000):
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError("condition never became true")
+
+
+def test_concurrent_readers_during_republish_never_fail_or_mix_versions(published):
+    errors, seen = [], []
+    done = threading.Event()
+
+    def reader():
+        while not done.is_set():
+            try:
+                version = db.current_version()
+                names = tuple(db.run(version, "filters_accounts")["account_name"])
+                seen.append((os.path.basename(version.path), names))
+            except Exception as exc:  # any failure at all is what this test looks for
+                errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    _wait_until(lambda: len(seen) >= 5)
+    _republish(published, "kam.duckdb.v2")
+    before = len(seen)
+    _wait_until(lambda: len(seen) >= before + 5)
+    done.set()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    by_version = {}
+    for version, names in seen:
+        by_version.setdefault(version, set()).add(names)
+    assert by_version == {
+        "kam.duckdb.v1": {("Klinikum Nord", "Logistik Süd GmbH")},
+        "kam.duckdb.v2": {("Klinikum Nord (neu)", "Logistik Süd GmbH")},
+    }
