@@ -116,7 +116,8 @@ def _table(accounts: pd.DataFrame) -> None:
     )
     rows = event.selection.rows if event else []
     if rows:
-        st.switch_page(REVIEW_PAGE, query_params=ui.link_params(account=accounts.iloc[rows[0]]["account_id"]))
+        # The URL-bound filters follow by themselves (Streamlit refuses to set bound parameters here).
+        st.switch_page(REVIEW_PAGE, query_params={"account": accounts.iloc[rows[0]]["account_id"]})
 
 
 def alert_text(row: pd.Series) -> str:

@@ -61,8 +61,10 @@ class Filters:
 def link_params(**extra) -> dict:
     """The URL's filter and language parameters plus `extra`, for drill-down links.
 
-    Use with `st.page_link(page, query_params=ui.link_params(account=...))` so
-    the target page opens with the same filters.
+    Use with `st.page_link(page, query_params=ui.link_params(account=...))` or
+    in link URLs so the target page opens with the same filters. Not for
+    `st.switch_page`: it refuses URL-bound keys, and needs none, because the
+    bound filters stay in the URL across page switches.
     """
     params = {key: st.query_params.get_all(key) for key in (*URL_KEYS, LANG_KEY) if key in st.query_params}
     return {**params, **extra}
