@@ -14,7 +14,8 @@ scope = ui.scope()
 COMPONENTS = (
     ("sla", "sla_compliance_pct", ui.fmt_pct),
     ("satisfaction", "nps", lambda v, lang: ui.fmt_number(v, lang, 0)),
-    ("relationship", "days_since_proactive", ui.fmt_int),
+    ("relationship", "days_since_proactive",
+     lambda v, lang: ui.na(lang) if pd.isna(v) else t("account_review.days", days=ui.fmt_int(v, lang))),
     ("commitments", "commitment_ontime_pct", ui.fmt_pct),
     ("commercial", "revenue_growth_pct", ui.fmt_pct),
     ("team", "team_max_utilisation_pct", ui.fmt_pct),
