@@ -13,6 +13,8 @@ import pandas as pd
 from kamdata.charts import BAND_COLORS, CELL_INK, localize, rows_height
 
 PCT_FORMAT = ",.1f"
+# Urgent priorities in the alarm colours of the band palette, routine ones neutral.
+PRIORITY_COLORS = {"P1": BAND_COLORS["at_risk"], "P2": BAND_COLORS["watch"], "P3": "#1f6feb", "P4": BAND_COLORS[None]}
 
 
 def compliance_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
@@ -24,7 +26,7 @@ def compliance_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLeve
     x = alt.X("yearmonth(month):T", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0))
     lines = base.mark_line(point=True).encode(
         x=x,
-        y=alt.Y("pct:Q", title=labels["pct"], scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("pct:Q", title=labels["pct"], scale=alt.Scale(zero=False, domainMax=100)),
         color=alt.Color("measure:N", title=labels["measure"], legend=alt.Legend(orient="bottom")),
         tooltip=[
             alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
@@ -94,7 +96,8 @@ def backlog_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMi
         .encode(
             x=alt.X("bucket:N", title=labels["age"], sort=alt.SortField("bucket_order"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(tickets):Q", title=labels["tickets"], axis=alt.Axis(format=",d", tickMinStep=1)),
-            color=alt.Color("priority:N", title=labels["priority"], legend=alt.Legend(orient="bottom")),
+            color=alt.Color("priority:N", title=labels["priority"], legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(domain=list(PRIORITY_COLORS), range=list(PRIORITY_COLORS.values()))),
             tooltip=[
                 alt.Tooltip("bucket:N", title=labels["age"]),
                 alt.Tooltip("priority:N", title=labels["priority"]),

@@ -14,6 +14,8 @@ from kamdata.charts import BAND_COLORS, localize, rows_height
 NUMBER = ",.0f"
 ONE_DECIMAL = ",.1f"
 EUI_SCHEME = "orangered"
+ACTUAL = "#1f6feb"  # the theme's primary colour
+PATH = "#8b949e"  # neutral grey, readable on light and dark backgrounds, distinct from the on-track colours
 
 
 def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
@@ -27,7 +29,8 @@ def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin
     lines = alt.Chart(data).mark_line(point=True).encode(
         x=x,
         y=y,
-        color=alt.Color("series:N", title=labels["series"], legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", title=labels["series"], legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=[labels["reduction"], labels["path"]], range=[ACTUAL, PATH])),
         strokeDash=alt.StrokeDash("series:N", legend=None),
     )
     colors = {"on_track": BAND_COLORS["healthy"], "off_track": BAND_COLORS["at_risk"], "open": BAND_COLORS[None]}

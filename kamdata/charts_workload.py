@@ -54,7 +54,8 @@ def composition_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLev
         .encode(
             y=alt.Y("account_name:N", title=None, axis=alt.Axis(labelLimit=220)),
             x=alt.X("sum(members):Q", title=labels["members"], axis=alt.Axis(format=",d", tickMinStep=1)),
-            color=alt.Color("department:N", title=labels["department"], legend=alt.Legend(orient="right")),
+            color=alt.Color("department:N", title=labels["department"], legend=alt.Legend(orient="right"),
+                            scale=alt.Scale(scheme="tableau10")),  # ten distinct colours: departments outnumber the theme's eight
             tooltip=[
                 alt.Tooltip("account_name:N", title=labels["account"]),
                 alt.Tooltip("department:N", title=labels["department"]),
