@@ -100,6 +100,11 @@ def test_account_without_sla_policy_shows_na_not_zero(monkeypatch):
     messages = [i.value for i in at.info]
     assert any(m.startswith("Keine Tickets mit fälliger SLA-Vorgabe") for m in messages)
     assert "Kein Account im Filter hat eine Malus-Vereinbarung." in messages
+    # no policy -> nothing below target; T4 is resolved -> no backlog
+    assert [m.value for m in at.success] == [
+        "Keine SLA-Verletzungen für die gewählten Filter – alle Prioritäten im Ziel.",
+        "Keine offenen Tickets – der Rückstand ist abgearbeitet.",
+    ]
 
 
 def test_period_without_tickets_shows_one_helpful_message(monkeypatch):

@@ -66,6 +66,15 @@ def test_account_filter_changes_the_figures_like_the_mart(monkeypatch):
     assert kg == pytest.approx(4691.328)
 
 
+def test_account_without_reduction_target(monkeypatch):
+    at = app(monkeypatch, PAGE, accounts=["Logistik Süd GmbH"])
+    assert not at.exception
+    assert "Für die gewählten Accounts ist kein Reduktionsziel hinterlegt." in [i.value for i in at.info]
+    # carrier mix, top consumers and map still show A2's gas reading (4,500 kWh = 4.5 MWh)
+    assert metrics(at)["Energie (MWh)"] == "4,5"
+    assert len(at.get("vega_lite_chart")) == 3
+
+
 def test_english_labels(monkeypatch):
     at = app(monkeypatch, PAGE, lang="en")
     assert not at.exception
