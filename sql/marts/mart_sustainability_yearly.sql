@@ -46,10 +46,11 @@ judged as (
     select
         with_baseline.*,
         pct(baseline_kg_co2e - kg_co2e, baseline_kg_co2e) as reduction_pct,
-        greatest(0, least(
+        -- DuckDB's greatest/least skip NULLs: without a target the path must stay NULL, not 0
+        case when target_reduction_pct is not null then greatest(0, least(
             target_reduction_pct,
             target_reduction_pct * (year - baseline_year) / (target_year - baseline_year)
-        )) as target_path_pct
+        )) end as target_path_pct
     from with_baseline
 )
 
