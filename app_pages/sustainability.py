@@ -167,6 +167,30 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
     st.caption(t("sustainability.sites.caption", top=TOP_SITES))
 
 
+def _site_table(sites: pd.DataFrame, year: int) -> None:
+    with st.expander(t("sustainability.sites.all", year=_year_label(year), count=ui.fmt_int(len(sites), lang))):
+        st.dataframe(
+            sites.round({"eui_kwh_m2": 1, "co2e_kg_m2": 1, "coverage_pct": 1}),
+            hide_index=True,
+            placeholder=ui.na(lang),
+            column_order=["site_name", "city", "account_name", "building_type", "floor_area_m2", "kwh", "kg_co2e",
+                          "eui_kwh_m2", "co2e_kg_m2", "coverage_pct", "factor_sources"],
+            column_config={
+                "site_name": st.column_config.TextColumn(t("sustainability.sites.site")),
+                "city": st.column_config.TextColumn(t("sustainability.sites.city")),
+                "account_name": st.column_config.TextColumn(t("sustainability.sites.account")),
+                "building_type": st.column_config.TextColumn(t("sustainability.sites.building_type")),
+                "floor_area_m2": number("floor_area"),
+                "kwh": number("kwh"),
+                "kg_co2e": number("co2e"),
+                "eui_kwh_m2": number("eui"),
+                "co2e_kg_m2": number("intensity"),
+                "coverage_pct": number("coverage"),
+                "factor_sources": st.column_config.TextColumn(t("sustainability.accounts.sources"), width="large"),
+            },
+        )
+
+
 def _map(sites: pd.DataFrame, year: int) -> None:
     st.subheader(t("sustainability.map.title", year=_year_label(year)))
     located = sites.dropna(subset=["latitude", "longitude"])
@@ -241,5 +265,7 @@ else:
         _top_sites(sites, year)
     with right:
         _map(sites, year)
+    if not sites.empty:
+        _site_table(sites, year)
     _gaps()
     _factors()

@@ -85,11 +85,13 @@ def test_english_labels(monkeypatch):
     assert "Meter coverage gaps" in [h.value for h in at.subheader]
 
 
-def test_per_account_table_and_coverage_gaps(monkeypatch):
+def test_account_and_site_tables_and_coverage_gaps(monkeypatch):
     at = app(monkeypatch, PAGE)
     per_account = at.dataframe[0].value
     assert sorted(per_account["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
-    gaps = at.dataframe[1].value
+    sites = at.dataframe[1].value
+    assert dict(zip(sites["site_name"], sites["kwh"])) == {"Haus A": 12345.6, "Lager 1": 4500.0}
+    gaps = at.dataframe[2].value
     # S2 never reports (10 months), S1 and S3 miss months 1-9.
     assert dict(zip(gaps["site_name"], gaps["months_missing"])) == {"Haus B": 10, "Haus A": 9, "Lager 1": 9}
 
