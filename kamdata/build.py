@@ -205,6 +205,7 @@ def _build_version(version: Path, exports_dir: Path, as_of: date | None, setting
     try:
         con.execute("set TimeZone = 'Europe/Berlin'")
         con.execute("set enable_progress_bar = false")
+        con.execute("set memory_limit = ?", [str(settings["build"].get("memory_limit", "4GB"))])
         summary["tables"] = _stage_tables(con, files, manifest, limit_pct, reporter)
         for total in ("rows_loaded", "rows_rejected", "rows_superseded"):
             summary[total] = sum(s[total] for s in summary["tables"].values())
