@@ -125,7 +125,7 @@ class World:
         self.energy_trend = np.where(self.thriving, -0.10, np.where(self.at_risk, 0.03, rng.normal(-0.03, 0.04, n)))
         self.revenue_growth = np.where(self.at_risk, -0.13, np.where(self.thriving, 0.16, rng.normal(0.03, 0.04, n)))
         self.sla_quality = np.where(self.thriving, 0.15, rng.uniform(0.16, 0.28, n))
-        self.mood = np.where(self.at_risk, -0.6, np.where(self.thriving, 1.0, rng.normal(0.2, 0.4, n)))
+        self.mood = np.where(self.at_risk, -0.6, np.where(self.thriving, 1.0, rng.normal(0.35, 0.35, n)))
 
     def _sites(self) -> None:
         rng, n_acc = self.rng, self.scale.accounts
