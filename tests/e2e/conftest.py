@@ -147,7 +147,7 @@ def wait_until_idle(page) -> None:
     page.wait_for_function(RENDERED, timeout=30_000)
 
 
-def screenshot(page, name: str) -> Path:
+def _screenshot(page, name: str) -> Path:
     """A full-page PNG: Streamlit scrolls inside its main area, so grow the viewport to fit it first."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -156,3 +156,15 @@ def screenshot(page, name: str) -> Path:
     page.wait_for_function(RENDERED, timeout=30_000)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def idle():
+    """`idle(page)`: wait for the app's published idle state (never a sleep)."""
+    return wait_until_idle
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, name)` -> test-artifacts/screenshots/<name>.png (full page)."""
+    return _screenshot
