@@ -19,6 +19,7 @@ scope = ui.scope()
 params = filters.params()
 sla_thresholds = load_settings()["health"]["components"]["sla"]
 BAD, GOOD = sla_thresholds["bad"], sla_thresholds["good"]
+HEATMAP_ACCOUNTS = 40
 
 
 def _labels(*keys: str) -> dict:
@@ -101,8 +102,16 @@ def _heatmap() -> None:
     data["breach_label"] = data["breach_month"].map({True: t("sla.breaches.breached"), False: "–"})
     labels = {**_labels("month", "pct", "tickets"), "account": t("sla.heatmap.account"),
               "breach": t("sla.heatmap.breach")}
+    accounts = data["account_name"].nunique()
+    if accounts > HEATMAP_ACCOUNTS:  # a readable chart: the accounts with the most breach months first
+        worst = (data.groupby("account_name")
+                 .agg(breaches=("breach_month", "sum"), lowest=("resolution_compliance_pct", "min"))
+                 .sort_values(["breaches", "lowest"], ascending=[False, True]).index[:HEATMAP_ACCOUNTS])
+        data = data[data["account_name"].isin(worst)]
     st.altair_chart(charts_sla.account_heatmap(data, labels, lang, BAD, GOOD))
     st.caption(t("sla.heatmap.caption"))
+    if accounts > HEATMAP_ACCOUNTS:
+        st.caption(t("sla.heatmap.capped", shown=HEATMAP_ACCOUNTS, total=ui.fmt_int(accounts, lang)))
 
 
 TICKET_TIMES = ("created_at", "resolution_due", "resolved_at")

@@ -22,6 +22,7 @@ settings = load_settings()
 THRESHOLD = settings["kpi"]["overload_threshold_pct"]
 BAD = settings["health"]["components"]["team"]["bad"]
 PER_PERSON = bool(settings["app"].get("show_per_person_workload", False))
+HEATMAP_PEOPLE = 50
 
 
 def _heatmap_labels(row_key: str) -> dict:
@@ -155,8 +156,14 @@ def _people() -> None:
     if data.empty:
         ui.empty_state(t("workload.people.none"))
         return
+    data = data.assign(person=data["name"] + " (" + data["employee_id"] + ")")
+    people = data["person"].nunique()
+    if people > HEATMAP_PEOPLE:  # a readable chart: the highest peak utilisation first
+        busiest = data.groupby("person")["utilisation_pct"].max().nlargest(HEATMAP_PEOPLE).index
+        data = data[data["person"].isin(busiest)]
+        st.caption(t("workload.people.capped", shown=HEATMAP_PEOPLE, total=ui.fmt_int(people, lang)))
     st.altair_chart(charts_workload.utilisation_heatmap(
-        data, "name", _heatmap_labels("workload.people.name"), lang, THRESHOLD, BAD, _hours_tooltip()))
+        data, "person", _heatmap_labels("workload.people.name"), lang, THRESHOLD, BAD, _hours_tooltip()))
 
 
 st.title(t("workload.title"))
