@@ -14,9 +14,14 @@ T1, T2, T5, T6 of A1 and T4 of A2; A2 has no SLA policy):
 - Breaches: A1 November P1 (T6) and P2 (T1), both 95 points short.
 """
 
+import json
+from datetime import datetime
+
 import duckdb
+import pyarrow as pa
 
 from tests.app_fixture import app, fixture_db
+from tests.exportset import base_row, build_fixture_db
 
 PAGE = "app_pages/sla.py"
 
@@ -116,3 +121,35 @@ def test_period_without_tickets_shows_one_helpful_message(monkeypatch):
         "Account-/Leistungsbereichsfilter lockern."
     ]
     assert not at.get("vega_lite_chart")
+
+
+def _on_time_account(number: int) -> dict[str, list]:
+    """Account A<number> with one site, a P1 policy and one P1 ticket resolved within its 4 h."""
+    account, site, ticket = f"A{number}", f"S{number}", f"T{number}"
+    return {
+        "accounts": [base_row("accounts", account_id=account, account_name=f"Account {number}")],
+        "sites": [base_row("sites", site_id=site, account_id=account)],
+        "sla_policies": [base_row("sla_policies", account_id=account)],
+        "tickets": [base_row("tickets", ticket_id=ticket, account_id=account, site_id=site, priority="P1",
+                             created_at=datetime(2026, 11, 2, 8), first_response_at=datetime(2026, 11, 2, 8, 30),
+                             resolved_at=datetime(2026, 11, 2, 10), updated_at=datetime(2026, 11, 2, 10))],
+    }
+
+
+def test_heatmap_keeps_at_most_40_accounts_worst_first(monkeypatch, tmp_path):
+    added: dict[str, list] = {}
+    for number in range(10, 50):
+        for table, rows in _on_time_account(number).items():
+            added.setdefault(table, []).extend(rows)
+    db_path = build_fixture_db(tmp_path, add=added)
+    at = app(monkeypatch, PAGE, db_path=db_path)
+    assert not at.exception
+    # 41 accounts with judged tickets: Klinikum Nord (base ticket T1 breached: a breach month) and 40
+    # on-time ones (A2's base ticket is planned); 40 are drawn, Klinikum Nord first.
+    capped = "Gezeigt: die 40 von 41 Accounts mit den meisten Verletzungsmonaten."
+    assert any(c.value.startswith(capped) for c in at.caption)
+    heatmap = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+    assert heatmap["height"] == 40 * 30 + 120  # kamdata.charts.rows_height(40)
+    drawn = pa.ipc.open_stream(at.get("vega_lite_chart")[1].proto.datasets[0].data.data).read_pandas()
+    shown = set(drawn["account_name"])
+    assert len(shown) == 40 and "Klinikum Nord" in shown
