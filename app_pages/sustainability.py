@@ -49,7 +49,7 @@ def _choose_year(years: list[int]) -> int:
 
 
 def _tiles(row: pd.Series) -> None:
-    sources = row["factor_sources"] if isinstance(row["factor_sources"], str) else ui.na(lang)
+    sources = ui.md_escape(row["factor_sources"]) if isinstance(row["factor_sources"], str) else ui.na(lang)
     co2_help = t("sustainability.kpi.co2e_help", sources=sources)
     tiles = [
         (t("sustainability.kpi.kwh"), ui.fmt_number(row["kwh"] / 1000, lang, 1), None),

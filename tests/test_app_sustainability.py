@@ -41,7 +41,7 @@ def test_energy_co2_and_intensity_in_german_with_factor_sources(monkeypatch):
     assert at.selectbox(key="sustainability_year").value == 2026
     captions = " ".join(c.value for c in at.caption)
     assert "Supplier mix 2026" in captions
-    assert "BAFA Informationsblatt CO2-Faktoren 2024: Erdgas" in captions
+    assert r"BAFA Informationsblatt CO2\-Faktoren 2024\: Erdgas" in captions  # markdown-escaped data text
     co2_help = next(m.help for m in at.metric if m.label == "CO2e (t)")
     assert "Supplier mix 2026" in co2_help
     # A1's baseline year 2022 has no readings: the path is shown, the reduction cannot be.
@@ -133,3 +133,13 @@ def test_top_consumers_rank_by_intensity(monkeypatch):
     spec = json.loads(at.get("vega_lite_chart")[2].proto.spec)
     assert spec["encoding"]["x"]["field"] == "eui_kwh_m2"
     assert spec["encoding"]["x"]["title"] == "EUI (kWh/m²)"
+
+
+def test_factor_source_text_is_shown_inert(monkeypatch, tmp_path):
+    source = "<b>Lieferant</b> [Mix](http://example.com) *2026*"
+    db_path = build_fixture_db(tmp_path, rows={"emission_factors": [base_row("emission_factors", source=source)]})
+    at = app(monkeypatch, PAGE, db_path=db_path)
+    assert not at.exception
+    caption = next(c.value for c in at.caption if c.value.startswith("CO2e = kWh"))
+    # markdown specials escaped (kamdata.ui.md_escape): no tag, no link, no emphasis
+    assert r"\<b\>Lieferant\</b\> \[Mix\]\(http\://example\.com\) \*2026\*" in caption
