@@ -40,10 +40,6 @@ def _now() -> datetime:
     return datetime.now(BERLIN)
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _parse_as_of(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -171,7 +167,7 @@ def _stage_tables(con, files: readers.ExportFiles, manifest: dict | None, limit_
     # Raw and intermediate tables live in an attached in-memory database: never published, and
     # DuckDB spills it to `<version>.tmp` when it outgrows the memory limit.
     con.execute(f"attach ':memory:' as {validate.SCRATCH}")
-    con.execute(f"set search_path = {_sql_string(f'{main_db}.main,{validate.SCRATCH}.main')}")
+    con.execute("set search_path = ?", [f"{main_db}.main,{validate.SCRATCH}.main"])
     con.execute(PARSE_MACROS.read_text(encoding="utf-8"))
     con.execute(validate.REJECTED_ROWS_DDL)
     tables: dict[str, dict] = {}
