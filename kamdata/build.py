@@ -23,9 +23,9 @@ import duckdb
 
 import kamdata
 from kamdata import buildlog, publish, readers, validate
+from kamdata.build_output import Reporter
 from kamdata.contract import TABLES, Table, stg_ddl
 from kamdata.marts import build_marts
-from kamdata.build_output import Reporter
 from kamdata.settings import load_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -248,10 +248,11 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
             publish.check_target(db_path)
             try:
                 _build_version(version, exports_dir, parsed_as_of, settings, summary, reporter, started)
-                publish.switch_symlink(db_path, version)
             except BaseException:
                 publish.remove_version(version)
                 raise
+            # outside the cleanup above: once switched, the version is live and must never be removed
+            publish.switch_symlink(db_path, version)
             summary["db_file"] = str(version)
             summary["duration_s"] = round(time.monotonic() - started, 3)
             entry = _log_entry(summary, "ok", None)
