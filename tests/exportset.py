@@ -194,8 +194,8 @@ def write_export_set(path, *, dialect: str = "standard", rows: dict | None = Non
 
     rows: {table: rows} replaces the base rows; add: {table: rows} appends rows;
     raw_lines: {table: [line, ...]} appends verbatim lines; manifest=True writes
-    manifest.json with each file's rows and sha256 (a dict is written as given);
-    exported_at goes into the generated manifest.
+    manifest.json with each file's rows and sha256, counting every raw line as one
+    record (a dict is written as given); exported_at goes into the generated manifest.
     """
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
