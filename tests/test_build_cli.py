@@ -1,7 +1,12 @@
 """`python -m kamdata build`: exit codes, quiet, the one-paragraph error, --json, the summary table."""
 
+import io
 import json
 
+from rich.console import Console
+
+from kamdata import build_output
+from kamdata.build import run_build
 from kamdata.cli import main
 from tests.exportset import write_export_set
 
@@ -34,6 +39,18 @@ def test_summary_table_lists_every_table_with_its_counts(tmp_path, capsys):
     exports = write_export_set(tmp_path / "exports")
     assert main(["build", "--exports", str(exports), "--db", str(tmp_path / "kam.duckdb"),
                  "--settings", str(settings)]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "sustainability_targets" in out and "superseded" in out
     assert "published" in out
+    assert err == ""  # progress lines only when stderr is a terminal
+
+
+def test_progress_lines_on_a_terminal(tmp_path, monkeypatch):
+    terminal = io.StringIO()
+    monkeypatch.setattr(build_output, "Console",
+                        lambda stderr=False: Console(file=terminal if stderr else io.StringIO(), force_terminal=True,
+                                                     width=100))
+    run_build(write_export_set(tmp_path / "exports"), tmp_path / "kam.duckdb", quiet=False, as_of="2026-11-26")
+    lines = terminal.getvalue().splitlines()
+    assert "  tickets.csv                           3 records" in "\n".join(lines)
+    assert any(line.startswith("tickets                                 3 rows") for line in lines)
