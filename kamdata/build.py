@@ -180,8 +180,9 @@ def _stage_tables(con, files: readers.ExportFiles, manifest: dict | None, limit_
         else:
             con.execute(stg_ddl(table))
             counts = validate.TableCounts(0, 0, 0, 0)
-        tables[table.name] = {"files": len(table_files), **counts.__dict__}
-        reporter.table(table.name, counts, time.monotonic() - table_started)
+        seconds = time.monotonic() - table_started
+        tables[table.name] = {"files": len(table_files), **counts.__dict__, "seconds": round(seconds, 3)}
+        reporter.table(table.name, counts, seconds)
     con.execute("reset search_path")
     con.execute(f"detach {validate.SCRATCH}")
     return {t.name: tables[t.name] for t in TABLES}
@@ -203,12 +204,15 @@ def _build_version(version: Path, exports_dir: Path, as_of: date | None, setting
         con.execute("set enable_progress_bar = false")
         con.execute("set memory_limit = ?", [str(settings["build"].get("memory_limit", "4GB"))])
         summary["tables"] = _stage_tables(con, files, manifest, limit_pct, reporter)
+        summary["staging_s"] = round(time.monotonic() - started, 3)
         for total in ("rows_loaded", "rows_rejected", "rows_superseded"):
             summary[total] = sum(s[total] for s in summary["tables"].values())
         exported_at = _exported_at(manifest)
         as_of = as_of or (exported_at.astimezone(BERLIN).date() if exported_at else _as_of_from_tickets(con))
         summary["as_of"] = as_of.isoformat()
+        marts_started = time.monotonic()
         summary["marts"] = _run_marts(con, as_of, settings, reporter)
+        summary["marts_s"] = round(time.monotonic() - marts_started, 3)
         _write_build_tables(con, summary["tables"])
         summary["duration_s"] = round(time.monotonic() - started, 3)
         _write_build_info(con, summary, settings, exported_at)

@@ -37,13 +37,14 @@ class Reporter:
             return
         grid = RichTable(title=f"Build {result['build_id']} (as of {result['as_of']})")
         grid.add_column("table")
-        for heading in ("files", "loaded", "superseded", "rejected"):
+        for heading in ("files", "loaded", "superseded", "rejected", "seconds"):
             grid.add_column(heading, justify="right")
         for name, stats in result["tables"].items():
             grid.add_row(name, str(stats["files"]), f"{stats['rows_loaded']:,}",
-                         f"{stats['rows_superseded']:,}", f"{stats['rows_rejected']:,}")
+                         f"{stats['rows_superseded']:,}", f"{stats['rows_rejected']:,}", f"{stats['seconds']:.1f}")
+        grid.add_row("marts", "", "", "", "", f"{result['marts_s']:.1f}")
         grid.add_row("total", "", f"{result['rows_loaded']:,}", f"{result['rows_superseded']:,}",
-                     f"{result['rows_rejected']:,}", style="bold")
+                     f"{result['rows_rejected']:,}", f"{result['duration_s']:.1f}", style="bold")
         out = Console()
         out.print(grid)
         out.print(f"published {result['db']} -> {result['db_file']} in {result['duration_s']:.1f} s", highlight=False)
