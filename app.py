@@ -42,9 +42,9 @@ def _ensure_database(settings: dict) -> bool:
     return True
 
 
-# (file, title key, icon, url path); Portfolio is the home page.
+# (file, title key, icon, url path); Portfolio is the home page, served at "/" (link it via ui.page_url).
 PAGES = (
-    ("app_pages/portfolio.py", "portfolio", ":material/dashboard:", "portfolio"),
+    (ui.HOME_PAGE, "portfolio", ":material/dashboard:", ui.HOME),
     ("app_pages/sla.py", "sla", ":material/support_agent:", "sla"),
     ("app_pages/sustainability.py", "sustainability", ":material/eco:", "sustainability"),
     ("app_pages/workload.py", "workload", ":material/groups:", "workload"),
@@ -55,7 +55,7 @@ PAGES = (
 
 def _pages() -> list[st.Page]:
     return [
-        st.Page(file, title=t(f"common.pages.{title}"), icon=icon, url_path=url, default=url == "portfolio")
+        st.Page(file, title=t(f"common.pages.{title}"), icon=icon, url_path=url, default=url == ui.HOME)
         for file, title, icon, url in PAGES
     ]
 

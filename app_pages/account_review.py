@@ -21,6 +21,7 @@ COMPONENTS = (
     ("team", "team_max_utilisation_pct", ui.fmt_pct),
 )
 
+ui.home_link()
 accounts = db.query("filters_accounts", {}, scope)
 names = dict(zip(accounts["account_id"], accounts["account_name"]))
 account_id = st.query_params.get("account")
@@ -63,7 +64,7 @@ with right:
             ],
         }
     )
-    st.dataframe(
+    ui.table(
         table,
         hide_index=True,
         column_config={

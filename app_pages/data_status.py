@@ -54,9 +54,10 @@ def _builds() -> None:
         _build_card(t("data_status.builds.last_attempt"), ui.build_log_entry("attempt"))
     with st.expander(t("data_status.builds.history")):
         history = ui.build_history()
-        st.dataframe(
+        ui.table(
             history.assign(started_at=[ui.fmt_datetime(v) for v in history["started_at"]],
-                           status=[t(f"data_status.builds.status_{s}") for s in history["status"]]),
+                           status=[t(f"data_status.builds.status_{s}") for s in history["status"]],
+                           error=history["error"].fillna("")),  # a successful build has no error: empty
             hide_index=True,
             column_config={
                 "started_at": st.column_config.TextColumn(t("data_status.builds.started")),
@@ -74,7 +75,7 @@ def _builds() -> None:
 def _tables() -> None:
     st.subheader(t("data_status.tables.title"))
     data = db.query("status_build_tables", {}, None)
-    st.dataframe(
+    ui.table(
         data,
         hide_index=True,
         height="content",
@@ -108,7 +109,7 @@ def _rejected() -> None:
     shown = int(reasons_available[reasons_available["reason"].isin(reasons)]["rejected"].sum()
                 if reasons else reasons_available["rejected"].sum())
     st.caption(t("data_status.rejected.count", shown=ui.fmt_int(len(data)), total=ui.fmt_int(shown)))
-    st.dataframe(
+    ui.table(
         data,
         hide_index=True,
         column_config={
@@ -141,7 +142,7 @@ def _no_sla() -> None:
     per_account = data.groupby("account_name", dropna=False).size().rename("tickets").reset_index()
     st.caption(t("data_status.no_sla.count", tickets=ui.fmt_int(len(data)), accounts=ui.fmt_int(len(per_account))))
     data = data.assign(service_line=data["service_line"].map(ui.service_line_label))
-    st.dataframe(
+    ui.table(
         data.drop(columns=["account_id"]),
         hide_index=True,
         column_config={
@@ -160,7 +161,7 @@ def _coverage() -> None:
     if data is None:
         return
     month_format = "MM.YYYY" if lang == "de" else "YYYY-MM"
-    st.dataframe(
+    ui.table(
         data.drop(columns=["account_id"]),
         hide_index=True,
         column_config={

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -44,7 +42,7 @@ def _kpis() -> None:
 
 
 def _review_url(account_id: str) -> str:
-    return "review?" + urlencode(ui.link_params(account=account_id), doseq=True)
+    return ui.page_url("review", account=account_id)
 
 
 def _chart(accounts: pd.DataFrame) -> None:
@@ -87,10 +85,10 @@ def _table(accounts: pd.DataFrame) -> None:
     data = accounts.assign(
         review=[_review_url(a) for a in accounts["account_id"]],
         band=[band_label(b, lang) for b in accounts["band"]],
-        health_trend=ui.list_column(accounts["health_trend"]),
+        health_trend=ui.sparkline_column(accounts["health_trend"]),
     )[["review", "account_name", "band", "health_score", "health_trend", "kam_name", "acv_eur",
        "next_notice_deadline", "alerts", "region", "industry"]]
-    event = st.dataframe(
+    event = ui.table(
         data,
         hide_index=True,
         on_select="rerun",
@@ -158,7 +156,7 @@ def _month(value) -> str:
 def _alert_url(row: pd.Series) -> str:
     if row["page"] == "review":
         return _review_url(row["account_id"])
-    return f"{row['page']}?" + urlencode(ui.link_params(accounts=[row["account_name"]]), doseq=True)
+    return ui.page_url(row["page"], accounts=[row["account_name"]])
 
 
 @st.fragment
@@ -175,7 +173,7 @@ def _alerts() -> None:
         "severity": [t(f"portfolio.alerts.severity.{s}") for s in alerts["severity"]],
         "kind": [t(f"portfolio.alerts.kind.{k}") for k in alerts["kind"]],
     })
-    st.dataframe(
+    ui.table(
         data,
         hide_index=True,
         column_config={

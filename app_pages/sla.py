@@ -146,7 +146,7 @@ def _breach_tickets(breach: pd.Series) -> None:
     tickets["service_line"] = tickets["service_line"].map(ui.service_line_label)
     for column in TICKET_TIMES:  # Berlin wall-clock time, as the helpdesk shows it
         tickets[column] = tickets[column].dt.tz_convert(db.TIMEZONE).dt.tz_localize(None)
-    st.dataframe(tickets, hide_index=True, placeholder=ui.na(lang), column_config=_ticket_columns())
+    ui.table(tickets, hide_index=True, column_config=_ticket_columns())
 
 
 @st.fragment
@@ -162,7 +162,7 @@ def _breaches() -> None:
         resolution_compliance_pct=breaches["resolution_compliance_pct"].round(1),
         shortfall_points=breaches["shortfall_points"].round(1),
     )
-    selection = st.dataframe(
+    selection = ui.table(
         shown,
         hide_index=True,
         placeholder=ui.na(lang),
@@ -221,7 +221,7 @@ def _malus() -> None:
         ui.empty_state(t("sla.malus.none"))
         return
     st.caption(t("sla.malus.caption"))
-    st.dataframe(
+    ui.table(
         data.assign(max_malus_pct=data["max_malus_pct"].round(1)),
         hide_index=True,
         placeholder=ui.na(lang),

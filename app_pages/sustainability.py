@@ -114,7 +114,7 @@ def _accounts_table(accounts: pd.DataFrame) -> None:
     st.subheader(t("sustainability.accounts.title"))
     pct_columns = ["eui_kwh_m2", "co2e_kg_m2", "reduction_pct", "target_path_pct", "coverage_pct"]
     shown = accounts.assign(**{c: accounts[c].round(1) for c in pct_columns})
-    st.dataframe(
+    ui.table(
         shown,
         hide_index=True,
         placeholder=ui.na(lang),
@@ -169,7 +169,7 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
 
 def _site_table(sites: pd.DataFrame, year: int) -> None:
     with st.expander(t("sustainability.sites.all", year=_year_label(year), count=ui.fmt_int(len(sites), lang))):
-        st.dataframe(
+        ui.table(
             sites.round({"eui_kwh_m2": 1, "co2e_kg_m2": 1, "coverage_pct": 1}),
             hide_index=True,
             placeholder=ui.na(lang),
@@ -209,7 +209,7 @@ def _gaps() -> None:
         st.success(t("sustainability.gaps.none"), icon=":material/check_circle:")
         return
     st.caption(t("sustainability.gaps.caption"))
-    st.dataframe(
+    ui.table(
         data,
         hide_index=True,
         placeholder=ui.na(lang),
@@ -233,7 +233,7 @@ def _factors() -> None:
             carrier=data["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")),
             origin=data["origin"].map(lambda o: t(f"sustainability.factors.{o}")),
         )
-        st.dataframe(
+        ui.table(
             data,
             hide_index=True,
             placeholder=ui.na(lang),

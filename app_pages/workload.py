@@ -69,7 +69,7 @@ def _overloaded(monthly: pd.DataFrame) -> None:
     if overloaded.empty:
         st.success(t("workload.overloaded.none"), icon=":material/check_circle:")
         return
-    st.dataframe(
+    ui.table(
         overloaded.assign(utilisation_pct=overloaded["utilisation_pct"].round(1)),
         hide_index=True,
         placeholder=ui.na(lang),
@@ -99,7 +99,7 @@ def _composition() -> None:
     labels["department"] = t("workload.heatmap.department")
     st.altair_chart(charts_workload.composition_chart(data, labels, lang))
     st.caption(t("workload.composition.caption"))
-    st.dataframe(
+    ui.table(
         data.round({"allocated_h": 0, "booked_h": 0, "load_pct": 1}),
         hide_index=True,
         placeholder=ui.na(lang),
@@ -122,7 +122,7 @@ def _kams(kams: pd.DataFrame) -> None:
         ui.empty_state(t("workload.kams.none"))
         return
     st.caption(t("workload.kams.caption"))
-    st.dataframe(
+    ui.table(
         kams,
         hide_index=True,
         placeholder=ui.na(lang),

@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import fcntl
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kamdata.settings import ROOT, configured_db_path, load_settings
 
 DEMO_DB_NAME = "kam.duckdb"
 DEMO_MAX_AGE_S = 24 * 3600
+# The data's time zone (kamdata.db.TIMEZONE; db imports this module, so it is repeated here).
+TIMEZONE = "Europe/Berlin"
+
+
+def berlin_today(now: datetime | None = None) -> date:
+    """Today's date in Europe/Berlin, whatever the machine's time zone (`now` for tests)."""
+    return (now or datetime.now(ZoneInfo(TIMEZONE))).astimezone(ZoneInfo(TIMEZONE)).date()
 
 
 def demo_enabled(settings: dict) -> bool:
@@ -70,6 +78,6 @@ def ensure_demo_database(settings: dict | None = None) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _demo_is_fresh(db_path):
             exports = root / "exports"
-            generate(exports, scale="small", seed=7, as_of=date.today())
+            generate(exports, scale="small", seed=7, as_of=berlin_today())
             run_build(exports, db_path, quiet=True)
     return db_path

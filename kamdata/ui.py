@@ -15,8 +15,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,25 @@ def link_params(**extra) -> dict:
     return {**params, **extra}
 
 
+# The home page's url_path: Streamlit serves the default page at "/" only ("/portfolio" answers
+# "page not found"), so links to it go through `page_url` or the page file, never "/portfolio".
+HOME = "portfolio"
+HOME_PAGE = "app_pages/portfolio.py"
+
+
+def page_url(url_path: str, **extra) -> str:
+    """A relative link to a page (by url_path) with the URL's filters plus `extra`; the home page is "./"."""
+    query = urlencode(link_params(**extra), doseq=True)
+    target = "./" if url_path in (HOME, "") else url_path
+    return f"{target}?{query}" if query else target
+
+
+def home_link() -> None:
+    """The breadcrumb back to the portfolio (the page object, so it opens "/"), keeping the filters."""
+    st.page_link(HOME_PAGE, label=t("common.pages.portfolio"), icon=":material/arrow_back:",
+                 query_params=link_params())
+
+
 def scope() -> tuple[str, ...] | None:
     """Accounts the signed-in user may see (None = all; login with roles comes later)."""
     return None
@@ -94,7 +114,7 @@ def _default_period(as_of: date) -> tuple[date, date]:
     return first.replace(day=1), as_of
 
 
-def _multiselect(label_key: str, options: list, key: str, format_func=str) -> tuple:
+def _multiselect(label_key: str, options: list, key: str, format_func=str, help: str | None = None) -> tuple:
     return tuple(
         st.multiselect(
             t(label_key),
@@ -103,6 +123,7 @@ def _multiselect(label_key: str, options: list, key: str, format_func=str) -> tu
             key=key,
             bind="query-params",
             placeholder=t("common.filters.all"),
+            help=help,
         )
     )
 
@@ -124,7 +145,8 @@ def global_filters() -> Filters:
         industries = _multiselect("common.filters.industry", sorted(options["industry"].dropna().unique()), "industries")
         kam_ids = _multiselect("common.filters.kam", sorted(kams, key=kams.get), "kams", kams.get)
         accounts = _multiselect("common.filters.accounts", sorted(names, key=names.get), "accounts", names.get)
-        service_lines = _multiselect("common.filters.service_line", lines, "lines", service_line_label)
+        service_lines = _multiselect("common.filters.service_line", lines, "lines", service_line_label,
+                                     help=t("common.filters.service_line_help"))
         default = _default_period(as_of)
         period = st.date_input(
             t("common.filters.period"),
@@ -171,8 +193,27 @@ def service_line_label(code: str) -> str:
 def list_column(series: pd.Series) -> list[list]:
     """A DuckDB LIST column as plain lists with None for NULL (DuckDB hands masked arrays;
     converting those naively turns NULL into 0)."""
-    return [[None if v is np.ma.masked else float(v) for v in values] if values is not None else []
+    return [[None if v is np.ma.masked or _missing(v) else float(v) for v in values] if not _missing(values) else []
             for values in series]
+
+
+def sparkline_column(series: pd.Series) -> list[list[float] | None]:
+    """A DuckDB LIST column for `st.column_config.LineChartColumn`: the values that are there, in
+    order, and None (an empty cell) when there are none.
+
+    The grid cannot draw gaps: a list holding a NULL is shown as text (",,,50,55"), so
+    months without a value are left out of the line.
+    """
+    return [[v for v in values if not _missing(v)] or None for values in list_column(series)]
+
+
+def table(data, **kwargs):
+    """`st.dataframe` with NULL cells shown as the n/a text ("k. A." / "n/a") instead of "None".
+
+    Every page's table goes through here; the arguments are st.dataframe's.
+    """
+    kwargs.setdefault("placeholder", na())
+    return st.dataframe(data, **kwargs)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -337,11 +378,19 @@ def data_age_hours(info: pd.Series, now: datetime | None = None) -> float | None
         stamp = info.get("built_at")
     if _missing(stamp):
         return None
-    stamp = pd.Timestamp(stamp)
+    # Both instants in UTC: aware datetimes sharing one ZoneInfo subtract as wall-clock times,
+    # which is an hour off across a daylight-saving switch.
+    stamp = _utc(stamp)
+    now = _utc(now if now is not None else datetime.now(timezone.utc))
+    return (now - stamp).total_seconds() / 3600
+
+
+def _utc(value) -> datetime:
+    """An aware UTC datetime; naive values are Berlin local time (the database's time zone)."""
+    stamp = pd.Timestamp(value)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize(db.TIMEZONE)
-    now = pd.Timestamp(now or datetime.now().astimezone())
-    return (now - stamp).total_seconds() / 3600
+    return stamp.tz_convert("UTC").to_pydatetime()
 
 
 def data_header(settings: dict, demo: bool) -> None:

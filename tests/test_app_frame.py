@@ -5,13 +5,14 @@ import os
 import shutil
 import threading
 import time
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 import pytest
 
-from kamdata import db, i18n, ui
+from kamdata import bootstrap, db, i18n, ui
 from tests.app_fixture import app, fixture_db
 
 REVIEW = "app_pages/account_review.py"
@@ -22,6 +23,27 @@ def test_every_page_renders(monkeypatch, page):
     at = app(monkeypatch, page)
     assert not at.exception
     assert at.caption[0].value.startswith("Daten per 26.11.2026 (erstellt ")
+
+
+ALL_PAGES = [None, "app_pages/sla.py", "app_pages/sustainability.py", "app_pages/workload.py", REVIEW,
+             "app_pages/data_status.py"]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_table_shows_missing_values_as_n_a(monkeypatch, page):
+    # Streamlit prints NULL cells as "None" unless the table has a placeholder (kamdata.ui.table).
+    for lang, text in (("de", "k. A."), ("en", "n/a")):
+        at = app(monkeypatch, page, account="A1", lang=lang)
+        assert at.dataframe, page
+        assert {frame.proto.placeholder for frame in at.dataframe} == {text}, page
+
+
+def test_sparkline_keeps_the_values_and_leaves_an_empty_cell_without_any():
+    # DuckDB hands LIST columns as masked arrays; NULLs inside are left out (the grid cannot draw
+    # gaps and prints a list holding NULL as ",,50,,60"), a list without values becomes None.
+    lists = duckdb.sql("select * from (values (1, [null, 50.0, null, 60.0]), (2, [null, null]), (3, null)) v(i, x) "
+                       "order by i").df()["x"]
+    assert ui.sparkline_column(lists) == [[50.0, 60.0], None, None]
 
 
 def test_review_page_takes_the_account_from_the_url(monkeypatch):
@@ -257,3 +279,39 @@ def test_concurrent_readers_during_republish_never_fail_or_mix_versions(publishe
         "kam.duckdb.v1": {("Klinikum Nord", "Logistik Süd GmbH")},
         "kam.duckdb.v2": {("Klinikum Nord (neu)", "Logistik Süd GmbH")},
     }
+
+
+def test_data_age_counts_real_hours_across_the_october_switch():
+    # Built 25.10.2026 01:30 CEST (= 24.10. 23:30 UTC); clocks go back at 03:00 CEST to 02:00 CET;
+    # now 25.10.2026 13:30 CET (= 12:30 UTC) -> 13 real hours, although the wall clock moved 12.
+    berlin = ZoneInfo("Europe/Berlin")
+    info = pd.Series({"exported_at": None, "built_at": datetime(2026, 10, 25, 1, 30, tzinfo=berlin)})
+    assert ui.data_age_hours(info, datetime(2026, 10, 25, 13, 30, tzinfo=berlin)) == 13.0
+    # The same as pandas timestamps, and with a naive built_at (Berlin local time).
+    info = pd.Series({"exported_at": None, "built_at": pd.Timestamp("2026-10-25 01:30")})
+    assert ui.data_age_hours(info, pd.Timestamp("2026-10-25 13:30", tz="Europe/Berlin")) == 13.0
+
+
+def test_demo_uses_todays_date_in_berlin(monkeypatch, tmp_path):
+    # 26.11.2026 23:30 UTC is already 27.11. 00:30 in Berlin (CET = UTC+1).
+    assert bootstrap.berlin_today(datetime(2026, 11, 26, 23, 30, tzinfo=timezone.utc)) == date(2026, 11, 27)
+    # The demo generator gets Berlin's date (a sentinel no machine clock shows), not date.today().
+    import kamdata.build
+    import kamdata.demo
+
+    seen = {}
+    monkeypatch.setattr(kamdata.demo, "generate", lambda exports, **kw: seen.update(kw))
+    monkeypatch.setattr(kamdata.build, "run_build", lambda exports, db_path, quiet: None)
+    monkeypatch.setattr(bootstrap, "berlin_today", lambda: date(2000, 1, 2))
+    bootstrap.ensure_demo_database({"paths": {"demo_dir": str(tmp_path)}})
+    assert seen["as_of"] == date(2000, 1, 2)
+
+
+def test_links_to_the_home_page_never_use_its_url_path(monkeypatch):
+    # Streamlit serves the default page at "/" only; "/portfolio" answers "Page not found".
+    at = app(monkeypatch, REVIEW, account="A1", regions="Nord")
+    links = [e.proto for e in at.main if getattr(e, "type", "") == "page_link"]
+    assert [(link.label, link.page, link.query_string) for link in links] == [("Portfolio", "", "regions=Nord")]
+    # Links built by URL (table and alert links, kamdata.ui.page_url): the home page is "./".
+    assert ui.page_url(ui.HOME, accounts=["Klinikum Nord"]) == "./?accounts=Klinikum+Nord"
+    assert ui.page_url("review", account="A1") == "review?account=A1"

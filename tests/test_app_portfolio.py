@@ -53,16 +53,34 @@ def test_region_filter_from_url_changes_the_numbers_like_the_marts(monkeypatch):
     assert acv == 480000.0
 
 
-def test_service_line_filter_narrows_accounts_and_tickets(monkeypatch):
+def test_service_line_filter_narrows_line_facts_never_the_accounts(monkeypatch):
     at = app(monkeypatch)
     at.multiselect(key="lines").set_value(["cleaning"]).run()
     shown = metrics(at)
-    # Only A1 holds a cleaning contract; its cleaning tickets: T6 breached, T2 pending -> 0 %.
-    assert shown["Accounts"] == "1"
+    # Both accounts stay; ACV = cleaning contracts only: C1 480,000 EUR (A2 holds none -> 0).
+    # SLA = cleaning tickets: A1's T6 breached, T2 pending -> 0 / 1 = 0 %.
+    # Account-level figures unchanged: health 58.3 (A1 alone), NPS (1 - 1) / 2 = 0.
+    assert shown["Accounts"] == "2"
+    assert shown["Jahresvertragswert"] == "480.000 €"
     assert shown["SLA-Erfüllung"] == "0,0 %"
+    assert shown["Ø Health-Score"] == "58,3"
+    assert shown["NPS"] == "0"
+    table = at.dataframe[-1].value
+    assert dict(zip(table["account_name"], table["acv_eur"])) == {"Klinikum Nord": 480000.0, "Logistik Süd GmbH": 0.0}
+    assert len(at.dataframe[0].value) == 2  # A2's two alerts are account-level and stay
     at.multiselect(key="lines").set_value(["technical"]).run()
-    # Only A2 holds a technical contract; its only ticket T4 has no SLA -> "k. A.", never 0.
-    assert metrics(at)["SLA-Erfüllung"] == "k. A."
+    shown = metrics(at)
+    # Technical: ACV = C2 250,000 EUR; tickets T1 breached, T5 met (A2's T4 has no SLA) -> 1 / 2 = 50 %,
+    # the same as the SLA page (tests/test_app_sla.py).
+    assert shown["Accounts"] == "2"
+    assert shown["Jahresvertragswert"] == "250.000 €"
+    assert shown["SLA-Erfüllung"] == "50,0 %"
+    assert shown["Ø Health-Score"] == "58,3"
+
+
+def test_service_line_filter_explains_what_it_narrows(monkeypatch):
+    at = app(monkeypatch)
+    assert "Die Auswahl der Accounts bleibt gleich" in at.multiselect(key="lines").help
 
 
 def test_account_table_sorted_by_risk_with_review_links(monkeypatch):
@@ -71,9 +89,11 @@ def test_account_table_sorted_by_risk_with_review_links(monkeypatch):
     assert list(table["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]  # unscored A2 last
     assert list(table["band"]) == ["beobachten", "zu wenig Daten"]
     assert table["review"].iloc[0] == "review?regions=Nord&regions=S%C3%BCd&account=A1"
-    # The 12-month trend keeps missing scores as gaps (None), never 0.
-    trend = list(table["health_trend"].iloc[1])
-    assert len(trend) == 12 and pd.isna(trend).all()
+    # No month-end of the fixture has a score (too little data): the sparkline cell is empty
+    # (None), not a list of NULLs, which the grid prints as ",,,,,,,,,,,".
+    assert table["health_trend"].isna().all()
+    # Missing values (A2's health, both notice deadlines) show as "k. A.", never "None".
+    assert at.dataframe[-1].proto.placeholder == "k. A."
 
 
 def test_alerts_are_translated_and_link_to_the_review(monkeypatch):

@@ -3,8 +3,33 @@
 -- renewal facts and its open alerts; sorted by risk (lowest health first,
 -- accounts without a score last).
 -- Parameters: $scope, $accounts (VARCHAR[] | NULL); $service_lines
--- (VARCHAR[] | NULL): accounts with an active contract in any of them.
-with history as (
+-- (VARCHAR[] | NULL): narrows the line-level facts (ACV now and at D', next
+-- notice deadline: contracts in those lines), never the set of accounts;
+-- health, band and alerts are account-level and stay as they are.
+-- Contract rules as in mart_accounts: active at D (mart_contracts.is_active),
+-- at D' = start <= D' and (no end or end >= D').
+with params as (
+    select (date_trunc('month', as_of) - interval 1 day)::date as prev_as_of
+    from kpi_params
+),
+
+contracts as (
+    select
+        c.account_id,
+        sum(c.annual_value_eur) filter (where c.is_active) as acv_eur,
+        sum(c.annual_value_eur)
+            filter (where c.start_date <= p.prev_as_of and (c.end_date is null or c.end_date >= p.prev_as_of))
+            as acv_prev_eur,
+        min(c.notice_deadline) filter (where c.is_active and c.days_to_notice_deadline >= 0) as next_notice_deadline,
+        arg_min(c.contract_id, (c.notice_deadline, c.contract_id))
+            filter (where c.is_active and c.days_to_notice_deadline >= 0) as next_notice_contract_id
+    from mart_contracts as c
+    cross join params as p
+    where ($service_lines is null or list_contains($service_lines, c.service_line))
+    group by c.account_id
+),
+
+history as (
     select
         account_id,
         list(health_score order by as_of) as health_trend
@@ -32,19 +57,19 @@ select
     a.health_prev,
     a.band_prev,
     h.health_trend,
-    a.acv_eur,
-    a.acv_prev_eur,
-    a.next_notice_deadline,
-    a.next_notice_contract_id,
+    coalesce(c.acv_eur, 0) as acv_eur,
+    coalesce(c.acv_prev_eur, 0) as acv_prev_eur,
+    c.next_notice_deadline,
+    c.next_notice_contract_id,
     a.in_renewal_window,
     a.nps,
     a.service_lines,
     coalesce(al.alerts, 0) as alerts,
     coalesce(al.alerts_high, 0) as alerts_high
 from mart_accounts as a
+left join contracts as c on c.account_id = a.account_id
 left join history as h on h.account_id = a.account_id
 left join alerts as al on al.account_id = a.account_id
 where ($scope is null or list_contains($scope, a.account_id))
   and ($accounts is null or list_contains($accounts, a.account_id))
-  and ($service_lines is null or list_has_any($service_lines, string_split(a.service_lines, ', ')))
-order by a.health_score asc nulls last, a.acv_eur desc, a.account_name
+order by a.health_score asc nulls last, coalesce(c.acv_eur, 0) desc, a.account_name

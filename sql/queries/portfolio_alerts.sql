@@ -1,8 +1,8 @@
 -- Portfolio alert list: one row per alert (mart_alerts) of the accounts
 -- matching the global filters, most severe first, with the account's band
 -- and the values the page translates the reason from.
--- Parameters: $scope, $accounts, $service_lines (VARCHAR[] | NULL; service
--- lines select accounts by active contract).
+-- Parameters: $scope, $accounts. Alerts are account-level: the service-line
+-- filter does not apply (it never narrows the set of accounts).
 select
     al.account_id,
     a.account_name,
@@ -22,5 +22,4 @@ inner join mart_accounts as a on a.account_id = al.account_id
 cross join kpi_params as p
 where ($scope is null or list_contains($scope, al.account_id))
   and ($accounts is null or list_contains($accounts, al.account_id))
-  and ($service_lines is null or list_has_any($service_lines, string_split(a.service_lines, ', ')))
 order by al.severity = 'high' desc, a.health_score asc nulls last, a.account_name, al.kind

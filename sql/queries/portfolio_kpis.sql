@@ -5,8 +5,10 @@
 --   NPS: responses of the last 365 days to D vs to D', pooled over accounts;
 --   SLA (resolution) compliance: tickets created in the last 90 days vs the
 --     90 days before, judged at D_end (mart_ticket_sla, shared macros).
--- Parameters: $scope, $accounts, $service_lines (VARCHAR[] | NULL; service
--- lines select accounts by active contract and tickets by their line).
+-- Parameters: $scope, $accounts, $service_lines (VARCHAR[] | NULL). The
+-- service-line filter narrows the line-level figures only: ACV (contracts in
+-- those lines, rules as in mart_accounts) and SLA (tickets in those lines);
+-- accounts, health, at risk and NPS are account-level and stay as they are.
 -- The date-range filter does not apply: these are point-in-time figures.
 with params as (
     select
@@ -21,15 +23,24 @@ accounts as (
     from mart_accounts as a
     where ($scope is null or list_contains($scope, a.account_id))
       and ($accounts is null or list_contains($accounts, a.account_id))
-      and ($service_lines is null or list_has_any($service_lines, string_split(a.service_lines, ', ')))
+),
+
+acv as (
+    select
+        sum(c.annual_value_eur) filter (where c.is_active) as acv_eur,
+        sum(c.annual_value_eur)
+            filter (where c.start_date <= p.prev_as_of and (c.end_date is null or c.end_date >= p.prev_as_of))
+            as acv_prev_eur
+    from mart_contracts as c
+    cross join params as p
+    where c.account_id in (select account_id from accounts)
+      and ($service_lines is null or list_contains($service_lines, c.service_line))
 ),
 
 account_figures as (
     select
         count(*) as accounts,
         count(*) filter (where a.customer_since is null or a.customer_since <= p.prev_as_of) as accounts_prev,
-        sum(a.acv_eur) as acv_eur,
-        sum(a.acv_prev_eur) as acv_prev_eur,
         avg(a.health_score) as health_avg,
         avg(a.health_prev) as health_avg_prev,
         count(a.health_score) as health_scored,
@@ -68,7 +79,15 @@ sla as (
       and t.created_date <= p.as_of
 )
 
-select *
-from account_figures
-cross join nps_prev
-cross join sla
+select
+    f.accounts,
+    f.accounts_prev,
+    coalesce(v.acv_eur, 0) as acv_eur,
+    coalesce(v.acv_prev_eur, 0) as acv_prev_eur,
+    f.* exclude (accounts, accounts_prev),
+    n.*,
+    s.*
+from account_figures as f
+cross join acv as v
+cross join nps_prev as n
+cross join sla as s
