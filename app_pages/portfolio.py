@@ -61,7 +61,7 @@ def _chart(accounts: pd.DataFrame) -> None:
         alt.Chart(data, height=340)
         .mark_circle(size=90, opacity=0.85)
         .encode(
-            x=alt.X("acv_mio:Q", title=t("portfolio.chart.acv"), axis=alt.Axis(format=",.1~f")),
+            x=alt.X("acv_mio:Q", title=t("portfolio.chart.acv"), axis=alt.Axis(format=",~f")),
             y=alt.Y("health_score:Q", title=t("portfolio.chart.health"), scale=alt.Scale(domain=[0, 100])),
             color=band_color("band_label", lang, t("portfolio.table.band")),
             tooltip=[
@@ -192,9 +192,7 @@ if accounts.empty:
     ui.empty_state(t("common.empty_filter"))
     st.stop()
 _kpis()
-left, right = st.columns([2, 3])
-with left:
-    _chart(accounts)
-with right:
-    _alerts()
+# Chart and alerts one below the other: side by side the alert reasons (the long column) were cut off.
+_chart(accounts)
+_alerts()
 _table(accounts)

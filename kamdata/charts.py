@@ -58,7 +58,8 @@ def band_color(field: str, lang: str, title: str | None = None) -> alt.Color:
         f"{field}:N",
         title=title,
         scale=alt.Scale(domain=[band_label(b, lang) for b in keys], range=[BAND_COLORS[b] for b in keys]),
-        legend=alt.Legend(orient="bottom"),
+        # Two columns under the chart: in one row the four labels overflow a narrow chart ("zu we…").
+        legend=alt.Legend(orient="bottom", columns=2, labelLimit=0, columnPadding=16),
     )
 
 

@@ -411,4 +411,6 @@ def data_header(settings: dict, demo: bool) -> None:
     limit = settings.get("app", {}).get("freshness_limit_h", 36)
     age = data_age_hours(info)
     if age is not None and age > limit:
-        st.error(t("common.stale", hours=fmt_int(age), limit=fmt_int(limit)), icon=":material/schedule:")
+        # Whole hours unless they would read as the limit itself ("36 hours old (limit: 36 hours)").
+        hours = fmt_int(age) if math.floor(age) > limit else fmt_number(age)
+        st.error(t("common.stale", hours=hours, limit=fmt_int(limit)), icon=":material/schedule:")

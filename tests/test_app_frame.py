@@ -158,6 +158,16 @@ def test_stale_data_shows_a_red_banner(monkeypatch, tmp_path):
     assert any("Die Daten sind" in e.value and "(Grenze: 0 Stunden)" in e.value for e in at.error)
 
 
+def test_stale_banner_never_reads_as_the_limit_itself(monkeypatch, tmp_path):
+    # 36.2 h against a 36 h limit: rounded to whole hours it would say "36 Stunden alt (Grenze: 36 Stunden)".
+    monkeypatch.setattr(ui, "data_age_hours", lambda info, now=None: 36.2)
+    at = app(monkeypatch, settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 36\n"))
+    assert any("Die Daten sind 36,2 Stunden alt (Grenze: 36 Stunden)" in e.value for e in at.error)
+    monkeypatch.setattr(ui, "data_age_hours", lambda info, now=None: 37.4)
+    at = app(monkeypatch, settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 36\n"))
+    assert any("Die Daten sind 37 Stunden alt (Grenze: 36 Stunden)" in e.value for e in at.error)
+
+
 def test_data_age_prefers_the_export_time():
     info = pd.Series({"exported_at": pd.Timestamp("2026-11-26 02:00", tz="Europe/Berlin"),
                       "built_at": pd.Timestamp("2026-11-26 03:00", tz="Europe/Berlin")})
