@@ -61,7 +61,7 @@ def _chart(accounts: pd.DataFrame) -> None:
         alt.Chart(data, height=340)
         .mark_circle(size=90, opacity=0.85)
         .encode(
-            x=alt.X("acv_mio:Q", title=t("portfolio.chart.acv"), axis=alt.Axis(format=",~f")),
+            x=alt.X("acv_mio:Q", title=t("portfolio.chart.acv"), axis=alt.Axis(format=",~f", tickCount=8)),
             y=alt.Y("health_score:Q", title=t("portfolio.chart.health"), scale=alt.Scale(domain=[0, 100])),
             color=band_color("band_label", lang, t("portfolio.table.band")),
             tooltip=[
