@@ -1,4 +1,4 @@
-"""Time axis of a demo export set: the 3-year history window and Europe/Berlin local time.
+"""Time axis of a demo export set: three full calendar years plus the current year to date, in Europe/Berlin time.
 
 Event times are held as UTC instants (numpy datetime64[s]) so durations are
 elapsed time. Exports write them as naive Berlin local time, so the generator
@@ -39,9 +39,8 @@ class Clock:
 
     @property
     def start(self) -> date:
-        """First day of history: three years before the as-of date."""
-        day = min(self.as_of.day, 28) if self.as_of.month == 2 else self.as_of.day
-        return date(self.as_of.year - 3, self.as_of.month, day) + timedelta(days=1)
+        """First day of history: 1 January three years before the as-of year (so every earlier year is complete)."""
+        return date(self.as_of.year - 3, 1, 1)
 
     @property
     def exported_at(self) -> datetime:

@@ -7,6 +7,8 @@ everything here is numpy/pyarrow arithmetic, no per-row Python.
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,7 +23,7 @@ NAT = np.datetime64("NaT", "s")
 TS = pa.timestamp("s", tz="UTC")
 LINE_WEIGHT = np.array([5.0, 3.0, 1.5, 1.0, 0.5, 1.0])  # tickets per service line, in SERVICE_LINES order
 PRIORITY_SHARE = np.array([0.03, 0.14, 0.53, 0.30])
-STRESS_DAYS = 120  # how long before the export the at-risk accounts' teams have been overloaded
+SLA_RAMP_DAYS = 45  # how long a troubled account's resolution times take to slide to their new level
 
 
 def ids(prefix: str, count: int, width: int) -> pa.Array:
@@ -83,11 +85,12 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
 
     resp_h = world.sla_hours[acc, prio, 0]
     res_h = world.sla_hours[acc, prio, 1]
-    stress_start = clock.cutoff - STRESS_DAYS * 24 * HOUR
-    ramp = np.clip((created - stress_start) / (90 * 24 * HOUR), 0, 1)
-    median = world.sla_quality[acc] * (1 + 3.0 * world.at_risk[acc] * ramp)
+    # Resolution time relative to the target: troubled accounts slide from their old level after the onset.
+    stress_start = clock.cutoff - world.onset[acc] * 24 * HOUR
+    ramp = np.clip((created - stress_start) / (SLA_RAMP_DAYS * 24 * HOUR), 0, 1)
+    median = world.sla_before[acc] + (world.sla_stressed[acc] - world.sla_before[acc]) * ramp
     response = created + (resp_h * 3600 * median * rng.lognormal(0, 0.55, n)).astype("timedelta64[s]")
-    resolved = created + (res_h * 3600 * median * rng.lognormal(0, 0.6, n)).astype("timedelta64[s]")
+    resolved = created + (res_h * 3600 * median * np.exp(0.6 * _even_normal(acc, rng))).astype("timedelta64[s]")
     due = np.where(planned, settle(created + (rng.uniform(3, 28, n) * 86400).astype("timedelta64[s]"), created), NAT)
     on_time = rng.random(n) < 0.88
     planned_done = np.where(on_time, due - (rng.uniform(0, 3, n) * 86400).astype("timedelta64[s]"),
@@ -149,6 +152,27 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
     return Rows("tickets", data, part=_year_part(clock.local_date(created)).astype(str))
 
 
+_GRID = np.linspace(1e-5, 1 - 1e-5, 20_001)
+_QUANTILES = np.array([NormalDist().inv_cdf(u) for u in _GRID])
+
+
+def _even_normal(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Standard normal noise whose quantiles are spread evenly over any run of consecutive rows of a group.
+
+    Row i of a group (in row order) gets the quantile frac(u0 + i x golden ratio): any stretch
+    of an account's tickets, such as the last 90 days, then samples the distribution evenly, so
+    a small account's SLA compliance is its story's rather than luck.
+    """
+    order = np.argsort(group, kind="stable")
+    sorted_group = group[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    rank = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)]))
+    offset = rng.random(int(group.max()) + 1 if len(group) else 1)
+    u = np.empty(len(group))
+    u[order] = np.mod(offset[sorted_group] + rank * 0.6180339887498949, 1.0)
+    return np.interp(u, _GRID, _QUANTILES)
+
+
 def _service_line(world: World, acc: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A service line the ticket's account has a contract for, weighted by typical volume."""
     held = np.array([[line in lines for line in SERVICE_LINES] for lines in world.acc_lines], dtype=float)
@@ -192,7 +216,7 @@ def meter_readings(world: World, rng: np.random.Generator) -> Rows:
     days = clock.days
     n_sites = len(world.site_id)
     heat = rng.choice([1, 2, 3, -1], size=n_sites, p=[0.55, 0.35, 0.07, 0.03])
-    water = rng.random(n_sites) < 0.85
+    water = rng.random(n_sites) < 0.4  # water is metered where the contract includes it
     site = np.concatenate([np.arange(n_sites), np.flatnonzero(heat > 0), np.flatnonzero(water)])
     carrier = np.concatenate([np.zeros(n_sites, int), heat[heat > 0], np.full(water.sum(), 4)])
     btype = world.site_type[site]
@@ -244,20 +268,27 @@ def meter_readings(world: World, rng: np.random.Generator) -> Rows:
 
 # --- time bookings ----------------------------------------------------------------------------
 def time_bookings(world: World, rng: np.random.Generator) -> Rows:
-    """One booking per employee and working day; the at-risk accounts' teams work overtime lately."""
+    """One booking per employee and working day; the overloaded accounts' teams work overtime since their onset.
+
+    Part-timers work fewer, full days (30 h: Monday to Thursday; 20 h: Monday to Wednesday);
+    about one working day in six is leave, sickness or training, except for an overloaded team.
+    """
     clock = world.clock
     all_days = clock.days
     workday = np.flatnonzero(weekday(all_days) < 5)
     n_emp = world.scale.employees
+    days_per_week = np.minimum(5, np.ceil(world.emp_capacity / 8.0)).astype(int)
     emp, wd = np.meshgrid(np.arange(n_emp), workday, indexing="ij")
     emp, wd = emp.ravel(), wd.ravel()
-    stressed = world.emp_overloaded[emp] & (wd >= len(all_days) - STRESS_DAYS)
-    present = (wd < world.emp_leave_day[emp]) & (stressed | (rng.random(len(emp)) > 0.12))
+    scheduled = (weekday(all_days[wd]) < days_per_week[emp]) & (wd < world.emp_leave_day[emp])
+    emp, wd = emp[scheduled], wd[scheduled]
+    stressed = (world.emp_load[emp] > 1) & (wd >= len(all_days) - world.emp_onset[emp])
+    present = stressed | (rng.random(len(emp)) > 0.16)
     emp, wd, stressed = emp[present], wd[present], stressed[present]
     n = len(emp)
     kam = world.emp_dept[emp] == "Key Account Management"
-    load = np.where(stressed, 1.25, np.where(kam, 1.08, 1.0)) * rng.normal(1.0, 0.08, n)
-    hours = np.clip(np.round(world.emp_capacity[emp] / 5 * load * 4) / 4, 0.5, 12.0)
+    load = np.where(stressed, world.emp_load[emp], np.where(kam, 1.08, 1.0)) * rng.normal(1.0, 0.08, n)
+    hours = np.clip(np.round(world.emp_capacity[emp] / days_per_week[emp] * load * 4) / 4, 0.5, 12.0)
 
     teams = [np.array([a for a, e, _, _ in world.team if e == person], dtype=np.int64) for person in range(n_emp)]
     account = _pick(teams, emp, rng)

@@ -1,11 +1,15 @@
 """The small demo tables: master data from the `World` and the relationship history.
 
 Revenue, surveys, interactions, commitments and opportunities tell each
-account's story (decline, detractors, silence, broken promises at the at-risk
-accounts; growth and kept promises at the thriving ones).
+account's story: they hit the revenue growth, NPS, gap since the last proactive
+contact and commitment on-time rate the `World` aims at (decline, detractors,
+silence and broken promises at the troubled accounts since their onset; growth
+and kept promises at the thriving ones).
 """
 
 from __future__ import annotations
+
+from statistics import NormalDist
 
 import numpy as np
 import pyarrow as pa
@@ -121,8 +125,11 @@ def revenue(world: World) -> Rows:
         active = months[covered]
         age = (active - last).astype(int) / 365.25
         amount = value / 12 * (1 + world.revenue_growth[acc]) ** age * rng.lognormal(0, 0.04, len(active))
-        credit = rng.random(len(active)) < 0.01
-        amount = np.where(credit, -rng.uniform(2_000, 20_000, len(active)), amount).round(2)
+        # A credit note cancels a month's invoice; the corrected invoice follows with the next month's.
+        credit = (rng.random(len(active)) < 0.01) & (np.arange(len(active)) < len(active) - 1)
+        credit_eur = rng.uniform(2_000, 20_000, len(active))
+        carried = np.r_[0.0, np.where(credit, amount + credit_eur, 0.0)[:-1]]
+        amount = np.where(credit, -credit_eur, amount + carried).round(2)
         margin = 0.95 if world.at_risk[acc] else rng.uniform(0.78, 0.9)
         cost = np.where(credit | (rng.random(len(active)) < 0.05), np.nan, (amount * margin * rng.normal(1, 0.02, len(active))).round(2))
         rows["account_id"] += [world.acc_id[acc]] * len(active)
@@ -146,15 +153,50 @@ def _sorted(rows: Rows, keys: list[str]) -> Rows:
     return rows
 
 
+def _stratified(rng: np.random.Generator, count: int) -> np.ndarray:
+    """`count` uniforms in random order, one per stratum of width 1/count: small samples hit their mean."""
+    return (rng.permutation(count) + rng.random(count)) / max(count, 1)
+
+
+def _spread_days(rng: np.random.Generator, count: int, n_days: int) -> np.ndarray:
+    """`count` day indices spread evenly over the history (one per stratum, in order), as a steady programme produces."""
+    return np.minimum((np.arange(count) + rng.random(count)) * n_days / max(count, 1), n_days - 1).astype(np.int64)
+
+
+def _window_share(world: World, acc: int, window: int) -> float:
+    """Share of the last `window` days after the account's onset (its new level holds there)."""
+    return min(world.onset[acc], window) / window
+
+
+def _nps_mean(nps: float) -> float:
+    """Mean of the 0-10 survey scores (normal, sd 1.6, rounded) that gives the NPS `nps`."""
+    return float(np.interp(nps, NPS_OF_MEAN, MEANS))
+
+
+MEANS = np.linspace(4.0, 11.5, 301)
+NPS_OF_MEAN = np.array([100 * (1 - NormalDist(m, 1.6).cdf(8.5) - NormalDist(m, 1.6).cdf(6.5)) for m in MEANS])
+
+
 def surveys(world: World) -> Rows:
-    """Survey responses; at-risk accounts have detractors, one in the last 30 days."""
+    """Survey responses: the NPS of the last 365 days is the story's; troubled accounts were happier before.
+
+    At-risk accounts also have a detractor in the last 30 days.
+    """
     rng, clock = world.rng, world.clock
     days = clock.days
+    window = 365
     rows = {k: [] for k in ("account_id", "response_date", "nps", "csat", "comment")}
     for acc in range(world.scale.accounts):
-        count = rng.poisson(1.5 * len(days) / 30.4)
-        picked = np.sort(rng.choice(len(days), count))
-        nps = np.clip(np.round(rng.normal(7.6 + 1.8 * world.mood[acc], 1.6, count)), 0, 10)
+        count = rng.poisson(2.0 * len(days) / 30.4)
+        picked = _spread_days(rng, count, len(days))
+        after = picked >= len(days) - world.onset[acc]
+        before_nps, share = world.nps_before[acc], _window_share(world, acc, window)
+        after_nps = world.nps_target[acc] if share == 0 else (world.nps_target[acc] - (1 - share) * before_nps) / share
+        mean = np.where(after, _nps_mean(float(np.clip(after_nps, -85, 85))), _nps_mean(before_nps))
+        u = np.empty(count)
+        for group in (after, ~after & (picked >= len(days) - window), picked < len(days) - window):
+            u[group] = _stratified(rng, int(group.sum()))
+        nps = np.clip(np.round(mean + 1.6 * np.array([NormalDist().inv_cdf(min(max(v, 1e-6), 1 - 1e-6)) for v in u])), 0, 10)
         if world.at_risk[acc]:
             picked = np.append(picked, len(days) - 1 - rng.integers(1, 25))
             nps = np.append(nps, rng.integers(1, 5))
@@ -171,7 +213,7 @@ def surveys(world: World) -> Rows:
 
 
 def interactions(world: World) -> Rows:
-    """Contacts; at-risk accounts hear from us last 70-110 days ago while complaints keep coming."""
+    """Contacts; the last proactive one was the story's gap ago (long at troubled accounts) while complaints keep coming."""
     rng, clock = world.rng, world.clock
     days = clock.days
     rows = {k: [] for k in ("account_id", "interaction_date", "channel", "initiated_by", "employee_id", "subject")}
@@ -180,10 +222,9 @@ def interactions(world: World) -> Rows:
         picked = np.sort(rng.choice(len(days), count))
         share_us = 0.75 if world.thriving[acc] else 0.5 if world.at_risk[acc] else 0.62
         us = rng.random(count) < share_us
-        if world.at_risk[acc]:
-            us &= picked < len(days) - rng.integers(70, 110)
-        else:
-            picked, us = np.append(picked, len(days) - 1 - rng.integers(0, 20)), np.append(us, True)
+        last_visit = len(days) - world.contact_gap[acc]  # day index of as-of minus the gap
+        us &= picked < last_visit
+        picked, us = np.append(picked, last_visit), np.append(us, True)
         kam = world.emp_id[world.acc_kam[acc]]
         for day, ours in zip(picked, us):
             when = days[day]
@@ -205,26 +246,48 @@ def interactions(world: World) -> Rows:
 
 
 def commitments(world: World) -> Rows:
-    """Promises to customers: kept on time, kept late, or still open (overdue at at-risk accounts)."""
+    """Promises to customers: kept on time, kept late, or still open; the on-time rate of the last 365 days is the story's.
+
+    Troubled accounts kept their promises before the onset; since then the rest fall short, and
+    their latest broken promise is still open (overdue).
+    """
     rng, clock = world.rng, world.clock
     days = clock.days
     yesterday = days[-1]
+    as_of = np.datetime64(clock.as_of)
+    window = 365
     owners = {}
     for acc, emp, role, _ in world.team:
         if role in ("Key Account Manager", "Objektleitung"):
             owners.setdefault(acc, []).append(emp)
     rows = {k: [] for k in ("account_id", "owner_id", "promised_on", "due_date", "done_on", "description")}
+    troubled = world.at_risk | world.watch
     for acc in range(world.scale.accounts):
-        count = rng.poisson(len(days) / 30.4)
-        promised = days[np.sort(rng.choice(len(days), count))]
+        count = rng.poisson(2.5 * len(days) / 30.4)
+        promised = days[_spread_days(rng, count, len(days))]
         due = promised + rng.integers(14, 90, count) * DAY
-        p_on_time = 0.96 if world.thriving[acc] else 0.6 if world.at_risk[acc] else 0.86
-        fate = rng.random(count)
+        rate, before, share = world.on_time_rate[acc], world.on_time_before[acc], _window_share(world, acc, window)
+        after_rate = rate if share == 0 else float(np.clip((rate - (1 - share) * before) / share, 0.05, 1.0))
+        after = due >= as_of - int(world.onset[acc]) * DAY
+        in_window = (due > as_of - window * DAY) & (due < as_of)
+        p_on_time = np.where(after, after_rate, before)
+        # Outside the window each promise is kept with its probability; inside, exactly the story's share
+        # is broken, mostly after the onset.
+        kept = _stratified(rng, count) < p_on_time
+        rows_in = np.flatnonzero(in_window)
+        misses = min(round((1 - rate) * len(rows_in)), len(rows_in))
+        weight = 1.0 - p_on_time[rows_in] + 1e-3
+        broken_in = rng.choice(rows_in, misses, replace=False, p=weight / weight.sum()) if misses else rows_in[:0]
+        kept[rows_in] = True
+        kept[broken_in] = False
         on_time = promised + ((due - promised) * rng.uniform(0.3, 1.0, count)).astype("timedelta64[D]")
         late = due + rng.integers(1, 40, count) * DAY
-        # Promises still open are recent ones; older ones were kept, if late. At-risk accounts let a few slip.
-        still_open = (fate >= p_on_time + (1 - p_on_time) / 2) & ((due > yesterday - 45 * DAY) | world.at_risk[acc])
-        done = np.where(fate < p_on_time, on_time, np.where(still_open, np.datetime64("NaT"), late))
+        # Promises still open are recent ones; older ones were kept, if late. Troubled accounts let a few slip.
+        still_open = ~kept & (rng.random(count) < 0.5) & ((due > yesterday - 45 * DAY) | world.at_risk[acc])
+        broken = np.flatnonzero(~kept & after & in_window)
+        if troubled[acc] and len(broken):
+            still_open[broken[-1]] = True
+        done = np.where(kept, on_time, np.where(still_open, np.datetime64("NaT"), late))
         done = np.where(done > yesterday, np.datetime64("NaT"), done)
         year = str(days[-1])[:4]
         for k in range(count):

@@ -2,13 +2,15 @@
 
 A `World` holds who the customers are (accounts, sites, contracts, SLA terms),
 who works for them (employees, account teams) and how each account is doing
-(at risk, thriving, on or off its CO2 path). The fact generators read these
-stories so the dashboard shows coherent pictures, not noise.
+(at risk, on watch, healthy or thriving; on or off its CO2 path). Each story is
+a target health score split into component scores; the fact generators aim at
+them, so the dashboard shows coherent pictures with a believable spread, not noise.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -29,7 +31,7 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale(accounts=20, sites=64, employees=150, kams=7, tickets=55_000),
+    "small": Scale(accounts=20, sites=64, employees=150, kams=7, tickets=72_000),
     "large": Scale(accounts=150, sites=4000, employees=1500, kams=40, tickets=5_000_000),
 }
 
@@ -44,8 +46,30 @@ LINE_PROFILE = {
     "catering": (0.3, 450_000), "energy_management": (0.35, 220_000), "workplace_services": (0.3, 320_000),
 }
 
+# Health components and weights of KPIS.md "Account health score" (settings.toml [health]); the
+# demo aims its stories at them, the build computes the real scores.
+COMPONENTS = ("sla", "satisfaction", "relationship", "commitments", "commercial", "team")
+WEIGHTS = np.array([0.25, 0.20, 0.15, 0.15, 0.15, 0.10])
+# What pulls each watch account down (two or three components, in turn).
+WATCH_WEAKNESSES = (
+    ("satisfaction", "relationship"), ("commitments", "team", "relationship"), ("sla", "satisfaction"),
+    ("relationship", "commitments", "commercial"), ("satisfaction", "commercial", "team"), ("sla", "commitments"),
+)
+
 TEAM_DEPARTMENTS = ("Objektleitung", "Technik", "Vertragsmanagement", "Finanzen")
 LINE_DEPARTMENT = {"cleaning": "Reinigung", "security": "Sicherheit", "catering": "Catering", "energy_management": "Energiemanagement"}
+
+
+def _split(target: float, badness: np.ndarray) -> np.ndarray:
+    """Component scores 100 x (1 - f x badness), clamped to 0..100, with f chosen so the weighted sum meets `target`."""
+    low, high = 0.0, 20.0
+    for _ in range(50):
+        f = (low + high) / 2
+        if WEIGHTS @ np.clip(100 * (1 - f * badness), 0, 100) > target:
+            low = f
+        else:
+            high = f
+    return np.clip(100 * (1 - high * badness), 0, 100).round(1)
 
 
 def _ascii_mail(text: str) -> str:
@@ -109,23 +133,81 @@ class World:
         since_years = rng.integers(2008, self.clock.start.year, size=n)
         self.acc_since = np.array([np.datetime64(f"{y}-01-01") + rng.integers(0, 365) for y in since_years], dtype="datetime64[D]")
         order = rng.permutation(n)
-        n_risk, n_thrive = max(3, n // 10), max(3, n // 7)
+        n_risk, n_watch, n_thrive = max(3, round(n * 0.12)), max(4, round(n * 0.22)), max(3, n // 7)
         self.at_risk = np.zeros(n, bool)
         self.at_risk[order[:n_risk]] = True
+        self.watch = np.zeros(n, bool)
+        self.watch[order[n_risk:n_risk + n_watch]] = True
         self.thriving = np.zeros(n, bool)
-        self.thriving[order[n_risk:n_risk + n_thrive]] = True
+        self.thriving[order[n_risk + n_watch:n_risk + n_watch + n_thrive]] = True
+        rest = order[n_risk + n_watch + n_thrive:]
         # The newest customer onboarded mid-history; its SLA annex only covers P1 and P2.
-        self.partial_sla_account = int(order[n_risk + n_thrive])
+        self.partial_sla_account = int(rest[0])
         self.acc_since[self.partial_sla_account] = np.datetime64(self.clock.start) + 200
         # One customer's helpdesk runs its own SLA clock (business hours) and exports due times.
-        self.own_clock_account = int(order[n_risk + n_thrive + 1])
+        self.own_clock_account = int(rest[1])
         self.has_target = rng.random(n) < 0.6
         self.has_target[order[:2]] = True  # at-risk accounts with a target drift off it
-        self.has_target[self.partial_sla_account] = False  # no complete baseline year yet
+        self.has_target[self.partial_sla_account] = False  # onboarded after the baseline year began
         self.energy_trend = np.where(self.thriving, -0.10, np.where(self.at_risk, 0.03, rng.normal(-0.03, 0.04, n)))
-        self.revenue_growth = np.where(self.at_risk, -0.13, np.where(self.thriving, 0.16, rng.normal(0.03, 0.04, n)))
         self.sla_quality = np.where(self.thriving, 0.15, rng.uniform(0.16, 0.28, n))
-        self.mood = np.where(self.at_risk, -0.6, np.where(self.thriving, 1.0, rng.normal(0.35, 0.35, n)))
+        self._stories(order[:n_risk], order[n_risk:n_risk + n_watch])
+
+    def _stories(self, risky: np.ndarray, watched: np.ndarray) -> None:
+        """How each account is doing: a health target split into component scores, then into generator levers.
+
+        Every account gets a target health score for its story (at risk 30-44, watch 53-64, healthy
+        76-94, thriving 90-98) and a badness per health component (KPIS.md "Account health score"):
+        weak components are bad, the others a little off. Scaling the badness to meet the target
+        gives component scores, which become what the fact generators aim at: SLA resolution
+        time, NPS, the gap since the last proactive contact, the commitment on-time rate, revenue
+        growth and the team's overtime. Troubled accounts were fine until `onset` days before the
+        export, so the 12-month health history shows the slide.
+        """
+        rng, n = self.rng, self.scale.accounts
+        target = np.where(self.thriving, rng.uniform(90, 98, n), rng.uniform(76, 94, n))
+        badness = rng.uniform(0.0, 0.3, (n, len(COMPONENTS)))
+        badness[:, COMPONENTS.index("team")] = 0.0  # a healthy team is simply not overloaded
+        for acc in range(n):
+            if not self.thriving[acc]:
+                weak = rng.choice([1, 3, 4], size=rng.integers(1, 3), replace=False)  # satisfaction, commitments, commercial
+                badness[acc, weak] = rng.uniform(0.4, 1.0, len(weak))
+        for k, acc in enumerate(watched):
+            target[acc] = rng.uniform(53, 64)
+            badness[acc] = rng.uniform(0.0, 0.25, len(COMPONENTS))
+            badness[acc, [COMPONENTS.index(c) for c in WATCH_WEAKNESSES[k % len(WATCH_WEAKNESSES)]]] = rng.uniform(0.75, 1.0)
+        for acc in risky:
+            target[acc] = rng.uniform(30, 44)
+            badness[acc] = rng.uniform(0.45, 1.0, len(COMPONENTS))
+        score = np.array([_split(t, b) for t, b in zip(target, badness)])
+        score[risky, COMPONENTS.index("team")] = np.minimum(score[risky, COMPONENTS.index("team")], 50.0)  # overloaded
+        score[risky[0], COMPONENTS.index("relationship")] = 0.0  # nobody visited for more than 60 days
+        self.target_health, self.component_score = target, score
+        troubled = self.at_risk | self.watch
+        self.onset = np.where(self.at_risk, rng.integers(150, 300, n), np.where(self.watch, rng.integers(75, 170, n), 0))
+
+        def lever(name: str, good_low: float, good_high: float, at_bad: float, at_good: float, worst: tuple[float, float]) -> np.ndarray:
+            """Metric aimed at for a component score: linear between its bad and good threshold, varied at the ends."""
+            s = score[:, COMPONENTS.index(name)]
+            value = at_bad + (at_good - at_bad) * s / 100
+            value = np.where(s >= 99.5, rng.uniform(good_low, good_high, n), value)
+            return np.where(s <= 0.5, rng.uniform(*worst, n), value)
+
+        compliance = lever("sla", 99, 99, 80.0, 98.0, (72.0, 79.0))
+        compliance += 0.07 * np.maximum(98.0 - compliance, 0)  # stuck and still-open tickets breach on top
+        stressed_median = np.exp(-0.6 * np.array([NormalDist().inv_cdf(c / 100) for c in compliance]))
+        self.sla_stressed = np.where(compliance >= 99, self.sla_quality, np.maximum(stressed_median, self.sla_quality))
+        self.nps_target = lever("satisfaction", 52, 72, -20.0, 50.0, (-45.0, -25.0))
+        self.nps_before = np.where(troubled, rng.uniform(25, 50, n), self.nps_target)
+        self.contact_gap = np.round(lever("relationship", 1, 14.99, 60.0, 14.0, (62.0, 95.0))).astype(int)
+        self.on_time_rate = lever("commitments", 96, 100, 60.0, 95.0, (40.0, 58.0)) / 100
+        self.revenue_growth = lever("commercial", 10, 18, -10.0, 10.0, (-16.0, -11.0)) / 100
+        team = score[:, COMPONENTS.index("team")]
+        utilisation = np.where(team <= 0.5, rng.uniform(131, 138, n), 130.0 - 0.3 * team)
+        self.team_load = np.where(team >= 90, 1.0, utilisation / 100 - 0.02)
+        # Before the onset, troubled accounts looked like any other (healthy accounts never change).
+        self.sla_before = np.where(troubled, self.sla_quality, self.sla_stressed)
+        self.on_time_before = np.where(troubled, rng.uniform(0.9, 0.97, n), self.on_time_rate)
 
     def _sites(self) -> None:
         rng, n_acc = self.rng, self.scale.accounts
@@ -153,7 +235,7 @@ class World:
         ])
         self.acc_area = np.bincount(self.site_account, weights=area, minlength=n_acc)
         # One site whose meters never reported (shown as a coverage gap), at an ordinary account.
-        ordinary = ~(self.at_risk | self.thriving)[self.site_account]
+        ordinary = ~(self.at_risk | self.watch | self.thriving)[self.site_account]
         self.silent_site = int(np.flatnonzero(ordinary)[-1])
 
     def _contracts(self) -> None:
@@ -169,7 +251,7 @@ class World:
                 start = min(start, as_of - 30)
                 value = round(LINE_PROFILE[line][1] * size * rng.lognormal(0, 0.3), -2)
                 notice = int(rng.choice([90, 180, 180, 365]))
-                if k == 0 and (self.at_risk[acc] or self.thriving[acc]):
+                if k == 0 and (self.at_risk[acc] or self.thriving[acc] or (self.watch[acc] and acc % 2)):
                     end, auto = as_of + notice + int(rng.integers(20, 150)), False
                 elif rng.random() < 0.3:
                     end, auto = None, True
@@ -179,7 +261,8 @@ class World:
             if rng.random() < 0.2:
                 gone = next((line for line in SERVICE_LINES if line not in lines), None)
                 if gone:
-                    ended = as_of - int(rng.integers(60, 500))
+                    # Lost before the two years that revenue growth compares, so growth stays the story's.
+                    ended = as_of - int(rng.integers(760, 1200))
                     rows.append((acc, gone, ended - 3 * 365, ended, round(300_000 * size, -2), 90, False))
         self.contracts = rows
         self.acc_lines = [sorted({r[1] for r in rows if r[0] == acc}, key=SERVICE_LINES.index) for acc in range(self.scale.accounts)]
@@ -189,10 +272,10 @@ class World:
         rng = self.rng
         pools = {d: list(rng.permutation(np.flatnonzero((self.emp_dept == d) & self.emp_active))) for d in DEPARTMENTS}
         cursor = {d: 0 for d in DEPARTMENTS}
-        reserved = {d: 0 for d in DEPARTMENTS}  # employees dedicated to the at-risk accounts
+        reserved = {d: 0 for d in DEPARTMENTS}  # employees dedicated to the overloaded accounts
 
         def take(dept: str, k: int) -> list[int]:
-            """The next k of the department; after the at-risk accounts, cycle over the others only."""
+            """The next k of the department; after the overloaded accounts, cycle over the others only."""
             pool = pools[dept]
             low = reserved[dept] if reserved[dept] + k <= len(pool) else 0
             span = len(pool) - low
@@ -201,9 +284,10 @@ class World:
             return picked
 
         team = []
-        at_risk_first = sorted(range(self.scale.accounts), key=lambda a: not self.at_risk[a])
-        for number, acc in enumerate(at_risk_first):
-            if number == int(self.at_risk.sum()):
+        stressed = self.team_load > 1.0
+        stressed_first = sorted(range(self.scale.accounts), key=lambda a: not stressed[a])
+        for number, acc in enumerate(stressed_first):
+            if number == int(stressed.sum()):
                 reserved.update(cursor)
             n_sites = int(np.sum(self.site_account == acc))
             members = [(int(self.acc_kam[acc]), "Key Account Manager", float(rng.choice([20, 25, 30])))]
@@ -223,11 +307,13 @@ class World:
         self.acc_technicians = [
             np.array([e for a, e, role, _ in team if a == acc and role == "Technik"]) for acc in range(self.scale.accounts)
         ]
-        # Who is overloaded: the operational team of at-risk accounts during the last four months.
-        self.emp_overloaded = np.zeros(self.scale.employees, bool)
+        # Who works overtime (load > 1) since how many days before the export: the operational team
+        # of the accounts whose story overloads it.
+        self.emp_load = np.ones(self.scale.employees)
+        self.emp_onset = np.zeros(self.scale.employees, int)
         for acc, emp, role, _ in team:
-            if self.at_risk[acc] and role in ("Technik", "Objektleitung"):
-                self.emp_overloaded[emp] = True
+            if stressed[acc] and role in ("Technik", "Objektleitung") and self.team_load[acc] > self.emp_load[emp]:
+                self.emp_load[emp], self.emp_onset[emp] = self.team_load[acc], self.onset[acc]
         self.emp_primary = np.full(self.scale.employees, -1)
         for acc, emp, _, _ in team:
             if self.emp_primary[emp] < 0:

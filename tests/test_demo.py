@@ -161,13 +161,26 @@ def test_german_dialect_spelling(german):
 
 
 def test_naive_timestamps_avoid_the_dst_switch_hour(german):
-    # Last Sundays of March/October in the history window 2023-11-28 .. 2026-11-27:
-    # spring gaps 31.03.2024, 30.03.2025, 29.03.2026; autumn repeats 27.10.2024, 26.10.2025.
-    switch_hours = ("31.03.2024 02:", "30.03.2025 02:", "29.03.2026 02:", "27.10.2024 02:", "26.10.2025 02:")
+    # Last Sundays of March/October in the history window 2023-01-01 .. 2026-11-27: spring gaps
+    # 26.03.2023, 31.03.2024, 30.03.2025, 29.03.2026; autumn repeats 29.10.2023, 27.10.2024, 26.10.2025.
+    switch_hours = ("26.03.2023 02:", "31.03.2024 02:", "30.03.2025 02:", "29.03.2026 02:",
+                    "29.10.2023 02:", "27.10.2024 02:", "26.10.2025 02:")
     header, tickets = _table_records(german, "tickets", "german")
     stamps = {i for i, name in enumerate(header) if name.endswith("_at")}
     hits = [r[i] for r in tickets for i in stamps if r[i].startswith(switch_hours)]
     assert hits == []
+
+
+def test_history_is_three_full_years_and_the_current_year_to_date(standard):
+    # Starts on 1 January of as-of year - 3, so no calendar year is partial except the current one.
+    readings = pq.read_table(standard / "meter_readings_2023.parquet", columns=["reading_date"])["reading_date"]
+    assert min(readings.to_pylist()) == date(2023, 1, 1)
+    assert sorted(p.name for p in standard.glob("meter_readings_*")) == [f"meter_readings_{y}.parquet" for y in range(2023, 2027)]
+    header, tickets = _table_records(standard, "tickets", "standard")
+    created = sorted(r[header.index("created_at")] for r in tickets if r[header.index("created_at")].startswith("20"))
+    assert created[0].startswith("2023-01-01") and created[-1] < "2026-11-27T02:00"
+    header, targets = _table_records(standard, "sustainability_targets", "standard")
+    assert {r[header.index("baseline_year")] for r in targets} == {"2023"}
 
 
 def test_survey_comments_carry_quotes_line_breaks_and_html(standard):
@@ -249,13 +262,22 @@ def test_reexports_repeat_keys_with_later_updated_at(german):
 build = pytest.importorskip("kamdata.build")
 
 
+@pytest.fixture(scope="module")
+def built(standard, german, tmp_path_factory) -> dict:
+    """Each dialect's set built once: dialect -> (exports, database, build summary)."""
+    result = {}
+    for dialect, exports in (("standard", standard), ("german", german)):
+        db = tmp_path_factory.mktemp(f"db_{dialect}") / "kam.duckdb"
+        result[dialect] = (exports, db, build.run_build(exports, db, quiet=True))
+    return result
+
+
 @pytest.mark.parametrize("dialect", ["standard", "german"])
-def test_build_rejects_only_the_injected_faults(dialect, standard, german, tmp_path):
+def test_build_rejects_only_the_injected_faults(dialect, built):
     import duckdb
 
-    exports = standard if dialect == "standard" else german
-    summary = build.run_build(exports, tmp_path / "kam.duckdb", quiet=True)
-    con = duckdb.connect(str(tmp_path / "kam.duckdb"), read_only=True)
+    exports, db, summary = built[dialect]
+    con = duckdb.connect(str(db), read_only=True)
     stats = {r[0]: r[1:] for r in con.execute(
         "select table_name, rows_read, rows_loaded, rows_superseded, rows_rejected from build_tables").fetchall()}
     rejected = {t: s[3] for t, s in stats.items() if s[3]}
@@ -269,7 +291,32 @@ def test_build_rejects_only_the_injected_faults(dialect, standard, german, tmp_p
     faults = sorted(con.execute("select table_name, column_name from rejected_rows").fetchall())
     assert faults == sorted((f.table, f.column) for f in FAULTS)
     assert str(summary["as_of"]) == "2026-11-27"
-    # Stories: 3 of 20 accounts are built to be at risk (see World._accounts: max(3, 20 // 10)).
-    bands = dict(con.execute("select band, count(*) from mart_account_health group by band").fetchall())
-    assert bands.get("at_risk") == 3
+    con.close()
+
+
+def test_health_bands_spread_like_a_portfolio(built):
+    """3 of 20 accounts are built at risk, 4 on watch (World._stories); each band is populated, at-risk ones are not all zero."""
+    import duckdb
+
+    con = duckdb.connect(str(built["standard"][1]), read_only=True)
+    bands = {band: (n, low, high) for band, n, low, high in con.execute(
+        "select band, count(*), min(health_score), max(health_score) from mart_account_health group by band").fetchall()}
+    assert set(bands) == {"healthy", "watch", "at_risk"}
+    assert 2 <= bands["at_risk"][0] <= 4 and 3 <= bands["watch"][0] <= 6
+    assert bands["at_risk"][1] >= 20  # several components bad, not all at zero
+    assert bands["healthy"][2] - bands["healthy"][1] >= 10  # healthy ones vary
+    nonzero = con.execute("""
+        select min((sla_score > 0)::int + (satisfaction_score > 0)::int + (relationship_score > 0)::int
+                   + (commitments_score > 0)::int + (commercial_score > 0)::int + (team_score > 0)::int)
+        from mart_account_health where band = 'at_risk'""").fetchone()[0]
+    assert nonzero >= 4
+    # The 12-month history shows the slide: at-risk and watch accounts were healthy a year ago.
+    slid = dict(con.execute("""
+        select h.band, count(*) from mart_account_health h
+        join mart_account_health_history old on old.account_id = h.account_id
+        where old.as_of = (select min(as_of) from mart_account_health_history) and old.band = 'healthy'
+        group by h.band""").fetchall())
+    assert slid.get("at_risk", 0) >= 1 and slid.get("watch", 0) >= 1
+    kinds = {k for (k,) in con.execute("select distinct kind from mart_alerts").fetchall()}
+    assert kinds == {"renewal_risk", "sla_breach", "overdue_commitment", "no_proactive_contact", "team_overload", "detractor"}
     con.close()
