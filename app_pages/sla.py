@@ -32,7 +32,8 @@ def _month_label(value) -> str:
 
 
 def _pct_column(label: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="localized")
+    """Percentages and percentage points with one decimal, so "60,0" stands next to "33,3"."""
+    return ui.decimal_column(label, 1)
 
 
 def _headline() -> bool:
@@ -101,7 +102,7 @@ def _heatmap() -> None:
         return
     data["breach_label"] = data["breach_month"].map({True: t("sla.breaches.breached"), False: "–"})
     labels = {**_labels("month", "pct", "tickets"), "account": t("sla.heatmap.account"),
-              "breach": t("sla.heatmap.breach")}
+              "breach": t("sla.heatmap.breach"), "no_tickets": t("sla.heatmap.no_tickets")}
     accounts = data["account_name"].nunique()
     if accounts > HEATMAP_ACCOUNTS:  # a readable chart: the accounts with the most breach months first
         worst = (data.groupby("account_name")

@@ -13,6 +13,7 @@ import pandas as pd
 from kamdata.charts import BAND_COLORS, CELL_INK, localize, rows_height
 
 PCT_FORMAT = ",.1f"
+NO_DATA = BAND_COLORS[None]  # neutral grey (at reduced opacity): a month without judged tickets
 # Urgent priorities in the alarm colours of the band palette, routine ones neutral.
 PRIORITY_COLORS = {"P1": BAND_COLORS["at_risk"], "P2": BAND_COLORS["watch"], "P3": "#1f6feb", "P4": BAND_COLORS[None]}
 
@@ -63,11 +64,22 @@ def compliance_color(field: str, title: str, bad: float, good: float) -> alt.Col
 
 
 def account_heatmap(data: pd.DataFrame, labels: dict, lang: str, bad: float, good: float) -> alt.TopLevelMixin:
-    """Account x month resolution compliance with the value in each cell; breach months outlined (dashed).
+    """Account x month resolution compliance with the value in each cell; breach months outlined (dashed);
+    months without judged tickets light grey.
 
-    data: account_name, month, resolution_compliance_pct, counted_tickets, breach_month.
+    data: account_name, month, resolution_compliance_pct, counted_tickets, breach_month;
+    labels: month, account, pct, tickets, breach, no_tickets.
     """
-    base = alt.Chart(data).encode(
+    # Every account x month cell: a month without judged tickets gets a light grey cell ("no
+    # tickets") instead of a gap that reads like a rendering error.
+    grid = pd.MultiIndex.from_product(
+        [data["account_name"].unique(), data["month"].unique()], names=["account_name", "month"]
+    ).to_frame(index=False)
+    full = grid.merge(data, how="left", on=["account_name", "month"], indicator=True)
+    full = full.assign(has_data=full.pop("_merge") == "both")
+    full["breach_month"] = full["breach_month"].fillna(False).astype(bool)
+    full["breach_label"] = full["breach_label"].where(full["has_data"], labels["no_tickets"])
+    base = alt.Chart(full).encode(
         x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
         y=alt.Y("account_name:N", title=labels["account"], sort="ascending",
                 axis=alt.Axis(labelLimit=220)),
@@ -79,12 +91,14 @@ def account_heatmap(data: pd.DataFrame, labels: dict, lang: str, bad: float, goo
             alt.Tooltip("breach_label:N", title=labels["breach"]),
         ],
     )
-    cells = base.mark_rect().encode(color=compliance_color("resolution_compliance_pct", labels["pct"], bad, good))
-    values = base.mark_text(color=CELL_INK).encode(text=alt.Text("resolution_compliance_pct:Q", format=",.0f"))
+    blanks = base.transform_filter(~alt.datum.has_data).mark_rect(color=NO_DATA, opacity=0.35)
+    judged = base.transform_filter(alt.datum.has_data)
+    cells = judged.mark_rect().encode(color=compliance_color("resolution_compliance_pct", labels["pct"], bad, good))
+    values = judged.mark_text(color=CELL_INK).encode(text=alt.Text("resolution_compliance_pct:Q", format=",.0f"))
     breaches = base.transform_filter(alt.datum.breach_month).mark_rect(
         fill=None, stroke=CELL_INK, strokeWidth=2.5, strokeDash=[5, 3]
     )
-    chart = alt.layer(cells, values, breaches).properties(height=rows_height(data["account_name"].nunique()))
+    chart = alt.layer(blanks, cells, values, breaches).properties(height=rows_height(data["account_name"].nunique()))
     return localize(chart, lang)
 
 

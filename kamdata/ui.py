@@ -216,6 +216,12 @@ def table(data, **kwargs):
     return st.dataframe(data, **kwargs)
 
 
+def decimal_column(label: str, decimals: int = 1, help: str | None = None) -> st.column_config.NumberColumn:
+    """A number column with exactly `decimals` decimals in the browser's locale ("60,0" next to
+    "33,3", not "60"); the grid takes the shown precision from `step`."""
+    return st.column_config.NumberColumn(label, format="localized", step=10.0 ** -decimals, help=help)
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

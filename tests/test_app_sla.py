@@ -153,3 +153,37 @@ def test_heatmap_keeps_at_most_40_accounts_worst_first(monkeypatch, tmp_path):
     drawn = pa.ipc.open_stream(at.get("vega_lite_chart")[1].proto.datasets[0].data.data).read_pandas()
     shown = set(drawn["account_name"])
     assert len(shown) == 40 and "Klinikum Nord" in shown
+
+
+def test_breach_percentages_all_with_one_decimal(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    config = json.loads(at.dataframe[0].proto.columns)
+    # Compliance 0 %, target 95 %, shortfall 95 points: the grid shows "0,0", "95,0", "95,0" (the
+    # precision comes from the step), never "95" next to "33,3".
+    for column in ("resolution_compliance_pct", "target_pct", "shortfall_points"):
+        assert config[column]["type_config"]["format"] == "localized"
+        assert config[column]["type_config"]["step"] == 0.1
+
+
+def test_heatmap_months_without_judged_tickets_are_grey_cells(monkeypatch, tmp_path):
+    # Base export set: Klinikum Nord has judged tickets only in November (T1); the added Account 10
+    # in October (T10b) and November (T10) -> Klinikum Nord's October cell is drawn as "no judged
+    # tickets", not left blank.
+    added = _on_time_account(10)
+    added["tickets"].append(base_row(
+        "tickets", ticket_id="T10b", account_id="A10", site_id="S10", priority="P1",
+        created_at=datetime(2026, 10, 5, 8), first_response_at=datetime(2026, 10, 5, 8, 30),
+        resolved_at=datetime(2026, 10, 5, 10), updated_at=datetime(2026, 10, 5, 10)))
+    db_path = build_fixture_db(tmp_path, add=added)
+    at = app(monkeypatch, PAGE, db_path=db_path)
+    assert not at.exception
+    drawn = pa.ipc.open_stream(at.get("vega_lite_chart")[1].proto.datasets[0].data.data).read_pandas()
+    cells = {(row.account_name, row.month.strftime("%Y-%m")): row for row in drawn.itertuples()}
+    assert set(cells) == {("Klinikum Nord", "2026-10"), ("Klinikum Nord", "2026-11"),
+                          ("Account 10", "2026-10"), ("Account 10", "2026-11")}
+    empty = cells[("Klinikum Nord", "2026-10")]
+    assert not empty.has_data and empty.breach_label == "keine bewerteten Tickets"
+    assert cells[("Account 10", "2026-10")].resolution_compliance_pct == 100.0  # T10b 2 h <= 4 h
+    spec = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+    assert spec["layer"][0]["mark"]["color"] == "#9aa0a6"  # the grey "no data" layer under the cells
+    assert any("Grau: keine bewerteten Tickets" in c.value for c in at.caption)
