@@ -161,8 +161,10 @@ def _run_marts(con, as_of: date, settings: dict, reporter: Reporter) -> list[str
 
 
 def _stage_tables(con, files: readers.ExportFiles, manifest: dict | None, limit_pct: float,
-                  reporter: Reporter) -> dict[str, dict]:
-    """Load, type, validate and de-duplicate every contract table (parents first); counts per table."""
+                  reporter: Reporter, timings: dict[str, float]) -> dict[str, dict]:
+    """Load, type, validate and de-duplicate every contract table (parents first); counts per table.
+
+    Fills `timings` with the seconds each table took."""
     main_db = con.execute("select current_database()").fetchone()[0]
     # Raw and intermediate tables live in an attached in-memory database: never published, and
     # DuckDB spills it to `<version>.tmp` when it outgrows the memory limit.
@@ -181,7 +183,8 @@ def _stage_tables(con, files: readers.ExportFiles, manifest: dict | None, limit_
             con.execute(stg_ddl(table))
             counts = validate.TableCounts(0, 0, 0, 0)
         seconds = time.monotonic() - table_started
-        tables[table.name] = {"files": len(table_files), **counts.__dict__, "seconds": round(seconds, 3)}
+        tables[table.name] = {"files": len(table_files), **counts.__dict__}
+        timings[table.name] = round(seconds, 3)
         reporter.table(table.name, counts, seconds)
     con.execute("reset search_path")
     con.execute(f"detach {validate.SCRATCH}")
@@ -203,7 +206,8 @@ def _build_version(version: Path, exports_dir: Path, as_of: date | None, setting
         con.execute("set TimeZone = 'Europe/Berlin'")
         con.execute("set enable_progress_bar = false")
         con.execute("set memory_limit = ?", [str(settings["build"].get("memory_limit", "4GB"))])
-        summary["tables"] = _stage_tables(con, files, manifest, limit_pct, reporter)
+        summary["table_seconds"] = {}
+        summary["tables"] = _stage_tables(con, files, manifest, limit_pct, reporter, summary["table_seconds"])
         summary["staging_s"] = round(time.monotonic() - started, 3)
         for total in ("rows_loaded", "rows_rejected", "rows_superseded"):
             summary[total] = sum(s[total] for s in summary["tables"].values())

@@ -41,7 +41,7 @@ class Reporter:
             grid.add_column(heading, justify="right")
         for name, stats in result["tables"].items():
             grid.add_row(name, str(stats["files"]), f"{stats['rows_loaded']:,}",
-                         f"{stats['rows_superseded']:,}", f"{stats['rows_rejected']:,}", f"{stats['seconds']:.1f}")
+                         f"{stats['rows_superseded']:,}", f"{stats['rows_rejected']:,}", f"{result['table_seconds'][name]:.1f}")
         grid.add_row("marts", "", "", "", "", f"{result['marts_s']:.1f}")
         grid.add_row("total", "", f"{result['rows_loaded']:,}", f"{result['rows_superseded']:,}",
                      f"{result['rows_rejected']:,}", f"{result['duration_s']:.1f}", style="bold")
