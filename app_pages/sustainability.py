@@ -6,6 +6,8 @@ CO2 figure is shown with the emission-factor sources it was computed with.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -44,8 +46,14 @@ def _choose_year(years: list[int]) -> int:
     default = max(complete) if complete else max(years)
     return st.selectbox(
         t("sustainability.year"), sorted(years, reverse=True), index=sorted(years, reverse=True).index(default),
-        format_func=_year_label, key="sustainability_year",
+        format_func=_year_label, key="sustainability_year", help=t("sustainability.year_help"),
     )
+
+
+def _year_params(year: int) -> dict:
+    """The global filters with the period narrowed to the selected calendar year, for the
+    month-based queries (carrier mix, gaps): they then show the same year as the tiles."""
+    return {**params, "date_from": date(year, 1, 1), "date_to": date(year, 12, 31)}
 
 
 def _tiles(row: pd.Series) -> None:
@@ -107,39 +115,50 @@ def _target_path(accounts: pd.DataFrame) -> None:
 
 
 def number(key: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(t(f"sustainability.accounts.{key}"), format="localized")
+    """kWh, kg and m² as whole numbers (the grid would show CO2e to the gram otherwise)."""
+    return ui.decimal_column(t(f"sustainability.accounts.{key}"), 0)
 
 
-def _accounts_table(accounts: pd.DataFrame) -> None:
-    st.subheader(t("sustainability.accounts.title"))
+def decimal(key: str, help_key: str | None = None) -> st.column_config.NumberColumn:
+    """Intensities and percentages (rounded to one decimal): always shown with one."""
+    return ui.decimal_column(t(f"sustainability.accounts.{key}"), 1,
+                             help=t(f"sustainability.accounts.{help_key}") if help_key else None)
+
+
+def _accounts_table(accounts: pd.DataFrame, year: int) -> None:
+    """The accounts' figures in the selected year (like the tiles above)."""
+    st.subheader(t("sustainability.accounts.title", year=_year_label(year)))
+    in_year = accounts[accounts["year"] == year]
+    if in_year.empty:
+        ui.empty_state(t("sustainability.accounts.none"))
+        return
     pct_columns = ["eui_kwh_m2", "co2e_kg_m2", "reduction_pct", "target_path_pct", "coverage_pct"]
-    shown = accounts.assign(**{c: accounts[c].round(1) for c in pct_columns})
+    shown = in_year.assign(**{c: in_year[c].round(1) for c in pct_columns})
     ui.table(
         shown,
         hide_index=True,
         placeholder=ui.na(lang),
-        column_order=["account_name", "year", "kwh", "kg_co2e", "floor_area_m2", "eui_kwh_m2", "co2e_kg_m2",
+        column_order=["account_name", "kwh", "kg_co2e", "floor_area_m2", "eui_kwh_m2", "co2e_kg_m2",
                       "reduction_pct", "target_path_pct", "on_track", "coverage_pct", "factor_sources"],
         column_config={
             "account_name": st.column_config.TextColumn(t("sustainability.accounts.account")),
-            "year": st.column_config.NumberColumn(t("sustainability.year"), format="plain"),
             "kwh": number("kwh"),
             "kg_co2e": number("co2e"),
             "floor_area_m2": number("floor_area"),
-            "eui_kwh_m2": number("eui"),
-            "co2e_kg_m2": number("intensity"),
-            "reduction_pct": number("reduction"),
-            "target_path_pct": number("path"),
+            "eui_kwh_m2": decimal("eui"),
+            "co2e_kg_m2": decimal("intensity"),
+            "reduction_pct": decimal("reduction", "reduction_help"),
+            "target_path_pct": decimal("path", "path_help"),
             "on_track": st.column_config.CheckboxColumn(t("sustainability.accounts.on_track")),
-            "coverage_pct": number("coverage"),
+            "coverage_pct": decimal("coverage"),
             "factor_sources": st.column_config.TextColumn(t("sustainability.accounts.sources"), width="large"),
         },
     )
 
 
-def _carrier_mix() -> None:
-    st.subheader(t("sustainability.mix.title"))
-    data = db.query("sustainability_carrier_mix", params, scope)
+def _carrier_mix(year: int) -> None:
+    st.subheader(t("sustainability.mix.title", year=_year_label(year)))
+    data = db.query("sustainability_carrier_mix", _year_params(year), scope)
     energy = data.dropna(subset=["kwh"])
     if energy.empty:
         ui.empty_state(t("sustainability.empty"))
@@ -149,7 +168,7 @@ def _carrier_mix() -> None:
     st.altair_chart(charts_sustainability.carrier_mix_chart(energy, labels, lang))
     water = data["m3"].sum(min_count=1)
     if pd.notna(water):
-        st.caption(t("sustainability.mix.water", value=ui.fmt_number(water, lang, 0)))
+        st.caption(t("sustainability.mix.water", year=_year_label(year), value=ui.fmt_number(water, lang, 0)))
 
 
 def _top_sites(sites: pd.DataFrame, year: int) -> None:
@@ -183,9 +202,9 @@ def _site_table(sites: pd.DataFrame, year: int) -> None:
                 "floor_area_m2": number("floor_area"),
                 "kwh": number("kwh"),
                 "kg_co2e": number("co2e"),
-                "eui_kwh_m2": number("eui"),
-                "co2e_kg_m2": number("intensity"),
-                "coverage_pct": number("coverage"),
+                "eui_kwh_m2": decimal("eui"),
+                "co2e_kg_m2": decimal("intensity"),
+                "coverage_pct": decimal("coverage"),
                 "factor_sources": st.column_config.TextColumn(t("sustainability.accounts.sources"), width="large"),
             },
         )
@@ -201,14 +220,14 @@ def _map(sites: pd.DataFrame, year: int) -> None:
     st.caption(t("sustainability.map.caption", missing=ui.fmt_int(len(sites) - len(located), lang)))
 
 
-def _gaps() -> None:
-    """A compact list of sites with missing months; the Data status page has the full table."""
+def _gaps(year: int) -> None:
+    """A compact list of sites with missing months in the year; the Data status page has the full table."""
     st.subheader(t("sustainability.gaps.title"))
-    data = db.query("status_coverage_gaps", params, scope)
+    data = db.query("status_coverage_gaps", _year_params(year), scope)
     if data.empty:
         st.success(t("sustainability.gaps.none"), icon=":material/check_circle:")
         return
-    st.caption(t("sustainability.gaps.caption"))
+    st.caption(t("sustainability.gaps.caption", year=_year_label(year)))
     ui.table(
         data,
         hide_index=True,
@@ -253,19 +272,19 @@ yearly = db.query("sustainability_yearly", params, scope)
 if yearly.empty:
     ui.empty_state(t("sustainability.empty"))
 else:
+    # Everything from the year picker to the gaps shows the selected year; the target path
+    # (every year from the baseline on) and the factor list come after a divider.
     year = _choose_year(yearly["year"].astype(int).tolist())
     _tiles(yearly[yearly["year"] == year].iloc[0])
     accounts = db.query("sustainability_accounts", params, scope)
-    _target_path(accounts)
-    _accounts_table(accounts)
-    _carrier_mix()
+    _accounts_table(accounts, year)
+    _carrier_mix(year)
     sites = db.query("sustainability_sites", {**params, "year": year}, scope)
-    left, right = st.columns(2)
-    with left:
-        _top_sites(sites, year)
-    with right:
-        _map(sites, year)
+    _top_sites(sites, year)  # full width: site labels and bars both need room
+    _map(sites, year)
     if not sites.empty:
         _site_table(sites, year)
-    _gaps()
+    _gaps(year)
+    st.divider()
+    _target_path(accounts)
     _factors()

@@ -110,7 +110,7 @@ def top_sites_chart(data: pd.DataFrame, measure: str, labels: dict, lang: str) -
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("site_label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("site_label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=360)),
             x=alt.X(f"{measure}:Q", title=labels["kwh" if measure == "kwh" else "eui"], axis=alt.Axis(format=NUMBER)),
             color=_eui_color(labels),
             tooltip=_site_tooltip(labels),

@@ -14,8 +14,10 @@ Hand-derived figures (readings all on 31.10.2026, so only 2026, a partial year):
 """
 
 import json
+from datetime import date
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from tests.app_fixture import app, fixture_db
@@ -130,7 +132,7 @@ def test_top_consumers_rank_by_intensity(monkeypatch):
     at = app(monkeypatch, PAGE)
     at.button_group(key="sustainability_rank").set_value("eui_kwh_m2").run()
     assert not at.exception
-    spec = json.loads(at.get("vega_lite_chart")[2].proto.spec)
+    spec = json.loads(at.get("vega_lite_chart")[1].proto.spec)  # carrier mix, top consumers, map, path
     assert spec["encoding"]["x"]["field"] == "eui_kwh_m2"
     assert spec["encoding"]["x"]["title"] == "EUI (kWh/m²)"
 
@@ -143,3 +145,57 @@ def test_factor_source_text_is_shown_inert(monkeypatch, tmp_path):
     caption = next(c.value for c in at.caption if c.value.startswith("CO2e = kWh"))
     # markdown specials escaped (kamdata.ui.md_escape): no tag, no link, no emphasis
     assert r"\<b\>Lieferant\</b\> \[Mix\]\(http\://example\.com\) \*2026\*" in caption
+
+
+def chart_rows(chart):
+    """The (single) dataset a vega-lite chart element was sent with."""
+    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
+
+
+@pytest.fixture(scope="module")
+def db_with_older_years(tmp_path_factory):
+    """The fixture export set plus S1 electricity readings in 2025 (10,000 kWh, 30.06.) and in
+    2021 (8,000 kWh, before A1's baseline year 2022)."""
+    reading = dict(site_id="S1", carrier="electricity", unit="kWh")
+    return build_fixture_db(
+        tmp_path_factory.mktemp("older-years"),
+        add={"meter_readings": [
+            {**reading, "reading_date": date(2025, 6, 30), "quantity": 10000.0},
+            {**reading, "reading_date": date(2021, 6, 30), "quantity": 8000.0},
+        ]},
+    )
+
+
+def test_everything_under_the_year_picker_follows_the_year(monkeypatch, db_with_older_years):
+    # Default period 01.12.2025-26.11.2026 -> years 2025 and 2026; default: newest complete year 2025.
+    at = app(monkeypatch, PAGE, db_path=db_with_older_years)
+    assert not at.exception
+    assert at.selectbox(key="sustainability_year").value == 2025
+    assert metrics(at)["Energie (MWh)"] == "10,0"  # 10,000 kWh
+    assert "Je Account 2025" in [h.value for h in at.subheader]
+    # 2025: only A1 (S1's 10,000 kWh); no 2026 row under a 2025 picker.
+    per_account = at.dataframe[0].value
+    assert list(per_account["account_name"]) == ["Klinikum Nord"]
+    assert list(per_account["year"]) == [2025]
+    assert list(per_account["kwh"]) == [10000.0]
+    # carrier mix: the months of 2025 only (June: the 10,000 kWh of electricity)
+    mix = chart_rows(at.get("vega_lite_chart")[0])
+    assert sorted(mix["month"].dt.strftime("%Y-%m").unique()) == ["2025-06"]
+    assert mix["kwh"].sum() == pytest.approx(10000.0)
+
+    at.selectbox(key="sustainability_year").set_value(2026).run()
+    assert not at.exception
+    assert metrics(at)["Energie (MWh)"] == "16,8"  # 12,345.6 + 4,500 kWh, as in the base fixture
+    per_account = at.dataframe[0].value
+    assert dict(zip(per_account["account_name"], per_account["kwh"])) == {
+        "Klinikum Nord": 12345.6, "Logistik Süd GmbH": 4500.0}
+    assert set(per_account["year"]) == {2026}
+    mix = chart_rows(at.get("vega_lite_chart")[0])
+    assert sorted(mix["month"].dt.strftime("%Y-%m").unique()) == ["2026-10"]
+
+
+def test_reduction_column_has_a_short_header_and_help(monkeypatch):
+    at = app(monkeypatch, PAGE)
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["reduction_pct"]["label"] == "Reduktion (%)"
+    assert "Basisjahr" in config["reduction_pct"]["help"]
