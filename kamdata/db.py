@@ -10,8 +10,9 @@ Every page reads data through `query(name, params, scope)`:
   filter dictionary to every query.
 - `scope` is the tuple of account ids the user may see (None = all). It reaches
   the SQL as `$scope` (a VARCHAR list or NULL), and every query file must
-  restrict its rows by it, e.g. `($scope is null or list_contains($scope,
-  x.account_id))`. A file whose rows are not account data (build statistics)
+  restrict its rows by it, e.g. `in_filter($scope, x.account_id)` (= `($scope
+  is null or list_contains($scope, x.account_id))`, sql/macros/app_filters.sql).
+  A file whose rows are not account data (build statistics)
   says so in a header line `-- scope: none (<why>)`; any other file without
   `$scope` is refused, so a forgotten restriction fails loudly.
 
@@ -31,6 +32,15 @@ Global filters reach SQL the same way in every file (see
       and ($service_lines is null or list_contains($service_lines, t.service_line))
       and ($date_from is null or t.created_date >= $date_from)
       and ($date_to is null or t.created_date <= $date_to)
+
+Query files do not write these predicates out: they call the macros of
+sql/macros/app_filters.sql, which hold the one definition of each, e.g.
+`account_filter($scope, $accounts, t.account_id)`,
+`month_in_period(t.month, $date_from, $date_to)`, or for tickets the table
+macro `filtered_tickets($scope, $accounts, $service_lines, $date_from,
+$date_to)` (the block above on mart_ticket_sla). The build creates them in the
+database (kamdata.marts), so a database built before they existed must be
+rebuilt for the app to read it.
 
 Publishing: the configured database path is a symlink to a versioned file.
 The database version is the symlink's real path plus its mtime; a query opens

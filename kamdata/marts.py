@@ -90,21 +90,42 @@ def model_order(models: dict[str, str]) -> list[str]:
     return ordered
 
 
+def _over_marts(sql: str) -> bool:
+    """Whether a macro file defines a table macro (`... as table select`).
+
+    DuckDB binds a table macro when it is created, so such a file (the app's
+    filtered_tickets in sql/macros/app_filters.sql) runs after the marts it reads.
+    """
+    return re.search(r"\bas\s+table\b", re.sub(r"--[^\n]*", "", sql), re.I) is not None
+
+
 def _strip_trailing_semicolon(sql: str) -> str:
     return sql.strip().rstrip(";").strip()
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, as_of: date, settings: dict, progress=None) -> list[str]:
-    """Create kpi_params, the seeds, the macros and every mart; returns the models in run order."""
+    """Create kpi_params, the seeds, the macros and every mart; returns the models in run order.
+
+    Macro files run before the marts, except those defining table macros over the marts
+    (they run after).
+    """
     con.execute(f"set TimeZone = '{settings['kpi']['timezone']}'")
     create_kpi_params(con, as_of, settings)
     create_seed_emission_factors(con, settings)
-    for macro_file in sorted(MACROS_DIR.glob("*.sql")):
-        con.execute(macro_file.read_text(encoding="utf-8"))
+    macros = {p: p.read_text(encoding="utf-8") for p in sorted(MACROS_DIR.glob("*.sql"))}
+    for sql in macros.values():
+        if not _over_marts(sql):
+            con.execute(sql)
     models = {p.stem: p.read_text(encoding="utf-8") for p in MARTS_DIR.glob("*.sql")}
     order = model_order(models)
     for name in order:
         if progress:
             progress(name)
         con.execute(f"create or replace table {name} as\n{_strip_trailing_semicolon(models[name])}")
+    for path, sql in macros.items():
+        if _over_marts(sql):
+            try:
+                con.execute(sql)
+            except duckdb.Error as exc:
+                raise ValueError(f"macros sql/macros/{path.name} (created after the marts): {exc}") from exc
     return order

@@ -9,5 +9,5 @@ select
     kam_id,
     kam_name
 from mart_accounts
-where ($scope is null or list_contains($scope, account_id))
+where in_filter($scope, account_id)
 order by account_name

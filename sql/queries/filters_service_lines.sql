@@ -9,5 +9,5 @@ with lines as (
 
 select distinct service_line
 from lines
-where ($scope is null or list_contains($scope, account_id))
+where in_filter($scope, account_id)
 order by service_line

@@ -25,4 +25,4 @@ select
 from mart_accounts as a
 left join mart_account_health as h on h.account_id = a.account_id
 where a.account_id = $account_id
-  and ($scope is null or list_contains($scope, a.account_id))
+  and in_filter($scope, a.account_id)

@@ -4,13 +4,8 @@
 
 with tickets as (
     select *
-    from mart_ticket_sla
-    where ($scope is null or list_contains($scope, account_id))
-      and ($accounts is null or list_contains($accounts, account_id))
-      and ($service_lines is null or list_contains($service_lines, service_line))
-      and ($date_from is null or created_date >= $date_from)
-      and ($date_to is null or created_date <= $date_to)
-      and is_backlog
+    from filtered_tickets($scope, $accounts, $service_lines, $date_from, $date_to)
+    where is_backlog
 ),
 
 buckets as (

@@ -12,9 +12,7 @@ select
     sum(malus.exposure_eur) as exposure_eur
 from mart_sla_malus as malus
 join stg_accounts as accounts using (account_id)
-where ($scope is null or list_contains($scope, malus.account_id))
-  and ($accounts is null or list_contains($accounts, malus.account_id))
-  and ($date_from is null or malus.month >= date_trunc('month', $date_from::date))
-  and ($date_to is null or malus.month <= $date_to)
+where account_filter($scope, $accounts, malus.account_id)
+  and month_in_period(malus.month, $date_from, $date_to)
 group by malus.account_id, accounts.account_name
 order by exposure_eur desc, accounts.account_name

@@ -9,10 +9,8 @@ select
     sum(ppm_on_time)::bigint as ppm_on_time,
     pct(sum(ppm_on_time), sum(ppm_due)) as ppm_compliance_pct
 from mart_ppm_monthly
-where ($scope is null or list_contains($scope, account_id))
-  and ($accounts is null or list_contains($accounts, account_id))
-  and ($service_lines is null or list_contains($service_lines, service_line))
-  and ($date_from is null or month >= date_trunc('month', $date_from::date))
-  and ($date_to is null or month <= $date_to)
+where account_filter($scope, $accounts, account_id)
+  and in_filter($service_lines, service_line)
+  and month_in_period(month, $date_from, $date_to)
 group by grouping sets ((month), ())
 order by month nulls last

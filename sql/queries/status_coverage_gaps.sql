@@ -14,9 +14,7 @@ select
     max(g.month) as last_missing
 from mart_coverage_gaps as g
 left join mart_accounts as a on a.account_id = g.account_id
-where ($scope is null or list_contains($scope, g.account_id))
-  and ($accounts is null or list_contains($accounts, g.account_id))
-  and ($date_from is null or g.month >= date_trunc('month', $date_from::date))
-  and ($date_to is null or g.month <= $date_to)
+where account_filter($scope, $accounts, g.account_id)
+  and month_in_period(g.month, $date_from, $date_to)
 group by g.account_id, a.account_name, g.site_id, g.site_name, g.city
 order by months_missing desc, a.account_name, g.site_name

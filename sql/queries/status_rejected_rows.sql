@@ -12,7 +12,7 @@ select
     reason
 from rejected_rows
 where $scope is null
-  and ($tables is null or list_contains($tables, table_name))
-  and ($reasons is null or list_contains($reasons, reason))
+  and in_filter($tables, table_name)
+  and in_filter($reasons, reason)
 order by table_name, source_file, line_number, column_name
 limit 5000

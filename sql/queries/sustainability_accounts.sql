@@ -23,8 +23,6 @@ select
     yearly.factor_sources
 from mart_sustainability_yearly as yearly
 join stg_accounts as accounts using (account_id)
-where ($scope is null or list_contains($scope, yearly.account_id))
-  and ($accounts is null or list_contains($accounts, yearly.account_id))
-  and ($date_from is null or yearly.year >= year($date_from::date))
-  and ($date_to is null or yearly.year <= year($date_to::date))
+where account_filter($scope, $accounts, yearly.account_id)
+  and year_in_period(yearly.year, $date_from, $date_to)
 order by yearly.year desc, accounts.account_name

@@ -11,9 +11,7 @@ select
     sum(m3) as m3,
     string_agg(distinct factor_source, '; ' order by factor_source) as factor_source
 from mart_energy_monthly
-where ($scope is null or list_contains($scope, account_id))
-  and ($accounts is null or list_contains($accounts, account_id))
-  and ($date_from is null or month >= date_trunc('month', $date_from::date))
-  and ($date_to is null or month <= $date_to)
+where account_filter($scope, $accounts, account_id)
+  and month_in_period(month, $date_from, $date_to)
 group by month, carrier
 order by month, carrier

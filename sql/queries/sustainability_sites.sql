@@ -19,8 +19,7 @@ select
     sites.factor_sources
 from mart_site_energy_yearly as sites
 join stg_accounts as accounts using (account_id)
-where ($scope is null or list_contains($scope, sites.account_id))
-  and ($accounts is null or list_contains($accounts, sites.account_id))
+where account_filter($scope, $accounts, sites.account_id)
   and sites.year = $year
   and sites.kwh is not null
 order by sites.kwh desc, sites.site_name

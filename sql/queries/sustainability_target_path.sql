@@ -13,6 +13,6 @@ select
     kg_co2e,
     factor_sources
 from mart_sustainability_yearly
-where ($scope is null or list_contains($scope, account_id))
+where in_filter($scope, account_id)
   and account_id = $account_id
 order by year

@@ -7,10 +7,8 @@
 with yearly as (
     select *
     from mart_sustainability_yearly
-    where ($scope is null or list_contains($scope, account_id))
-      and ($accounts is null or list_contains($accounts, account_id))
-      and ($date_from is null or year >= year($date_from::date))
-      and ($date_to is null or year <= year($date_to::date))
+    where account_filter($scope, $accounts, account_id)
+      and year_in_period(year, $date_from, $date_to)
 )
 
 select

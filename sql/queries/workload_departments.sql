@@ -14,7 +14,6 @@ select
     pct(sum(booked_h), sum(capacity_h)) as utilisation_pct,
     sum(overloaded_employees)::bigint as overloaded_employees
 from mart_department_monthly
-where ($date_from is null or month >= date_trunc('month', $date_from::date))
-  and ($date_to is null or month <= $date_to)
+where month_in_period(month, $date_from, $date_to)
 group by grouping sets ((department, month), ())
 order by department nulls last, month

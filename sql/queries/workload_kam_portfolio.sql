@@ -5,8 +5,7 @@
 with kams as (
     select distinct kam_id
     from stg_accounts
-    where ($scope is null or list_contains($scope, account_id))
-      and ($accounts is null or list_contains($accounts, account_id))
+    where account_filter($scope, $accounts, account_id)
 )
 
 select

@@ -7,8 +7,7 @@
 with team_members as (
     select distinct employee_id
     from stg_account_team
-    where ($scope is null or list_contains($scope, account_id))
-      and ($accounts is null or list_contains($accounts, account_id))
+    where account_filter($scope, $accounts, account_id)
 )
 
 select
@@ -24,6 +23,5 @@ select
 from mart_workload_monthly as work
 join stg_employees as employees using (employee_id)
 where (($scope is null and $accounts is null) or work.employee_id in (select employee_id from team_members))
-  and ($date_from is null or work.month >= date_trunc('month', $date_from::date))
-  and ($date_to is null or work.month <= $date_to)
+  and month_in_period(work.month, $date_from, $date_to)
 order by employees.name, work.month

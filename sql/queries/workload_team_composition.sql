@@ -8,17 +8,14 @@ with teams as (
     select team.account_id, team.employee_id, employees.department, team.allocation_pct
     from stg_account_team as team
     join stg_employees as employees using (employee_id)
-    where ($scope is null or list_contains($scope, team.account_id))
-      and ($accounts is null or list_contains($accounts, team.account_id))
+    where account_filter($scope, $accounts, team.account_id)
 ),
 
 load as (
     select account_id, department, sum(allocated_h) as allocated_h, sum(booked_on_account_h) as booked_h
     from mart_account_team_load
-    where ($scope is null or list_contains($scope, account_id))
-      and ($accounts is null or list_contains($accounts, account_id))
-      and ($date_from is null or month >= date_trunc('month', $date_from::date))
-      and ($date_to is null or month <= $date_to)
+    where account_filter($scope, $accounts, account_id)
+      and month_in_period(month, $date_from, $date_to)
     group by account_id, department
 ),
 

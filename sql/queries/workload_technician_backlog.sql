@@ -9,7 +9,6 @@ select
     max(oldest_age_days) as oldest_age_days,
     count(*) as accounts
 from mart_technician_backlog
-where ($scope is null or list_contains($scope, account_id))
-  and ($accounts is null or list_contains($accounts, account_id))
+where account_filter($scope, $accounts, account_id)
 group by department
 order by open_tickets desc, department
