@@ -80,13 +80,13 @@ def _overloaded(monthly: pd.DataFrame) -> None:
                                                  format="MM.YYYY" if lang == "de" else "YYYY-MM"),
             "overloaded_employees": st.column_config.NumberColumn(t("workload.heatmap.overloaded"), format="localized"),
             "employees": st.column_config.NumberColumn(t("workload.heatmap.employees"), format="localized"),
-            "utilisation_pct": st.column_config.NumberColumn(t("workload.heatmap.utilisation"), format="localized"),
+            "utilisation_pct": ui.decimal_column(t("workload.heatmap.utilisation"), 1),
         },
     )
 
 
-def number(key: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(t(f"workload.composition.{key}"), format="localized")
+def number(key: str, decimals: int = 0) -> st.column_config.NumberColumn:
+    return ui.decimal_column(t(f"workload.composition.{key}"), decimals)
 
 
 def _composition() -> None:
@@ -111,7 +111,7 @@ def _composition() -> None:
             "allocation_pct": number("allocation"),
             "allocated_h": number("allocated"),
             "booked_h": number("booked"),
-            "load_pct": number("load"),
+            "load_pct": number("load", 1),
         },
     )
 
@@ -121,7 +121,7 @@ def _kams(kams: pd.DataFrame) -> None:
     if kams.empty:
         ui.empty_state(t("workload.kams.none"))
         return
-    st.caption(t("workload.kams.caption"))
+    st.caption(t("workload.kams.caption") + (" " + t("workload.kams.lines_caption") if params["service_lines"] else ""))
     ui.table(
         kams,
         hide_index=True,
@@ -130,7 +130,8 @@ def _kams(kams: pd.DataFrame) -> None:
         column_config={
             "kam_name": st.column_config.TextColumn(t("workload.kams.kam")),
             "accounts": st.column_config.NumberColumn(t("workload.kams.accounts"), format="localized"),
-            "acv_eur": st.column_config.NumberColumn(t("workload.kams.acv"), format="euro"),
+            "acv_eur": st.column_config.NumberColumn(t("workload.kams.acv"), format="euro", step=1,
+                                                     help=t("workload.kams.acv_help")),
             "accounts_at_risk": st.column_config.NumberColumn(t("workload.kams.at_risk"), format="localized"),
             "accounts_watch": st.column_config.NumberColumn(t("workload.kams.watch"), format="localized"),
         },

@@ -194,6 +194,17 @@ def test_everything_under_the_year_picker_follows_the_year(monkeypatch, db_with_
     assert sorted(mix["month"].dt.strftime("%Y-%m").unique()) == ["2026-10"]
 
 
+def test_target_path_starts_at_the_baseline_year(monkeypatch, db_with_older_years):
+    # A1: baseline 2022, -40 % by 2030; readings in 2021, 2025, 2026. 2021 lies before the baseline
+    # (a "reduction vs baseline" there is meaningless): not drawn. Path 2025 = 40 x 3 / 8 = 15 %,
+    # 2026 = 40 x 4 / 8 = 20 %.
+    at = app(monkeypatch, PAGE, db_path=db_with_older_years)
+    assert not at.exception
+    path = chart_rows(at.get("vega_lite_chart")[-1])
+    assert sorted(path["year"].unique()) == [2025, 2026]
+    assert dict(zip(path["year"], path["path_pct"])) == {2025: pytest.approx(15.0), 2026: pytest.approx(20.0)}
+
+
 def test_reduction_column_has_a_short_header_and_help(monkeypatch):
     at = app(monkeypatch, PAGE)
     config = json.loads(at.dataframe[0].proto.columns)

@@ -80,3 +80,24 @@ def test_period_without_bookings_shows_a_message(monkeypatch):
     assert not at.metric
     assert [i.value for i in at.info][1:] == ["Keine Zeitbuchungen im gewählten Zeitraum. Zeitraum erweitern."]
     assert not at.get("vega_lite_chart")
+
+
+def test_kam_portfolio_value_follows_the_service_line_filter(monkeypatch):
+    # KAM E1 (Anna Schmidt) manages A1 and A2. Contracts active at D = 26.11.2026:
+    # C1 (A1, cleaning, 01.01.2024-31.12.2026) 480,000 EUR; C2 (A2, technical, since 01.07.2023,
+    # open-ended) 250,000 EUR. All lines: 730,000; cleaning: 480,000; technical: 250,000 -- the
+    # same figures as the Portfolio page's ACV tile (tests/test_app_portfolio.py). The accounts
+    # (and their bands) are account-level and stay.
+    at = app(monkeypatch, PAGE)
+    kams = at.dataframe[-1].value
+    assert dict(zip(kams["kam_name"], kams["acv_eur"])) == {"Anna Schmidt": 730000.0}
+    at.multiselect(key="lines").set_value(["cleaning"]).run()
+    assert not at.exception
+    kams = at.dataframe[-1].value
+    assert dict(zip(kams["kam_name"], kams["acv_eur"])) == {"Anna Schmidt": 480000.0}
+    assert list(kams["accounts"]) == [2]
+    assert any("nur aus Verträgen der gewählten Leistungsbereiche" in c.value for c in at.caption)
+    at.multiselect(key="lines").set_value(["technical"]).run()
+    kams = at.dataframe[-1].value
+    assert dict(zip(kams["kam_name"], kams["acv_eur"])) == {"Anna Schmidt": 250000.0}
+    assert list(kams["accounts"]) == [2]

@@ -1,5 +1,6 @@
--- Reduction vs target path of one account: one row per year with energy readings,
--- every year (the path needs the baseline, so the period filter does not apply).
+-- Reduction vs target path of one account: one row per year with energy readings
+-- from the baseline year on (the path is defined from there; a "reduction vs
+-- baseline" before it means nothing), regardless of the period filter.
 -- Parameters: $scope, $account_id.
 
 select
@@ -15,4 +16,5 @@ select
 from mart_sustainability_yearly
 where in_filter($scope, account_id)
   and account_id = $account_id
+  and year >= baseline_year
 order by year

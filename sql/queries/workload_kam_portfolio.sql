@@ -1,20 +1,37 @@
 -- KAM portfolio load (mart_kam_portfolio): one row per KAM who manages at least
 -- one of the filtered accounts; the figures cover the KAM's whole portfolio.
--- Parameters: $scope, $accounts (kamdata.db).
+-- ACV follows the service-line filter like every line-level fact: the annual
+-- value of the KAM's accounts' contracts active at D (mart_contracts.is_active)
+-- in the selected lines, the same source and rule as the ACV of portfolio_kpis.sql
+-- and portfolio_accounts.sql (without a line filter it equals
+-- mart_kam_portfolio.acv_eur). Accounts, at risk and watch are account-level
+-- and stay.
+-- Parameters: $scope, $accounts, $service_lines (kamdata.db).
 
 with kams as (
     select distinct kam_id
     from stg_accounts
     where account_filter($scope, $accounts, account_id)
+),
+
+acv as (
+    select
+        a.kam_id,
+        sum(c.annual_value_eur) filter (where c.is_active) as acv_eur
+    from mart_contracts as c
+    join mart_accounts as a using (account_id)
+    where in_filter($service_lines, c.service_line)
+    group by a.kam_id
 )
 
 select
     portfolio.kam_id,
     portfolio.kam_name,
     portfolio.accounts,
-    portfolio.acv_eur,
+    coalesce(acv.acv_eur, 0) as acv_eur,
     portfolio.accounts_at_risk,
     portfolio.accounts_watch
 from mart_kam_portfolio as portfolio
+left join acv using (kam_id)
 where portfolio.kam_id in (select kam_id from kams)
-order by portfolio.acv_eur desc, portfolio.kam_name
+order by acv_eur desc, portfolio.kam_name
