@@ -232,7 +232,7 @@ def _malus() -> None:
             "months": st.column_config.NumberColumn(t("sla.malus.months"), format="localized"),
             "months_with_malus": st.column_config.NumberColumn(t("sla.malus.months_with_malus"), format="localized"),
             "max_malus_pct": _pct_column(t("sla.malus.max_pct")),
-            "exposure_eur": st.column_config.NumberColumn(t("sla.malus.exposure"), format="euro"),
+            "exposure_eur": st.column_config.NumberColumn(t("sla.malus.exposure"), format="euro", step=1),
         },
     )
 

@@ -29,7 +29,9 @@ def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin
     lines = alt.Chart(data).mark_line(point=True).encode(
         x=x,
         y=y,
-        color=alt.Color("series:N", title=labels["series"], legend=alt.Legend(orient="bottom"),
+        # A line symbol (dashed for the path): the default point symbol with the dash reads as a cog.
+        color=alt.Color("series:N", title=labels["series"],
+                        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2),
                         scale=alt.Scale(domain=[labels["reduction"], labels["path"]], range=[ACTUAL, PATH])),
         strokeDash=alt.StrokeDash("series:N", legend=None),
     )
