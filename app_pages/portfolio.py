@@ -99,7 +99,7 @@ def _table(accounts: pd.DataFrame) -> None:
                                                   width="small"),
             "account_name": st.column_config.TextColumn(t("portfolio.table.account")),
             "band": st.column_config.TextColumn(t("portfolio.table.band")),
-            "health_score": st.column_config.NumberColumn(t("portfolio.table.health"), format="localized"),
+            "health_score": ui.decimal_column(t("portfolio.table.health")),
             "health_trend": st.column_config.LineChartColumn(t("portfolio.table.trend"), y_min=0, y_max=100,
                                                              help=t("portfolio.table.trend_help")),
             "kam_name": st.column_config.TextColumn(t("portfolio.table.kam")),
