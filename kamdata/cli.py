@@ -1,4 +1,4 @@
-"""Command line: `python -m kamdata build|demo ...`."""
+"""Command line: `python -m kamdata build|demo|bench ...`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--dialect", choices=["standard", "german"], default="standard")
     demo.add_argument("--as-of", dest="as_of", help="export date YYYY-MM-DD the data runs up to (default: today)")
+
+    bench = sub.add_parser("bench", help="time every app query on a built database")
+    bench.add_argument("--db", required=True, help="published database path (a symlink)")
+    bench.add_argument("--repeat", type=int, default=3, help="runs per query; the first is the cold one")
+    bench.add_argument("--json", dest="json_file", help="also write the timings to this JSON file")
     return parser
 
 
@@ -37,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         from kamdata.demo import cli_demo
 
         return cli_demo(args)
+    if args.command == "bench":
+        from kamdata.bench import cli_bench
+
+        return cli_bench(args)
     return 2
 
 

@@ -1,0 +1,37 @@
+"""The bench command runs every query file on the fixture database; timings are never asserted."""
+
+import json
+
+import duckdb
+
+from kamdata import cli
+from kamdata.bench import bench, parameter_values
+from kamdata.db import QUERIES_DIR, TIMEZONE, current_version, sql_text
+from tests.app_fixture import fixture_db
+
+
+def test_every_query_file_runs_without_error():
+    timings = bench(fixture_db(), repeat=2)
+    assert {t.query for t in timings} == {p.stem for p in QUERIES_DIR.glob("*.sql")}
+    assert [t for t in timings if t.error] == []
+    assert {t.variant for t in timings if t.query == "sla_kpis"} == {"portfolio", "filtered"}
+    assert {t.variant for t in timings if t.query == "status_build_info"} == {"portfolio"}
+
+
+def test_row_count_matches_a_direct_execution():
+    con = duckdb.connect(current_version(fixture_db()).path, read_only=True)
+    con.execute(f"set TimeZone = '{TIMEZONE}'")
+    _, filtered = parameter_values(con)
+    sql, wanted = sql_text("portfolio_accounts")
+    expected = len(con.execute(sql, {key: filtered[key] for key in wanted}).fetchall())
+    con.close()
+    timing = next(t for t in bench(fixture_db(), repeat=1) if (t.query, t.variant) == ("portfolio_accounts", "filtered"))
+    assert timing.rows == expected > 0
+
+
+def test_cli_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    assert cli.main(["bench", "--db", str(fixture_db()), "--repeat", "1", "--json", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["total"]["errors"] == 0
+    assert len({q["query"] for q in report["queries"]}) == len(list(QUERIES_DIR.glob("*.sql")))
