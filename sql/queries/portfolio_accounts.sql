@@ -25,7 +25,7 @@ contracts as (
             filter (where c.is_active and c.days_to_notice_deadline >= 0) as next_notice_contract_id
     from mart_contracts as c
     cross join params as p
-    where ($service_lines is null or list_contains($service_lines, c.service_line))
+    where in_filter($service_lines, c.service_line)
     group by c.account_id
 ),
 
@@ -70,6 +70,5 @@ from mart_accounts as a
 left join contracts as c on c.account_id = a.account_id
 left join history as h on h.account_id = a.account_id
 left join alerts as al on al.account_id = a.account_id
-where ($scope is null or list_contains($scope, a.account_id))
-  and ($accounts is null or list_contains($accounts, a.account_id))
+where account_filter($scope, $accounts, a.account_id)
 order by a.health_score asc nulls last, coalesce(c.acv_eur, 0) desc, a.account_name

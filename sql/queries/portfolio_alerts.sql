@@ -20,6 +20,5 @@ select
 from mart_alerts as al
 inner join mart_accounts as a on a.account_id = al.account_id
 cross join kpi_params as p
-where ($scope is null or list_contains($scope, al.account_id))
-  and ($accounts is null or list_contains($accounts, al.account_id))
+where account_filter($scope, $accounts, al.account_id)
 order by al.severity = 'high' desc, a.health_score asc nulls last, a.account_name, al.kind

@@ -21,8 +21,7 @@ with params as (
 accounts as (
     select a.*
     from mart_accounts as a
-    where ($scope is null or list_contains($scope, a.account_id))
-      and ($accounts is null or list_contains($accounts, a.account_id))
+    where account_filter($scope, $accounts, a.account_id)
 ),
 
 acv as (
@@ -34,7 +33,7 @@ acv as (
     from mart_contracts as c
     cross join params as p
     where c.account_id in (select account_id from accounts)
-      and ($service_lines is null or list_contains($service_lines, c.service_line))
+      and in_filter($service_lines, c.service_line)
 ),
 
 account_figures as (
@@ -74,7 +73,7 @@ sla as (
     from mart_ticket_sla as t
     cross join params as p
     where t.account_id in (select account_id from accounts)
-      and ($service_lines is null or list_contains($service_lines, t.service_line))
+      and in_filter($service_lines, t.service_line)
       and t.created_date > p.as_of - 2 * p.sla_days
       and t.created_date <= p.as_of
 )
