@@ -82,3 +82,14 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+
+def ticket(ticket_id: str, priority: str, created_at: str, account_id: str = "A1", **fields) -> dict:
+    """A reactive, open stg_tickets row at site S-<account>; `fields` override or add columns."""
+    row = {
+        "ticket_id": ticket_id, "account_id": account_id, "site_id": f"S-{account_id}",
+        "service_line": "hvac", "category": "repair", "priority": priority, "kind": "reactive",
+        "status": "open", "created_at": created_at, "escalated": False, "updated_at": created_at,
+    }
+    row.update(fields)
+    return row

@@ -9,14 +9,11 @@ from datetime import date
 import pytest
 
 from marts_fixture import build, rows
+from marts_fixture import ticket as fixture_ticket
 
 
 def ticket(ticket_id, account_id, service_line, created_at):
-    return {
-        "ticket_id": ticket_id, "account_id": account_id, "site_id": f"S-{account_id}",
-        "service_line": service_line, "category": "repair", "priority": "P1", "kind": "reactive",
-        "status": "open", "created_at": created_at, "escalated": False, "updated_at": created_at,
-    }
+    return fixture_ticket(ticket_id, "P1", created_at, account_id, service_line=service_line)
 
 
 TICKETS = [

@@ -11,20 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from marts_fixture import build, rows
+from marts_fixture import build, rows, ticket
 
 BERLIN = ZoneInfo("Europe/Berlin")
 AS_OF = date(2026, 4, 15)
-
-
-def ticket(ticket_id, priority, created_at, account_id="A1", **fields):
-    row = {
-        "ticket_id": ticket_id, "account_id": account_id, "site_id": f"S-{account_id}",
-        "service_line": "hvac", "category": "repair", "priority": priority, "kind": "reactive",
-        "status": "open", "created_at": created_at, "escalated": False, "updated_at": created_at,
-    }
-    row.update(fields)
-    return row
 
 
 def planned(ticket_id, due_at, service_line="hvac", **fields):
