@@ -4,15 +4,16 @@ Every page runs inside this frame (st.navigation; page modules live in
 app_pages/, not pages/, so no deep link bypasses it). Before a page runs the
 frame has: a database (configured, or the generated demo), the language
 (`?lang=`), the URL-bound global filters in `st.session_state["filters"]`
-(kamdata.ui.Filters) and the "data as of" badge with its banners.
+(kamdata.Filters) and the "data as of" badge with its banners.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kamdata import bootstrap, db, ui
-from kamdata.i18n import t
+from kamdata.app import bootstrap, db, frame, pages
+from kamdata.app.filters import global_filters, language_switch
+from kamdata.app.i18n import t
 from kamdata.settings import load_settings
 
 st.set_page_config(page_title="KAM Cockpit", page_icon=":material/domain:", layout="wide")
@@ -37,38 +38,20 @@ def _ensure_database(settings: dict) -> bool:
     try:
         db.current_version()
     except db.NoDatabase:
-        ui.no_database(bootstrap.database_path(settings))
+        frame.no_database(bootstrap.database_path(settings))
         return False
     return True
-
-
-# (file, title key, icon, url path); Portfolio is the home page, served at "/" (link it via ui.page_url).
-PAGES = (
-    (ui.HOME_PAGE, "portfolio", ":material/dashboard:", ui.HOME),
-    ("app_pages/sla.py", "sla", ":material/support_agent:", "sla"),
-    ("app_pages/sustainability.py", "sustainability", ":material/eco:", "sustainability"),
-    ("app_pages/workload.py", "workload", ":material/groups:", "workload"),
-    ("app_pages/account_review.py", "review", ":material/person_search:", "review"),
-    ("app_pages/data_status.py", "data_status", ":material/database:", "data-status"),
-)
-
-
-def _pages() -> list[st.Page]:
-    return [
-        st.Page(file, title=t(f"common.pages.{title}"), icon=icon, url_path=url, default=url == ui.HOME)
-        for file, title, icon, url in PAGES
-    ]
 
 
 def main() -> None:
     settings = load_settings()
     with st.sidebar:
-        ui.language_switch()
+        language_switch()
     if not _ensure_database(settings):
         return
-    page = st.navigation(_pages())
-    ui.global_filters()
-    ui.data_header(settings, bootstrap.is_demo(settings))
+    page = st.navigation(pages.navigation_pages())
+    global_filters()
+    frame.data_header(settings, bootstrap.is_demo(settings))
     page.run()
 
 

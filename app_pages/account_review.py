@@ -5,53 +5,69 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamdata import db, ui
-from kamdata.charts import band_label
-from kamdata.i18n import current_language, t
+from kamdata.app import db, pages, widgets
+from kamdata.app import formats as fmt
+from kamdata.app.charts.base import band_label
+from kamdata.app.filters import user_scope
+from kamdata.app.i18n import current_language, t
 
 lang = current_language()
-scope = ui.scope()
+scope = user_scope()
 COMPONENTS = (
-    ("sla", "sla_compliance_pct", ui.fmt_pct),
-    ("satisfaction", "nps", lambda v, lang: ui.fmt_number(v, lang, 0)),
-    ("relationship", "days_since_proactive",
-     lambda v, lang: ui.na(lang) if pd.isna(v) else t("account_review.days", days=ui.fmt_int(v, lang))),
-    ("commitments", "commitment_ontime_pct", ui.fmt_pct),
-    ("commercial", "revenue_growth_pct", ui.fmt_pct),
-    ("team", "team_max_utilisation_pct", ui.fmt_pct),
+    ("sla", "sla_compliance_pct", fmt.pct),
+    ("satisfaction", "nps", lambda v, lang: fmt.number(v, lang, 0)),
+    (
+        "relationship",
+        "days_since_proactive",
+        lambda v, lang: fmt.na(lang) if pd.isna(v) else t("account_review.days", days=fmt.integer(v, lang)),
+    ),
+    ("commitments", "commitment_ontime_pct", fmt.pct),
+    ("commercial", "revenue_growth_pct", fmt.pct),
+    ("team", "team_max_utilisation_pct", fmt.pct),
 )
 
-ui.home_link()
+pages.home_link()
 accounts = db.query("filters_accounts", {}, scope)
 names = dict(zip(accounts["account_id"], accounts["account_name"]))
 account_id = st.query_params.get("account")
-chosen = st.selectbox(t("account_review.pick_label"), list(names), format_func=names.get,
-                      index=list(names).index(account_id) if account_id in names else None,
-                      placeholder=t("account_review.pick"))
+chosen = st.selectbox(
+    t("account_review.pick_label"),
+    list(names),
+    format_func=names.get,
+    index=list(names).index(account_id) if account_id in names else None,
+    placeholder=t("account_review.pick"),
+)
 if chosen and chosen != account_id:
     st.query_params["account"] = chosen
     st.rerun()
 if not account_id:
     st.title(t("common.pages.review"))
-    ui.empty_state(t("account_review.pick"))
+    widgets.empty_state(t("account_review.pick"))
     st.stop()
 
 data = db.query("review_account_health", {"account_id": account_id}, scope)
 if data.empty:
     st.title(t("common.pages.review"))
-    st.warning(t("account_review.unknown", account=ui.md_escape(account_id)))
+    st.warning(t("account_review.unknown", account=fmt.md_escape(account_id)))
     st.stop()
 
 row = data.iloc[0]
 st.title(row["account_name"])
-st.caption(t("account_review.subtitle", industry=ui.md_escape(row["industry"]), region=ui.md_escape(row["region"]),
-             kam=ui.md_escape(row["kam_name"])))
+st.caption(
+    t(
+        "account_review.subtitle",
+        industry=fmt.md_escape(row["industry"]),
+        region=fmt.md_escape(row["region"]),
+        kam=fmt.md_escape(row["kam_name"]),
+    )
+)
 
 band = None if pd.isna(row["band"]) else row["band"]
 left, right = st.columns([1, 3])
 with left:
-    ui.kpi_tile(t("account_review.health"), ui.fmt_number(row["health_score"], lang, 1),
-                help=t("account_review.health_help"))
+    widgets.kpi_tile(
+        t("account_review.health"), fmt.number(row["health_score"], lang, 1), help=t("account_review.health_help")
+    )
     st.badge(band_label(band, lang), color={"healthy": "green", "watch": "orange", "at_risk": "red"}.get(band, "gray"))
 with right:
     table = pd.DataFrame(
@@ -59,18 +75,21 @@ with right:
             "component": [t(f"account_review.components.{name}") for name, _, _ in COMPONENTS],
             "score": [row[f"{name}_score"] for name, _, _ in COMPONENTS],
             "metric": [
-                t("account_review.never") if name == "relationship" and row["relationship_never"] else fmt(row[col], lang)
+                t("account_review.never")
+                if name == "relationship" and row["relationship_never"]
+                else fmt(row[col], lang)
                 for name, col, fmt in COMPONENTS
             ],
         }
     )
-    ui.table(
+    widgets.table(
         table,
         hide_index=True,
         column_config={
             "component": st.column_config.TextColumn(t("account_review.component")),
-            "score": st.column_config.ProgressColumn(t("account_review.score"), min_value=0, max_value=100,
-                                                     format="%.0f"),
+            "score": st.column_config.ProgressColumn(
+                t("account_review.score"), min_value=0, max_value=100, format="%.0f"
+            ),
             "metric": st.column_config.TextColumn(t("account_review.metric")),
         },
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamdata import db, ui
-from kamdata.i18n import current_language, t
+from kamdata.app import db, frame, widgets
+from kamdata.app import formats as fmt
+from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
+from kamdata.app.i18n import current_language, t
 
 lang = current_language()
-filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
-scope = ui.scope()
+filters: Filters = st.session_state[FILTERS_KEY]
+scope = user_scope()
 
 st.title(t("data_status.title"))
 st.caption(t("data_status.intro"))
@@ -22,14 +24,19 @@ def _build_card(title: str, entry: dict | None) -> None:
         if not entry:
             st.write(t("data_status.builds.none"))
             return
-        st.write(t("data_status.builds.when", started=ui.fmt_datetime(entry.get("started_at")),
-                   duration=ui.fmt_number(entry.get("duration_s"), lang, 1)))
-        st.write(t("data_status.builds.as_of", as_of=ui.fmt_date(entry.get("as_of"))))
+        st.write(
+            t(
+                "data_status.builds.when",
+                started=fmt.timestamp(entry.get("started_at")),
+                duration=fmt.number(entry.get("duration_s"), lang, 1),
+            )
+        )
+        st.write(t("data_status.builds.as_of", as_of=fmt.day(entry.get("as_of"))))
         st.write(t("data_status.builds.export_dir"))
-        st.code(str(entry.get("export_dir") or ui.na()), language=None)
+        st.code(str(entry.get("export_dir") or fmt.na()), language=None)
         if entry.get("status") == "failed":
             st.error(t("data_status.builds.error"), icon=":material/error:")
-            st.code(str(entry.get("error") or ui.na()), language=None, wrap_lines=True)
+            st.code(str(entry.get("error") or fmt.na()), language=None, wrap_lines=True)
         else:
             st.success(t("data_status.builds.ok"), icon=":material/check_circle:")
 
@@ -38,26 +45,32 @@ def _builds() -> None:
     info = db.query("status_build_info", {}, None).iloc[0]
     cols = st.columns(4)
     with cols[0]:
-        ui.kpi_tile(t("data_status.as_of"), ui.fmt_date(info["as_of"]), help=t("data_status.as_of_help"))
+        widgets.kpi_tile(t("data_status.as_of"), fmt.day(info["as_of"]), help=t("data_status.as_of_help"))
     with cols[1]:
-        ui.kpi_tile(t("data_status.rows_loaded"), ui.fmt_int(info["rows_loaded"]))
+        widgets.kpi_tile(t("data_status.rows_loaded"), fmt.integer(info["rows_loaded"]))
     with cols[2]:
-        ui.kpi_tile(t("data_status.rows_superseded"), ui.fmt_int(info["rows_superseded"]),
-                    help=t("data_status.rows_superseded_help"))
+        widgets.kpi_tile(
+            t("data_status.rows_superseded"),
+            fmt.integer(info["rows_superseded"]),
+            help=t("data_status.rows_superseded_help"),
+        )
     with cols[3]:
-        ui.kpi_tile(t("data_status.rows_rejected"), ui.fmt_int(info["rows_rejected"]),
-                    help=t("data_status.rows_rejected_help"))
+        widgets.kpi_tile(
+            t("data_status.rows_rejected"), fmt.integer(info["rows_rejected"]), help=t("data_status.rows_rejected_help")
+        )
     left, right = st.columns(2)
     with left:
-        _build_card(t("data_status.builds.last_success"), ui.build_log_entry("success"))
+        _build_card(t("data_status.builds.last_success"), frame.build_log_entry("success"))
     with right:
-        _build_card(t("data_status.builds.last_attempt"), ui.build_log_entry("attempt"))
+        _build_card(t("data_status.builds.last_attempt"), frame.build_log_entry("attempt"))
     with st.expander(t("data_status.builds.history")):
-        history = ui.build_history()
-        ui.table(
-            history.assign(started_at=[ui.fmt_datetime(v) for v in history["started_at"]],
-                           status=[t(f"data_status.builds.status_{s}") for s in history["status"]],
-                           error=history["error"].fillna("")),  # a successful build has no error: empty
+        history = frame.build_history()
+        widgets.table(
+            history.assign(
+                started_at=[fmt.timestamp(v) for v in history["started_at"]],
+                status=[t(f"data_status.builds.status_{s}") for s in history["status"]],
+                error=history["error"].fillna(""),
+            ),  # a successful build has no error: empty
             hide_index=True,
             column_config={
                 "started_at": st.column_config.TextColumn(t("data_status.builds.started")),
@@ -75,7 +88,7 @@ def _builds() -> None:
 def _tables() -> None:
     st.subheader(t("data_status.tables.title"))
     data = db.query("status_build_tables", {}, None)
-    ui.table(
+    widgets.table(
         data,
         hide_index=True,
         height="content",
@@ -98,18 +111,27 @@ def _rejected() -> None:
         st.success(t("data_status.rejected.none"), icon=":material/check_circle:")
         return
     left, right = st.columns(2)
-    tables = left.multiselect(t("data_status.rejected.filter_table"), sorted(summary["table_name"].unique()),
-                              placeholder=t("common.filters.all"), key="rejected_tables")
+    tables = left.multiselect(
+        t("data_status.rejected.filter_table"),
+        sorted(summary["table_name"].unique()),
+        placeholder=t("common.filters.all"),
+        key="rejected_tables",
+    )
     reasons_available = summary[summary["table_name"].isin(tables)] if tables else summary
-    reasons = right.multiselect(t("data_status.rejected.filter_reason"),
-                                sorted(reasons_available["reason"].unique()),
-                                placeholder=t("common.filters.all"), key="rejected_reasons")
-    data = db.query("status_rejected_rows", {"tables": tuple(tables) or None, "reasons": tuple(reasons) or None},
-                    scope)
-    shown = int(reasons_available[reasons_available["reason"].isin(reasons)]["rejected"].sum()
-                if reasons else reasons_available["rejected"].sum())
-    st.caption(t("data_status.rejected.count", shown=ui.fmt_int(len(data)), total=ui.fmt_int(shown)))
-    ui.table(
+    reasons = right.multiselect(
+        t("data_status.rejected.filter_reason"),
+        sorted(reasons_available["reason"].unique()),
+        placeholder=t("common.filters.all"),
+        key="rejected_reasons",
+    )
+    data = db.query("status_rejected_rows", {"tables": tuple(tables) or None, "reasons": tuple(reasons) or None}, scope)
+    shown = int(
+        reasons_available[reasons_available["reason"].isin(reasons)]["rejected"].sum()
+        if reasons
+        else reasons_available["rejected"].sum()
+    )
+    st.caption(t("data_status.rejected.count", shown=fmt.integer(len(data)), total=fmt.integer(shown)))
+    widgets.table(
         data,
         hide_index=True,
         column_config={
@@ -140,9 +162,9 @@ def _no_sla() -> None:
     if data is None:
         return
     per_account = data.groupby("account_name", dropna=False).size().rename("tickets").reset_index()
-    st.caption(t("data_status.no_sla.count", tickets=ui.fmt_int(len(data)), accounts=ui.fmt_int(len(per_account))))
-    data = data.assign(service_line=data["service_line"].map(ui.service_line_label))
-    ui.table(
+    st.caption(t("data_status.no_sla.count", tickets=fmt.integer(len(data)), accounts=fmt.integer(len(per_account))))
+    data = data.assign(service_line=data["service_line"].map(fmt.service_line_label))
+    widgets.table(
         data.drop(columns=["account_id"]),
         hide_index=True,
         column_config={
@@ -161,7 +183,7 @@ def _coverage() -> None:
     if data is None:
         return
     month_format = "MM.YYYY" if lang == "de" else "YYYY-MM"
-    ui.table(
+    widgets.table(
         data.drop(columns=["account_id"]),
         hide_index=True,
         column_config={

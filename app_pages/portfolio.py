@@ -6,15 +6,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kamdata import db, ui
-from kamdata.charts import band_color, band_label, localize
-from kamdata.i18n import current_language, t
+from kamdata.app import db, pages, widgets
+from kamdata.app import formats as fmt
+from kamdata.app.charts.base import band_color, band_label, localize
+from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
+from kamdata.app.i18n import current_language, t
 
 lang = current_language()
-filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
-scope = ui.scope()
+filters: Filters = st.session_state[FILTERS_KEY]
+scope = user_scope()
 params = filters.params()
-REVIEW_PAGE = "app_pages/account_review.py"
 
 st.title(t("portfolio.title"))
 
@@ -26,36 +27,46 @@ def _change(now, before):
 def _kpis() -> None:
     k = db.query("portfolio_kpis", params, scope).iloc[0]
     tiles = (
-        ("accounts", ui.fmt_int(k["accounts"]), ui.fmt_delta(_change(k["accounts"], k["accounts_prev"]), "int"), False),
-        ("acv", ui.fmt_eur_short(k["acv_eur"]), ui.fmt_delta(_change(k["acv_eur"], k["acv_prev_eur"]), "eur"), False),
-        ("health", ui.fmt_number(k["health_avg"]), ui.fmt_delta(_change(k["health_avg"], k["health_avg_prev"]), "num"),
-         False),
-        ("at_risk", ui.fmt_int(k["at_risk"]), ui.fmt_delta(_change(k["at_risk"], k["at_risk_prev"]), "int"), True),
-        ("sla", ui.fmt_pct(k["sla_pct"]), ui.fmt_delta(_change(k["sla_pct"], k["sla_prev_pct"]), "pct_points"), False),
-        ("nps", ui.fmt_number(k["nps"], decimals=0), ui.fmt_delta(_change(k["nps"], k["nps_prev"]), "num"), False),
+        ("accounts", fmt.integer(k["accounts"]), fmt.delta(_change(k["accounts"], k["accounts_prev"]), "int"), False),
+        ("acv", fmt.eur_short(k["acv_eur"]), fmt.delta(_change(k["acv_eur"], k["acv_prev_eur"]), "eur"), False),
+        (
+            "health",
+            fmt.number(k["health_avg"]),
+            fmt.delta(_change(k["health_avg"], k["health_avg_prev"]), "num"),
+            False,
+        ),
+        ("at_risk", fmt.integer(k["at_risk"]), fmt.delta(_change(k["at_risk"], k["at_risk_prev"]), "int"), True),
+        ("sla", fmt.pct(k["sla_pct"]), fmt.delta(_change(k["sla_pct"], k["sla_prev_pct"]), "pct_points"), False),
+        ("nps", fmt.number(k["nps"], decimals=0), fmt.delta(_change(k["nps"], k["nps_prev"]), "num"), False),
     )
     columns = st.columns(3) + st.columns(3)
     for column, (key, value, delta, inverse) in zip(columns, tiles):
         with column:
-            ui.kpi_tile(t(f"portfolio.kpi.{key}"), value, delta, help=t(f"portfolio.kpi.{key}_help"),
-                        inverse=inverse, delta_description=t(f"portfolio.kpi.{key}_vs"))
+            widgets.kpi_tile(
+                t(f"portfolio.kpi.{key}"),
+                value,
+                delta,
+                help=t(f"portfolio.kpi.{key}_help"),
+                inverse=inverse,
+                delta_description=t(f"portfolio.kpi.{key}_vs"),
+            )
 
 
 def _review_url(account_id: str) -> str:
-    return ui.page_url("review", account=account_id)
+    return pages.page_url("review", account=account_id)
 
 
 def _chart(accounts: pd.DataFrame) -> None:
     st.subheader(t("portfolio.chart.title"))
     scored = accounts.dropna(subset=["health_score"])
     if scored.empty:
-        ui.empty_state(t("portfolio.chart.empty"))
+        widgets.empty_state(t("portfolio.chart.empty"))
         return
     data = scored.assign(
         band_label=[band_label(b, lang) for b in scored["band"]],
         acv_mio=scored["acv_eur"] / 1e6,
-        acv_text=[ui.fmt_eur(v) for v in scored["acv_eur"]],
-        health_text=[ui.fmt_number(v) for v in scored["health_score"]],
+        acv_text=[fmt.eur(v) for v in scored["acv_eur"]],
+        health_text=[fmt.number(v) for v in scored["health_score"]],
     )[["account_name", "kam_name", "health_score", "acv_mio", "band_label", "acv_text", "health_text"]]
     chart = (
         alt.Chart(data, height=340)
@@ -76,7 +87,7 @@ def _chart(accounts: pd.DataFrame) -> None:
     st.altair_chart(localize(chart, lang), width="stretch")
     unscored = len(accounts) - len(scored)
     if unscored:
-        st.caption(t("portfolio.chart.unscored", count=ui.fmt_int(unscored)))
+        st.caption(t("portfolio.chart.unscored", count=fmt.integer(unscored)))
 
 
 def _table(accounts: pd.DataFrame) -> None:
@@ -85,28 +96,45 @@ def _table(accounts: pd.DataFrame) -> None:
     data = accounts.assign(
         review=[_review_url(a) for a in accounts["account_id"]],
         band=[band_label(b, lang) for b in accounts["band"]],
-        health_trend=ui.sparkline_column(accounts["health_trend"]),
-    )[["review", "account_name", "band", "health_score", "health_trend", "kam_name", "acv_eur",
-       "next_notice_deadline", "alerts", "region", "industry"]]
-    event = ui.table(
+        health_trend=widgets.sparkline_column(accounts["health_trend"]),
+    )[
+        [
+            "review",
+            "account_name",
+            "band",
+            "health_score",
+            "health_trend",
+            "kam_name",
+            "acv_eur",
+            "next_notice_deadline",
+            "alerts",
+            "region",
+            "industry",
+        ]
+    ]
+    event = widgets.table(
         data,
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
         key="portfolio_accounts",
         column_config={
-            "review": st.column_config.LinkColumn(t("portfolio.table.open"), display_text=t("portfolio.table.open_text"),
-                                                  width="small"),
+            "review": st.column_config.LinkColumn(
+                t("portfolio.table.open"), display_text=t("portfolio.table.open_text"), width="small"
+            ),
             "account_name": st.column_config.TextColumn(t("portfolio.table.account")),
             "band": st.column_config.TextColumn(t("portfolio.table.band")),
-            "health_score": ui.decimal_column(t("portfolio.table.health")),
-            "health_trend": st.column_config.LineChartColumn(t("portfolio.table.trend"), y_min=0, y_max=100,
-                                                             help=t("portfolio.table.trend_help")),
+            "health_score": widgets.decimal_column(t("portfolio.table.health")),
+            "health_trend": st.column_config.LineChartColumn(
+                t("portfolio.table.trend"), y_min=0, y_max=100, help=t("portfolio.table.trend_help")
+            ),
             "kam_name": st.column_config.TextColumn(t("portfolio.table.kam")),
             "acv_eur": st.column_config.NumberColumn(t("portfolio.table.acv"), format="euro"),
             "next_notice_deadline": st.column_config.DateColumn(
-                t("portfolio.table.notice"), format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD",
-                help=t("portfolio.table.notice_help")),
+                t("portfolio.table.notice"),
+                format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD",
+                help=t("portfolio.table.notice_help"),
+            ),
             "alerts": st.column_config.NumberColumn(t("portfolio.table.alerts"), format="localized"),
             "region": st.column_config.TextColumn(t("common.filters.region")),
             "industry": st.column_config.TextColumn(t("common.filters.industry")),
@@ -115,7 +143,7 @@ def _table(accounts: pd.DataFrame) -> None:
     rows = event.selection.rows if event else []
     if rows:
         # The URL-bound filters follow by themselves (Streamlit refuses to set bound parameters here).
-        st.switch_page(REVIEW_PAGE, query_params={"account": accounts.iloc[rows[0]]["account_id"]})
+        pages.switch_to("review", account=accounts.iloc[rows[0]]["account_id"])
 
 
 def alert_text(row: pd.Series) -> str:
@@ -124,27 +152,53 @@ def alert_text(row: pd.Series) -> str:
     count = 0 if pd.isna(row["detail_count"]) else int(row["detail_count"])
     if kind == "renewal_risk":
         more = t("portfolio.alerts.more_contracts", count=count - 1) if count > 1 else ""
-        return t("portfolio.alerts.renewal_risk", date=ui.fmt_date(row["detail_date"]), contract=row["detail_text"],
-                 more=more, band=band_label(None if pd.isna(row["band"]) else row["band"], lang))
+        return t(
+            "portfolio.alerts.renewal_risk",
+            date=fmt.day(row["detail_date"]),
+            contract=row["detail_text"],
+            more=more,
+            band=band_label(None if pd.isna(row["band"]) else row["band"], lang),
+        )
     if kind == "sla_breach":
-        return t("portfolio.alerts.sla_breach", month=_month(row["detail_date"]), priorities=row["detail_text"],
-                 count=count, lookback=int(row["sla_lookback_months"]))
+        return t(
+            "portfolio.alerts.sla_breach",
+            month=_month(row["detail_date"]),
+            priorities=row["detail_text"],
+            count=count,
+            lookback=int(row["sla_lookback_months"]),
+        )
     if kind == "overdue_commitment":
         more = t("portfolio.alerts.more_commitments", count=count) if count > 1 else ""
-        return t("portfolio.alerts.overdue_commitment", id=row["detail_text"], date=ui.fmt_date(row["detail_date"]),
-                 days=ui.fmt_int(row["detail_value"]), more=more)
+        return t(
+            "portfolio.alerts.overdue_commitment",
+            id=row["detail_text"],
+            date=fmt.day(row["detail_date"]),
+            days=fmt.integer(row["detail_value"]),
+            more=more,
+        )
     if kind == "no_proactive_contact":
         if pd.isna(row["detail_value"]):
             return t("portfolio.alerts.no_proactive_contact_never")
-        return t("portfolio.alerts.no_proactive_contact", days=ui.fmt_int(row["detail_value"]),
-                 date=ui.fmt_date(row["detail_date"]))
+        return t(
+            "portfolio.alerts.no_proactive_contact",
+            days=fmt.integer(row["detail_value"]),
+            date=fmt.day(row["detail_date"]),
+        )
     if kind == "team_overload":
-        return t("portfolio.alerts.team_overload", count=count, month=_month(row["detail_date"]),
-                 pct=ui.fmt_pct(row["detail_value"]))
+        return t(
+            "portfolio.alerts.team_overload",
+            count=count,
+            month=_month(row["detail_date"]),
+            pct=fmt.pct(row["detail_value"]),
+        )
     if kind == "detractor":
         more = t("portfolio.alerts.more_detractors", count=count, days=int(row["detractor_days"])) if count > 1 else ""
-        return t("portfolio.alerts.detractor", score=ui.fmt_int(row["detail_value"]),
-                 date=ui.fmt_date(row["detail_date"]), more=more)
+        return t(
+            "portfolio.alerts.detractor",
+            score=fmt.integer(row["detail_value"]),
+            date=fmt.day(row["detail_date"]),
+            more=more,
+        )
     return row["reason"]
 
 
@@ -156,7 +210,7 @@ def _month(value) -> str:
 def _alert_url(row: pd.Series) -> str:
     if row["page"] == "review":
         return _review_url(row["account_id"])
-    return ui.page_url(row["page"], accounts=[row["account_name"]])
+    return pages.page_url(row["page"], accounts=[row["account_name"]])
 
 
 @st.fragment
@@ -166,19 +220,22 @@ def _alerts() -> None:
     if alerts.empty:
         st.success(t("portfolio.alerts.none"), icon=":material/check_circle:")
         return
-    data = pd.DataFrame({
-        "link": [_alert_url(row) for _, row in alerts.iterrows()],
-        "account_name": alerts["account_name"],
-        "reason": [alert_text(row) for _, row in alerts.iterrows()],
-        "severity": [t(f"portfolio.alerts.severity.{s}") for s in alerts["severity"]],
-        "kind": [t(f"portfolio.alerts.kind.{k}") for k in alerts["kind"]],
-    })
-    ui.table(
+    data = pd.DataFrame(
+        {
+            "link": [_alert_url(row) for _, row in alerts.iterrows()],
+            "account_name": alerts["account_name"],
+            "reason": [alert_text(row) for _, row in alerts.iterrows()],
+            "severity": [t(f"portfolio.alerts.severity.{s}") for s in alerts["severity"]],
+            "kind": [t(f"portfolio.alerts.kind.{k}") for k in alerts["kind"]],
+        }
+    )
+    widgets.table(
         data,
         hide_index=True,
         column_config={
-            "link": st.column_config.LinkColumn(t("portfolio.alerts.link"), display_text=t("portfolio.table.open_text"),
-                                                width="small"),
+            "link": st.column_config.LinkColumn(
+                t("portfolio.alerts.link"), display_text=t("portfolio.table.open_text"), width="small"
+            ),
             "severity": st.column_config.TextColumn(t("portfolio.alerts.severity_col")),
             "account_name": st.column_config.TextColumn(t("portfolio.table.account")),
             "kind": st.column_config.TextColumn(t("portfolio.alerts.kind_col")),
@@ -189,7 +246,7 @@ def _alerts() -> None:
 
 accounts = db.query("portfolio_accounts", params, scope)
 if accounts.empty:
-    ui.empty_state(t("common.empty_filter"))
+    widgets.empty_state(t("common.empty_filter"))
     st.stop()
 _kpis()
 # Chart and alerts one below the other: side by side the alert reasons (the long column) were cut off.

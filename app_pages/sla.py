@@ -9,13 +9,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamdata import charts_sla, db, ui
-from kamdata.i18n import current_language, t
+from kamdata.app import db, widgets
+from kamdata.app import formats as fmt
+from kamdata.app.charts import sla as charts_sla
+from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
+from kamdata.app.i18n import current_language, t
+from kamdata.query import TIMEZONE
 from kamdata.settings import load_settings
 
 lang = current_language()
-filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
-scope = ui.scope()
+filters: Filters = st.session_state[FILTERS_KEY]
+scope = user_scope()
 params = filters.params()
 sla_thresholds = load_settings()["health"]["components"]["sla"]
 BAD, GOOD = sla_thresholds["bad"], sla_thresholds["good"]
@@ -33,36 +37,44 @@ def _month_label(value) -> str:
 
 def _pct_column(label: str) -> st.column_config.NumberColumn:
     """Percentages and percentage points with one decimal, so "60,0" stands next to "33,3"."""
-    return ui.decimal_column(label, 1)
+    return widgets.decimal_column(label, 1)
 
 
 def _headline() -> bool:
     """KPI tiles; False when the filters leave no tickets (the page then shows only the empty state)."""
     kpis = db.query("sla_kpis", params, scope).iloc[0]
     if kpis["tickets"] == 0:
-        ui.empty_state(t("sla.empty"))
+        widgets.empty_state(t("sla.empty"))
         return False
     ppm = db.query("sla_ppm", params, scope)
     ppm_total = ppm[ppm["month"].isna()]
     malus = db.query("sla_malus", params, scope)
-    hours = ui.fmt_number(kpis["mttr_h"], lang, 1)
+    hours = fmt.number(kpis["mttr_h"], lang, 1)
     tiles = [
-        ("resolution", ui.fmt_pct(kpis["resolution_compliance_pct"], lang), t("sla.kpi.resolution_help")),
-        ("response", ui.fmt_pct(kpis["response_compliance_pct"], lang), t("sla.kpi.response_help")),
-        ("mttr", t("sla.kpi.hours", value=hours) if pd.notna(kpis["mttr_h"]) else ui.na(lang), t("sla.kpi.mttr_help")),
-        ("ftf", ui.fmt_pct(kpis["first_time_fix_pct"], lang), t("sla.kpi.ftf_help")),
-        ("escalations", ui.fmt_pct(kpis["escalation_pct"], lang),
-         t("sla.kpi.escalations_help", count=ui.fmt_int(kpis["escalated"], lang))),
-        ("backlog", ui.fmt_int(kpis["backlog"], lang), t("sla.kpi.backlog_help")),
-        ("ppm", ui.fmt_pct(ppm_total["ppm_compliance_pct"].iloc[0] if len(ppm_total) else None, lang),
-         t("sla.kpi.ppm_help")),
-        ("malus", ui.fmt_eur(malus["exposure_eur"].sum() if len(malus) else None, lang), t("sla.kpi.malus_help")),
+        ("resolution", fmt.pct(kpis["resolution_compliance_pct"], lang), t("sla.kpi.resolution_help")),
+        ("response", fmt.pct(kpis["response_compliance_pct"], lang), t("sla.kpi.response_help")),
+        ("mttr", t("sla.kpi.hours", value=hours) if pd.notna(kpis["mttr_h"]) else fmt.na(lang), t("sla.kpi.mttr_help")),
+        ("ftf", fmt.pct(kpis["first_time_fix_pct"], lang), t("sla.kpi.ftf_help")),
+        (
+            "escalations",
+            fmt.pct(kpis["escalation_pct"], lang),
+            t("sla.kpi.escalations_help", count=fmt.integer(kpis["escalated"], lang)),
+        ),
+        ("backlog", fmt.integer(kpis["backlog"], lang), t("sla.kpi.backlog_help")),
+        (
+            "ppm",
+            fmt.pct(ppm_total["ppm_compliance_pct"].iloc[0] if len(ppm_total) else None, lang),
+            t("sla.kpi.ppm_help"),
+        ),
+        ("malus", fmt.eur(malus["exposure_eur"].sum() if len(malus) else None, lang), t("sla.kpi.malus_help")),
     ]
     for row in (tiles[:4], tiles[4:]):
         for column, (key, value, help_text) in zip(st.columns(4), row):
             with column:
-                ui.kpi_tile(t(f"sla.kpi.{key}"), value, help=help_text)
-    st.caption(t("sla.kpi.tickets", count=ui.fmt_int(kpis["tickets"], lang), no_sla=ui.fmt_int(kpis["tickets_no_sla"], lang)))
+                widgets.kpi_tile(t(f"sla.kpi.{key}"), value, help=help_text)
+    st.caption(
+        t("sla.kpi.tickets", count=fmt.integer(kpis["tickets"], lang), no_sla=fmt.integer(kpis["tickets_no_sla"], lang))
+    )
     return True
 
 
@@ -82,12 +94,14 @@ def _compliance() -> None:
         value_name="pct",
     ).dropna(subset=["pct"])
     if long.empty:
-        ui.empty_state(t("sla.no_counted"))
+        widgets.empty_state(t("sla.no_counted"))
         return
-    long["measure"] = long["measure"].map({
-        "response_compliance_pct": t("sla.compliance.response"),
-        "resolution_compliance_pct": t("sla.compliance.resolution"),
-    })
+    long["measure"] = long["measure"].map(
+        {
+            "response_compliance_pct": t("sla.compliance.response"),
+            "resolution_compliance_pct": t("sla.compliance.resolution"),
+        }
+    )
     labels = _labels("month", "pct", "measure", "target", "priority", "tickets")
     st.altair_chart(charts_sla.compliance_chart(long, labels, lang))
     st.caption(t("sla.compliance.caption"))
@@ -98,21 +112,28 @@ def _heatmap() -> None:
     data = _compliance_at("account_month")
     data = data[data["counted_tickets"] > 0]
     if data.empty:
-        ui.empty_state(t("sla.no_counted"))
+        widgets.empty_state(t("sla.no_counted"))
         return
     data["breach_label"] = data["breach_month"].map({True: t("sla.breaches.breached"), False: "–"})
-    labels = {**_labels("month", "pct", "tickets"), "account": t("sla.heatmap.account"),
-              "breach": t("sla.heatmap.breach"), "no_tickets": t("sla.heatmap.no_tickets")}
+    labels = {
+        **_labels("month", "pct", "tickets"),
+        "account": t("sla.heatmap.account"),
+        "breach": t("sla.heatmap.breach"),
+        "no_tickets": t("sla.heatmap.no_tickets"),
+    }
     accounts = data["account_name"].nunique()
     if accounts > HEATMAP_ACCOUNTS:  # a readable chart: the accounts with the most breach months first
-        worst = (data.groupby("account_name")
-                 .agg(breaches=("breach_month", "sum"), lowest=("resolution_compliance_pct", "min"))
-                 .sort_values(["breaches", "lowest"], ascending=[False, True]).index[:HEATMAP_ACCOUNTS])
+        worst = (
+            data.groupby("account_name")
+            .agg(breaches=("breach_month", "sum"), lowest=("resolution_compliance_pct", "min"))
+            .sort_values(["breaches", "lowest"], ascending=[False, True])
+            .index[:HEATMAP_ACCOUNTS]
+        )
         data = data[data["account_name"].isin(worst)]
     st.altair_chart(charts_sla.account_heatmap(data, labels, lang, BAD, GOOD))
     st.caption(t("sla.heatmap.caption"))
     if accounts > HEATMAP_ACCOUNTS:
-        st.caption(t("sla.heatmap.capped", shown=HEATMAP_ACCOUNTS, total=ui.fmt_int(accounts, lang)))
+        st.caption(t("sla.heatmap.capped", shown=HEATMAP_ACCOUNTS, total=fmt.integer(accounts, lang)))
 
 
 TICKET_TIMES = ("created_at", "resolution_due", "resolved_at")
@@ -126,8 +147,10 @@ def _ticket_columns() -> dict:
         "site_name": st.column_config.TextColumn(t("sla.tickets.site")),
         "category": st.column_config.TextColumn(t("sla.tickets.category")),
         "service_line": st.column_config.TextColumn(t("sla.tickets.service_line")),
-        **{column: st.column_config.DatetimeColumn(t(f"sla.tickets.{labels[column]}"), format=time_format)
-           for column in TICKET_TIMES},
+        **{
+            column: st.column_config.DatetimeColumn(t(f"sla.tickets.{labels[column]}"), format=time_format)
+            for column in TICKET_TIMES
+        },
         "status": st.column_config.TextColumn(t("sla.tickets.status")),
         "resolution_status": st.column_config.TextColumn(t("sla.tickets.sla")),
     }
@@ -135,7 +158,7 @@ def _ticket_columns() -> dict:
 
 def _breach_tickets(breach: pd.Series) -> None:
     st.markdown("**" + t("sla.breaches.tickets_title") + "**")
-    st.text(f'{breach["account_name"]} · {_month_label(breach["month"])} · {breach["priority"]}')
+    st.text(f"{breach['account_name']} · {_month_label(breach['month'])} · {breach['priority']}")
     tickets = db.query(
         "sla_breach_tickets",
         {**params, "account_id": breach["account_id"], "month": breach["month"], "priority": breach["priority"]},
@@ -143,11 +166,12 @@ def _breach_tickets(breach: pd.Series) -> None:
     )
     tickets["status"] = tickets["status"].map(lambda s: t(f"sla.status.{s}"))
     tickets["resolution_status"] = tickets["resolution_status"].map(
-        lambda s: t(f"sla.sla_status.{s if isinstance(s, str) else 'none'}"))
-    tickets["service_line"] = tickets["service_line"].map(ui.service_line_label)
+        lambda s: t(f"sla.sla_status.{s if isinstance(s, str) else 'none'}")
+    )
+    tickets["service_line"] = tickets["service_line"].map(fmt.service_line_label)
     for column in TICKET_TIMES:  # Berlin wall-clock time, as the helpdesk shows it
-        tickets[column] = tickets[column].dt.tz_convert(db.TIMEZONE).dt.tz_localize(None)
-    ui.table(tickets, hide_index=True, column_config=_ticket_columns())
+        tickets[column] = tickets[column].dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+    widgets.table(tickets, hide_index=True, column_config=_ticket_columns())
 
 
 @st.fragment
@@ -163,15 +187,25 @@ def _breaches() -> None:
         resolution_compliance_pct=breaches["resolution_compliance_pct"].round(1),
         shortfall_points=breaches["shortfall_points"].round(1),
     )
-    selection = ui.table(
+    selection = widgets.table(
         shown,
         hide_index=True,
-        placeholder=ui.na(lang),
-        column_order=["account_name", "month", "priority", "tickets", "resolution_breached",
-                      "resolution_compliance_pct", "target_pct", "shortfall_points"],
+        placeholder=fmt.na(lang),
+        column_order=[
+            "account_name",
+            "month",
+            "priority",
+            "tickets",
+            "resolution_breached",
+            "resolution_compliance_pct",
+            "target_pct",
+            "shortfall_points",
+        ],
         column_config={
             "account_name": st.column_config.TextColumn(t("sla.heatmap.account")),
-            "month": st.column_config.DateColumn(t("sla.compliance.month"), format="MM.YYYY" if lang == "de" else "YYYY-MM"),
+            "month": st.column_config.DateColumn(
+                t("sla.compliance.month"), format="MM.YYYY" if lang == "de" else "YYYY-MM"
+            ),
             "priority": st.column_config.TextColumn(t("sla.compliance.priority")),
             "tickets": st.column_config.NumberColumn(t("sla.compliance.tickets"), format="localized"),
             "resolution_breached": st.column_config.NumberColumn(t("sla.breaches.breached"), format="localized"),
@@ -198,9 +232,12 @@ def _backlog() -> None:
         st.success(t("sla.backlog.none"), icon=":material/check_circle:")
         return
     data = data.dropna(subset=["priority"])
-    data["bucket"] = data["backlog_bucket"].map(lambda b: t(f'sla.backlog.buckets.{b}'))
-    labels = {"age": t("sla.backlog.age"), "tickets": t("sla.compliance.tickets"),
-              "priority": t("sla.compliance.priority")}
+    data["bucket"] = data["backlog_bucket"].map(lambda b: t(f"sla.backlog.buckets.{b}"))
+    labels = {
+        "age": t("sla.backlog.age"),
+        "tickets": t("sla.compliance.tickets"),
+        "priority": t("sla.compliance.priority"),
+    }
     st.altair_chart(charts_sla.backlog_chart(data, labels, lang))
     st.caption(t("sla.backlog.caption"))
 
@@ -209,7 +246,7 @@ def _ppm() -> None:
     st.subheader(t("sla.ppm.title"))
     data = db.query("sla_ppm", params, scope).dropna(subset=["month"])
     if data.empty:
-        ui.empty_state(t("sla.ppm.none"))
+        widgets.empty_state(t("sla.ppm.none"))
         return
     labels = {**_labels("month", "pct"), "due": t("sla.ppm.due"), "on_time": t("sla.ppm.on_time")}
     st.altair_chart(charts_sla.ppm_chart(data, labels, lang, BAD, GOOD))
@@ -219,13 +256,13 @@ def _malus() -> None:
     st.subheader(t("sla.malus.title"))
     data = db.query("sla_malus", params, scope)
     if data.empty:
-        ui.empty_state(t("sla.malus.none"))
+        widgets.empty_state(t("sla.malus.none"))
         return
     st.caption(t("sla.malus.caption"))
-    ui.table(
+    widgets.table(
         data.assign(max_malus_pct=data["max_malus_pct"].round(1)),
         hide_index=True,
-        placeholder=ui.na(lang),
+        placeholder=fmt.na(lang),
         column_order=["account_name", "months", "months_with_malus", "max_malus_pct", "exposure_eur"],
         column_config={
             "account_name": st.column_config.TextColumn(t("sla.heatmap.account")),

@@ -11,12 +11,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kamdata import charts_sustainability, db, ui
-from kamdata.i18n import current_language, t
+from kamdata.app import db, pages, widgets
+from kamdata.app import formats as fmt
+from kamdata.app.charts import sustainability as charts_sustainability
+from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
+from kamdata.app.i18n import current_language, t
 
 lang = current_language()
-filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
-scope = ui.scope()
+filters: Filters = st.session_state[FILTERS_KEY]
+scope = user_scope()
 params = filters.params()
 as_of_year = pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).year
 TOP_SITES = 15
@@ -45,8 +48,12 @@ def _choose_year(years: list[int]) -> int:
     complete = [y for y in years if y < as_of_year]
     default = max(complete) if complete else max(years)
     return st.selectbox(
-        t("sustainability.year"), sorted(years, reverse=True), index=sorted(years, reverse=True).index(default),
-        format_func=_year_label, key="sustainability_year", help=t("sustainability.year_help"),
+        t("sustainability.year"),
+        sorted(years, reverse=True),
+        index=sorted(years, reverse=True).index(default),
+        format_func=_year_label,
+        key="sustainability_year",
+        help=t("sustainability.year_help"),
     )
 
 
@@ -57,18 +64,18 @@ def _year_params(year: int) -> dict:
 
 
 def _tiles(row: pd.Series) -> None:
-    sources = ui.md_escape(row["factor_sources"]) if isinstance(row["factor_sources"], str) else ui.na(lang)
+    sources = fmt.md_escape(row["factor_sources"]) if isinstance(row["factor_sources"], str) else fmt.na(lang)
     co2_help = t("sustainability.kpi.co2e_help", sources=sources)
     tiles = [
-        (t("sustainability.kpi.kwh"), ui.fmt_number(row["kwh"] / 1000, lang, 1), None),
-        (t("sustainability.kpi.co2e"), ui.fmt_number(row["kg_co2e"] / 1000, lang, 1), co2_help),
-        (t("sustainability.kpi.eui"), ui.fmt_number(row["eui_kwh_m2"], lang, 1), t("sustainability.kpi.eui_help")),
-        (t("sustainability.kpi.intensity"), ui.fmt_number(row["co2e_kg_m2"], lang, 1), co2_help),
-        (t("sustainability.kpi.coverage"), ui.fmt_pct(row["coverage_pct"], lang), t("sustainability.kpi.coverage_help")),
+        (t("sustainability.kpi.kwh"), fmt.number(row["kwh"] / 1000, lang, 1), None),
+        (t("sustainability.kpi.co2e"), fmt.number(row["kg_co2e"] / 1000, lang, 1), co2_help),
+        (t("sustainability.kpi.eui"), fmt.number(row["eui_kwh_m2"], lang, 1), t("sustainability.kpi.eui_help")),
+        (t("sustainability.kpi.intensity"), fmt.number(row["co2e_kg_m2"], lang, 1), co2_help),
+        (t("sustainability.kpi.coverage"), fmt.pct(row["coverage_pct"], lang), t("sustainability.kpi.coverage_help")),
     ]
     for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles):
         with column:
-            ui.kpi_tile(label, value, help=help_text)
+            widgets.kpi_tile(label, value, help=help_text)
     st.caption(t("sustainability.factor_caption", sources=sources))
 
 
@@ -76,15 +83,26 @@ def _path_rows(data: pd.DataFrame) -> pd.DataFrame:
     """Long rows for the path chart: one reduction and one path row per year."""
     status_key = data["on_track"].map({True: "on_track", False: "off_track"})
     status_key = status_key.where(data["year"] < as_of_year, "open").where(data["reduction_pct"].notna())
-    reduction = pd.DataFrame({
-        "year": data["year"], "series": t("sustainability.path.reduction"), "pct": data["reduction_pct"],
-        "path_pct": data["target_path_pct"], "status_key": status_key,
-        "status": status_key.map(lambda k: t(f"sustainability.path.{k}") if isinstance(k, str) else None),
-    })
-    path = pd.DataFrame({
-        "year": data["year"], "series": t("sustainability.path.path"), "pct": data["target_path_pct"],
-        "path_pct": data["target_path_pct"], "status_key": None, "status": None,
-    })
+    reduction = pd.DataFrame(
+        {
+            "year": data["year"],
+            "series": t("sustainability.path.reduction"),
+            "pct": data["reduction_pct"],
+            "path_pct": data["target_path_pct"],
+            "status_key": status_key,
+            "status": status_key.map(lambda k: t(f"sustainability.path.{k}") if isinstance(k, str) else None),
+        }
+    )
+    path = pd.DataFrame(
+        {
+            "year": data["year"],
+            "series": t("sustainability.path.path"),
+            "pct": data["target_path_pct"],
+            "path_pct": data["target_path_pct"],
+            "status_key": None,
+            "status": None,
+        }
+    )
     return pd.concat([reduction, path], ignore_index=True).dropna(subset=["pct"])
 
 
@@ -93,36 +111,48 @@ def _target_path(accounts: pd.DataFrame) -> None:
     st.subheader(t("sustainability.path.title"))
     with_target = accounts.dropna(subset=["baseline_year"]).drop_duplicates("account_id")
     if with_target.empty:
-        ui.empty_state(t("sustainability.path.no_target"))
+        widgets.empty_state(t("sustainability.path.no_target"))
         return
     names = dict(zip(with_target["account_id"], with_target["account_name"]))
-    account_id = st.selectbox(t("sustainability.path.account"), list(names), format_func=names.get,
-                              key="sustainability_path_account")
+    account_id = st.selectbox(
+        t("sustainability.path.account"), list(names), format_func=names.get, key="sustainability_path_account"
+    )
     data = db.query("sustainability_target_path", {"account_id": account_id}, scope)
     rows = _path_rows(data)
     if rows.empty:
-        ui.empty_state(t("sustainability.path.no_data"))
+        widgets.empty_state(t("sustainability.path.no_data"))
         return
-    labels = {**_labels("path", "reduction", "path", "series", "status"), "year": t("sustainability.year"),
-              "pct": t("sustainability.path.reduction")}
+    labels = {
+        **_labels("path", "reduction", "path", "series", "status"),
+        "year": t("sustainability.year"),
+        "pct": t("sustainability.path.reduction"),
+    }
     st.altair_chart(charts_sustainability.path_chart(rows, labels, lang))
     target = data.iloc[0]
     if data["reduction_pct"].isna().all():
-        st.warning(t("sustainability.path.no_reduction", baseline=int(target["baseline_year"])),
-                   icon=":material/warning:")
-    st.caption(t("sustainability.path.caption", baseline=int(target["baseline_year"]),
-                 target=ui.fmt_number(target["target_reduction_pct"], lang, 0), target_year=int(target["target_year"])))
+        st.warning(
+            t("sustainability.path.no_reduction", baseline=int(target["baseline_year"])), icon=":material/warning:"
+        )
+    st.caption(
+        t(
+            "sustainability.path.caption",
+            baseline=int(target["baseline_year"]),
+            target=fmt.number(target["target_reduction_pct"], lang, 0),
+            target_year=int(target["target_year"]),
+        )
+    )
 
 
 def number(key: str) -> st.column_config.NumberColumn:
     """kWh, kg and m² as whole numbers (the grid would show CO2e to the gram otherwise)."""
-    return ui.decimal_column(t(f"sustainability.accounts.{key}"), 0)
+    return widgets.decimal_column(t(f"sustainability.accounts.{key}"), 0)
 
 
 def decimal(key: str, help_key: str | None = None) -> st.column_config.NumberColumn:
     """Intensities and percentages (rounded to one decimal): always shown with one."""
-    return ui.decimal_column(t(f"sustainability.accounts.{key}"), 1,
-                             help=t(f"sustainability.accounts.{help_key}") if help_key else None)
+    return widgets.decimal_column(
+        t(f"sustainability.accounts.{key}"), 1, help=t(f"sustainability.accounts.{help_key}") if help_key else None
+    )
 
 
 def _accounts_table(accounts: pd.DataFrame, year: int) -> None:
@@ -130,16 +160,27 @@ def _accounts_table(accounts: pd.DataFrame, year: int) -> None:
     st.subheader(t("sustainability.accounts.title", year=_year_label(year)))
     in_year = accounts[accounts["year"] == year]
     if in_year.empty:
-        ui.empty_state(t("sustainability.accounts.none"))
+        widgets.empty_state(t("sustainability.accounts.none"))
         return
     pct_columns = ["eui_kwh_m2", "co2e_kg_m2", "reduction_pct", "target_path_pct", "coverage_pct"]
     shown = in_year.assign(**{c: in_year[c].round(1) for c in pct_columns})
-    ui.table(
+    widgets.table(
         shown,
         hide_index=True,
-        placeholder=ui.na(lang),
-        column_order=["account_name", "kwh", "kg_co2e", "floor_area_m2", "eui_kwh_m2", "co2e_kg_m2",
-                      "reduction_pct", "target_path_pct", "on_track", "coverage_pct", "factor_sources"],
+        placeholder=fmt.na(lang),
+        column_order=[
+            "account_name",
+            "kwh",
+            "kg_co2e",
+            "floor_area_m2",
+            "eui_kwh_m2",
+            "co2e_kg_m2",
+            "reduction_pct",
+            "target_path_pct",
+            "on_track",
+            "coverage_pct",
+            "factor_sources",
+        ],
         column_config={
             "account_name": st.column_config.TextColumn(t("sustainability.accounts.account")),
             "kwh": number("kwh"),
@@ -161,25 +202,31 @@ def _carrier_mix(year: int) -> None:
     data = db.query("sustainability_carrier_mix", _year_params(year), scope)
     energy = data.dropna(subset=["kwh"])
     if energy.empty:
-        ui.empty_state(t("sustainability.empty"))
+        widgets.empty_state(t("sustainability.empty"))
         return
     energy = energy.assign(carrier_label=energy["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")))
     labels = _labels("mix", "month", "kwh", "carrier", "co2e", "source")
     st.altair_chart(charts_sustainability.carrier_mix_chart(energy, labels, lang))
     water = data["m3"].sum(min_count=1)
     if pd.notna(water):
-        st.caption(t("sustainability.mix.water", year=_year_label(year), value=ui.fmt_number(water, lang, 0)))
+        st.caption(t("sustainability.mix.water", year=_year_label(year), value=fmt.number(water, lang, 0)))
 
 
 def _top_sites(sites: pd.DataFrame, year: int) -> None:
     st.subheader(t("sustainability.sites.title", year=_year_label(year)))
     if sites.empty:
-        ui.empty_state(t("sustainability.sites.none"))
+        widgets.empty_state(t("sustainability.sites.none"))
         return
-    measure = st.segmented_control(
-        t("sustainability.sites.rank"), ["kwh", "eui_kwh_m2"], default="kwh", key="sustainability_rank",
-        format_func=lambda m: t(f"sustainability.sites.rank_{m}"),
-    ) or "kwh"
+    measure = (
+        st.segmented_control(
+            t("sustainability.sites.rank"),
+            ["kwh", "eui_kwh_m2"],
+            default="kwh",
+            key="sustainability_rank",
+            format_func=lambda m: t(f"sustainability.sites.rank_{m}"),
+        )
+        or "kwh"
+    )
     top = sites.sort_values(measure, ascending=False).head(TOP_SITES)
     top = top.assign(site_label=top["site_name"] + ", " + top["city"] + " (" + top["site_id"] + ")")
     st.altair_chart(charts_sustainability.top_sites_chart(top, measure, _site_labels(), lang))
@@ -187,13 +234,24 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
 
 
 def _site_table(sites: pd.DataFrame, year: int) -> None:
-    with st.expander(t("sustainability.sites.all", year=_year_label(year), count=ui.fmt_int(len(sites), lang))):
-        ui.table(
+    with st.expander(t("sustainability.sites.all", year=_year_label(year), count=fmt.integer(len(sites), lang))):
+        widgets.table(
             sites.round({"eui_kwh_m2": 1, "co2e_kg_m2": 1, "coverage_pct": 1}),
             hide_index=True,
-            placeholder=ui.na(lang),
-            column_order=["site_name", "city", "account_name", "building_type", "floor_area_m2", "kwh", "kg_co2e",
-                          "eui_kwh_m2", "co2e_kg_m2", "coverage_pct", "factor_sources"],
+            placeholder=fmt.na(lang),
+            column_order=[
+                "site_name",
+                "city",
+                "account_name",
+                "building_type",
+                "floor_area_m2",
+                "kwh",
+                "kg_co2e",
+                "eui_kwh_m2",
+                "co2e_kg_m2",
+                "coverage_pct",
+                "factor_sources",
+            ],
             column_config={
                 "site_name": st.column_config.TextColumn(t("sustainability.sites.site")),
                 "city": st.column_config.TextColumn(t("sustainability.sites.city")),
@@ -214,10 +272,10 @@ def _map(sites: pd.DataFrame, year: int) -> None:
     st.subheader(t("sustainability.map.title", year=_year_label(year)))
     located = sites.dropna(subset=["latitude", "longitude"])
     if located.empty:
-        ui.empty_state(t("sustainability.map.none"))
+        widgets.empty_state(t("sustainability.map.none"))
         return
     st.altair_chart(charts_sustainability.site_map(located, _site_labels(), lang))
-    st.caption(t("sustainability.map.caption", missing=ui.fmt_int(len(sites) - len(located), lang)))
+    st.caption(t("sustainability.map.caption", missing=fmt.integer(len(sites) - len(located), lang)))
 
 
 def _gaps(year: int) -> None:
@@ -228,10 +286,10 @@ def _gaps(year: int) -> None:
         st.success(t("sustainability.gaps.none"), icon=":material/check_circle:")
         return
     st.caption(t("sustainability.gaps.caption", year=_year_label(year)))
-    ui.table(
+    widgets.table(
         data,
         hide_index=True,
-        placeholder=ui.na(lang),
+        placeholder=fmt.na(lang),
         column_order=["account_name", "site_name", "city", "months_missing", "never_reports"],
         column_config={
             "account_name": st.column_config.TextColumn(t("sustainability.sites.account")),
@@ -241,8 +299,7 @@ def _gaps(year: int) -> None:
             "never_reports": st.column_config.CheckboxColumn(t("sustainability.gaps.never")),
         },
     )
-    st.page_link("app_pages/data_status.py", label=t("sustainability.gaps.details"),
-                 icon=":material/database:", query_params=ui.link_params())
+    pages.page_link("data_status", label=t("sustainability.gaps.details"))
 
 
 def _factors() -> None:
@@ -252,14 +309,16 @@ def _factors() -> None:
             carrier=data["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")),
             origin=data["origin"].map(lambda o: t(f"sustainability.factors.{o}")),
         )
-        ui.table(
+        widgets.table(
             data,
             hide_index=True,
-            placeholder=ui.na(lang),
+            placeholder=fmt.na(lang),
             column_config={
                 "carrier": st.column_config.TextColumn(t("sustainability.factors.carrier")),
                 "year": st.column_config.NumberColumn(t("sustainability.year"), format="plain"),
-                "kg_co2e_per_kwh": st.column_config.NumberColumn(t("sustainability.factors.factor"), format="localized"),
+                "kg_co2e_per_kwh": st.column_config.NumberColumn(
+                    t("sustainability.factors.factor"), format="localized"
+                ),
                 "source": st.column_config.TextColumn(t("sustainability.factors.source"), width="large"),
                 "origin": st.column_config.TextColumn(t("sustainability.factors.origin")),
             },
@@ -270,7 +329,7 @@ st.title(t("sustainability.title"))
 st.caption(t("sustainability.intro"))
 yearly = db.query("sustainability_yearly", params, scope)
 if yearly.empty:
-    ui.empty_state(t("sustainability.empty"))
+    widgets.empty_state(t("sustainability.empty"))
 else:
     # Everything from the year picker to the gaps shows the selected year; the target path
     # (every year from the baseline on) and the factor list come after a divider.

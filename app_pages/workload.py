@@ -10,13 +10,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kamdata import charts_workload, db, ui
-from kamdata.i18n import current_language, t
+from kamdata.app import db, widgets
+from kamdata.app import formats as fmt
+from kamdata.app.charts import workload as charts_workload
+from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
+from kamdata.app.i18n import current_language, t
 from kamdata.settings import load_settings
 
 lang = current_language()
-filters: ui.Filters = st.session_state[ui.FILTERS_KEY]
-scope = ui.scope()
+filters: Filters = st.session_state[FILTERS_KEY]
+scope = user_scope()
 params = filters.params()
 settings = load_settings()
 THRESHOLD = settings["kpi"]["overload_threshold_pct"]
@@ -26,8 +29,7 @@ HEATMAP_PEOPLE = 50
 
 
 def _heatmap_labels(row_key: str) -> dict:
-    return {"month": t("workload.heatmap.month"), "utilisation": t("workload.heatmap.utilisation"),
-            "row": t(row_key)}
+    return {"month": t("workload.heatmap.month"), "utilisation": t("workload.heatmap.utilisation"), "row": t(row_key)}
 
 
 def _hours_tooltip() -> list:
@@ -39,16 +41,22 @@ def _hours_tooltip() -> list:
 
 def _tiles(total: pd.Series, backlog: pd.DataFrame, kams: pd.DataFrame) -> None:
     tiles = [
-        (t("workload.kpi.utilisation"), ui.fmt_pct(total["utilisation_pct"], lang), t("workload.kpi.utilisation_help")),
-        (t("workload.kpi.overloaded"), ui.fmt_int(total["overloaded_employees"], lang),
-         t("workload.kpi.overloaded_help", threshold=ui.fmt_number(THRESHOLD, lang, 0))),
-        (t("workload.kpi.open_tickets"), ui.fmt_int(backlog["open_tickets"].sum(), lang),
-         t("workload.kpi.open_tickets_help")),
-        (t("workload.kpi.kams"), ui.fmt_int(len(kams), lang), None),
+        (t("workload.kpi.utilisation"), fmt.pct(total["utilisation_pct"], lang), t("workload.kpi.utilisation_help")),
+        (
+            t("workload.kpi.overloaded"),
+            fmt.integer(total["overloaded_employees"], lang),
+            t("workload.kpi.overloaded_help", threshold=fmt.number(THRESHOLD, lang, 0)),
+        ),
+        (
+            t("workload.kpi.open_tickets"),
+            fmt.integer(backlog["open_tickets"].sum(), lang),
+            t("workload.kpi.open_tickets_help"),
+        ),
+        (t("workload.kpi.kams"), fmt.integer(len(kams), lang), None),
     ]
     for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles):
         with column:
-            ui.kpi_tile(label, value, help=help_text)
+            widgets.kpi_tile(label, value, help=help_text)
 
 
 def _departments(monthly: pd.DataFrame) -> None:
@@ -58,8 +66,11 @@ def _departments(monthly: pd.DataFrame) -> None:
         alt.Tooltip("employees:Q", title=t("workload.heatmap.employees"), format=","),
         alt.Tooltip("overloaded_employees:Q", title=t("workload.heatmap.overloaded"), format=","),
     ]
-    st.altair_chart(charts_workload.utilisation_heatmap(
-        monthly, "department", _heatmap_labels("workload.heatmap.department"), lang, THRESHOLD, BAD, tooltip))
+    st.altair_chart(
+        charts_workload.utilisation_heatmap(
+            monthly, "department", _heatmap_labels("workload.heatmap.department"), lang, THRESHOLD, BAD, tooltip
+        )
+    )
     st.caption(t("workload.heatmap.caption"))
 
 
@@ -69,40 +80,41 @@ def _overloaded(monthly: pd.DataFrame) -> None:
     if overloaded.empty:
         st.success(t("workload.overloaded.none"), icon=":material/check_circle:")
         return
-    ui.table(
+    widgets.table(
         overloaded.assign(utilisation_pct=overloaded["utilisation_pct"].round(1)),
         hide_index=True,
-        placeholder=ui.na(lang),
+        placeholder=fmt.na(lang),
         column_order=["department", "month", "overloaded_employees", "employees", "utilisation_pct"],
         column_config={
             "department": st.column_config.TextColumn(t("workload.heatmap.department")),
-            "month": st.column_config.DateColumn(t("workload.heatmap.month"),
-                                                 format="MM.YYYY" if lang == "de" else "YYYY-MM"),
+            "month": st.column_config.DateColumn(
+                t("workload.heatmap.month"), format="MM.YYYY" if lang == "de" else "YYYY-MM"
+            ),
             "overloaded_employees": st.column_config.NumberColumn(t("workload.heatmap.overloaded"), format="localized"),
             "employees": st.column_config.NumberColumn(t("workload.heatmap.employees"), format="localized"),
-            "utilisation_pct": ui.decimal_column(t("workload.heatmap.utilisation"), 1),
+            "utilisation_pct": widgets.decimal_column(t("workload.heatmap.utilisation"), 1),
         },
     )
 
 
 def number(key: str, decimals: int = 0) -> st.column_config.NumberColumn:
-    return ui.decimal_column(t(f"workload.composition.{key}"), decimals)
+    return widgets.decimal_column(t(f"workload.composition.{key}"), decimals)
 
 
 def _composition() -> None:
     st.subheader(t("workload.composition.title"))
     data = db.query("workload_team_composition", params, scope)
     if data.empty:
-        ui.empty_state(t("workload.composition.none"))
+        widgets.empty_state(t("workload.composition.none"))
         return
     labels = {key: t(f"workload.composition.{key}") for key in ("account", "members", "load")}
     labels["department"] = t("workload.heatmap.department")
     st.altair_chart(charts_workload.composition_chart(data, labels, lang))
     st.caption(t("workload.composition.caption"))
-    ui.table(
+    widgets.table(
         data.round({"allocated_h": 0, "booked_h": 0, "load_pct": 1}),
         hide_index=True,
-        placeholder=ui.na(lang),
+        placeholder=fmt.na(lang),
         column_order=["account_name", "department", "members", "allocation_pct", "allocated_h", "booked_h", "load_pct"],
         column_config={
             "account_name": st.column_config.TextColumn(t("workload.composition.account")),
@@ -119,19 +131,20 @@ def _composition() -> None:
 def _kams(kams: pd.DataFrame) -> None:
     st.subheader(t("workload.kams.title"))
     if kams.empty:
-        ui.empty_state(t("workload.kams.none"))
+        widgets.empty_state(t("workload.kams.none"))
         return
     st.caption(t("workload.kams.caption") + (" " + t("workload.kams.lines_caption") if params["service_lines"] else ""))
-    ui.table(
+    widgets.table(
         kams,
         hide_index=True,
-        placeholder=ui.na(lang),
+        placeholder=fmt.na(lang),
         column_order=["kam_name", "accounts", "acv_eur", "accounts_at_risk", "accounts_watch"],
         column_config={
             "kam_name": st.column_config.TextColumn(t("workload.kams.kam")),
             "accounts": st.column_config.NumberColumn(t("workload.kams.accounts"), format="localized"),
-            "acv_eur": st.column_config.NumberColumn(t("workload.kams.acv"), format="euro", step=1,
-                                                     help=t("workload.kams.acv_help")),
+            "acv_eur": st.column_config.NumberColumn(
+                t("workload.kams.acv"), format="euro", step=1, help=t("workload.kams.acv_help")
+            ),
             "accounts_at_risk": st.column_config.NumberColumn(t("workload.kams.at_risk"), format="localized"),
             "accounts_watch": st.column_config.NumberColumn(t("workload.kams.watch"), format="localized"),
         },
@@ -143,8 +156,9 @@ def _backlog(backlog: pd.DataFrame) -> None:
     if backlog.empty:
         st.success(t("workload.backlog.none"), icon=":material/check_circle:")
         return
-    shown = backlog.assign(group=backlog["department"].where(backlog["department"] != "unassigned",
-                                                             t("workload.backlog.unassigned")))
+    shown = backlog.assign(
+        group=backlog["department"].where(backlog["department"] != "unassigned", t("workload.backlog.unassigned"))
+    )
     labels = {key: t(f"workload.backlog.{key}") for key in ("group", "open", "oldest")}
     st.altair_chart(charts_workload.backlog_chart(shown, labels, lang))
     st.caption(t("workload.backlog.caption"))
@@ -155,20 +169,23 @@ def _people() -> None:
     st.caption(t("workload.people.caption"))
     data = db.query("workload_people", params, scope)
     if data.empty:
-        ui.empty_state(t("workload.people.none"))
+        widgets.empty_state(t("workload.people.none"))
         return
     data = data.assign(person=data["name"] + " (" + data["employee_id"] + ")")
     people = data["person"].nunique()
     if people > HEATMAP_PEOPLE:  # a readable chart: the highest peak utilisation first
         busiest = data.groupby("person")["utilisation_pct"].max().nlargest(HEATMAP_PEOPLE).index
         data = data[data["person"].isin(busiest)]
-        st.caption(t("workload.people.capped", shown=HEATMAP_PEOPLE, total=ui.fmt_int(people, lang)))
-    st.altair_chart(charts_workload.utilisation_heatmap(
-        data, "person", _heatmap_labels("workload.people.name"), lang, THRESHOLD, BAD, _hours_tooltip()))
+        st.caption(t("workload.people.capped", shown=HEATMAP_PEOPLE, total=fmt.integer(people, lang)))
+    st.altair_chart(
+        charts_workload.utilisation_heatmap(
+            data, "person", _heatmap_labels("workload.people.name"), lang, THRESHOLD, BAD, _hours_tooltip()
+        )
+    )
 
 
 st.title(t("workload.title"))
-st.caption(t("workload.intro", threshold=ui.fmt_number(THRESHOLD, lang, 0)))
+st.caption(t("workload.intro", threshold=fmt.number(THRESHOLD, lang, 0)))
 if PER_PERSON:
     st.warning(t("workload.privacy_per_person"), icon=":material/visibility:")
 else:
@@ -176,7 +193,7 @@ else:
 departments = db.query("workload_departments", params, scope)
 monthly = departments.dropna(subset=["department"])
 if monthly.empty:
-    ui.empty_state(t("workload.empty"))
+    widgets.empty_state(t("workload.empty"))
 else:
     technician_backlog = db.query("workload_technician_backlog", params, scope)
     kam_portfolio = db.query("workload_kam_portfolio", params, scope)

@@ -1,3 +1,3 @@
 """KAM Cockpit data package: export contract, nightly build, marts, data access."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

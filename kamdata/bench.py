@@ -3,17 +3,17 @@
 The dashboard's speed is the speed of its query files, so it is measured here,
 by a command run on a realistic (large demo) database, and never by timed
 tests, which would be flaky on shared CI machines and meaningless on the tiny
-fixture. Each file runs as the app runs it (kamdata.db: read-only connection
+fixture. Each file runs as the app runs it (kamdata.app.db: read-only connection
 to the symlink's real file, TimeZone Europe/Berlin, a fresh cursor per run,
 result fetched as a DataFrame) but without the Streamlit cache, which would
 hide exactly the cost being measured.
 
 Variants: "portfolio" (all filters NULL, the landing view) and, for files that
 take the account or period filters, "filtered" (three accounts and the three
-months up to build_info.as_of), so a query that is only slow unfiltered, or
+months up to the as-of date), so a query that is only slow unfiltered, or
 only slow filtered, shows up. Query-specific parameters get values from the
 database (first account, its latest ticket month and priority, latest
-sustainability year); an unknown one is bound NULL.
+sustainability year).
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 
 import duckdb
+import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from kamdata.db import QUERIES_DIR, TIMEZONE, current_version, sql_text
+from kamdata import query
+from kamdata.query import DbVersion
 
 GLOBAL_FILTERS = ("accounts", "service_lines", "date_from", "date_to")
 
@@ -52,48 +53,39 @@ class Timing:
     error: str | None = None
 
 
-def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
-    return con.execute(sql).fetchone() or (None,)
-
-
-def parameter_values(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
-    """(portfolio, filtered) parameter sets, with query-specific values taken from the database."""
-    as_of = _one(con, "select as_of from build_info")[0]
-    accounts = [row[0] for row in con.execute("select account_id from mart_accounts order by account_id limit 3").fetchall()]
+def parameter_values(version: DbVersion) -> tuple[dict, dict]:
+    """(portfolio, filtered) parameter sets; query-specific values come from the database, through
+    the same query files the pages use."""
+    as_of = query.run(version, "status_build_info")["as_of"].iloc[0]
+    as_of = pd.Timestamp(as_of).date() if pd.notna(as_of) else None
+    accounts = sorted(query.run(version, "filters_accounts")["account_id"])[:3]
     account = accounts[0] if accounts else None
-    month, priority = con.execute(
-        "select month, priority from mart_ticket_sla where account_id = $a order by month desc, priority limit 1",
-        {"a": account},
-    ).fetchone() or (None, None)
-    specific = {
-        "scope": None,
+    portfolio = {**dict.fromkeys(GLOBAL_FILTERS), "tables": None, "reasons": None}
+    breaches = query.run(version, "sla_compliance", {**portfolio, "accounts": [account] if account else []})
+    breaches = breaches[breaches["grain"] == "account_month_priority"].sort_values(
+        ["month", "priority"], ascending=[False, True]
+    )
+    years = query.run(version, "sustainability_yearly", portfolio)["year"]
+    portfolio |= {
         "account_id": account,
-        "month": month,
-        "priority": priority,
-        "year": _one(con, "select max(year) from mart_sustainability_yearly")[0],
+        "month": breaches["month"].iloc[0] if len(breaches) else None,
+        "priority": breaches["priority"].iloc[0] if len(breaches) else None,
+        "year": int(years.max()) if len(years) else None,
     }
-    portfolio = {**specific, **dict.fromkeys(GLOBAL_FILTERS)}
     # Three calendar months ending at as_of: the day after as_of minus three months, up to as_of.
-    date_from = con.execute("select ($d::date - interval 3 month + interval 1 day)::date", {"d": as_of}).fetchone()[0]
+    date_from = (pd.Timestamp(as_of) - pd.DateOffset(months=3) + pd.Timedelta(days=1)).date() if as_of else None
     filtered = {**portfolio, "accounts": accounts, "date_from": date_from, "date_to": as_of}
     return portfolio, filtered
 
 
-def _measure(con: duckdb.DuckDBPyConnection, name: str, variant: str, params: dict, repeat: int) -> Timing:
+def _measure(version: DbVersion, name: str, variant: str, params: dict, repeat: int) -> Timing:
     timing = Timing(name, variant)
     try:
-        sql, wanted = sql_text(name)
-        bound = {key: params.get(key) for key in wanted}
         times = []
         for _ in range(repeat):
-            cur = con.cursor()
-            try:
-                cur.execute(f"set TimeZone = '{TIMEZONE}'")
-                start = time.perf_counter()
-                frame = cur.execute(sql, bound).df()
-                times.append((time.perf_counter() - start) * 1000)
-            finally:
-                cur.close()
+            start = time.perf_counter()
+            frame = query.run(version, name, params)
+            times.append((time.perf_counter() - start) * 1000)
         timing.rows = len(frame)
         timing.cold_ms = round(times[0], 1)
         timing.warm_ms = round(statistics.median(times[1:] or times), 1)
@@ -104,22 +96,13 @@ def _measure(con: duckdb.DuckDBPyConnection, name: str, variant: str, params: di
 
 def bench(db_path, repeat: int = 3) -> list[Timing]:
     """Run every sql/queries file on the database at `db_path`; slowest (cold) first, errors on top."""
-    con = duckdb.connect(current_version(db_path).path, read_only=True)
-    try:
-        con.execute(f"set TimeZone = '{TIMEZONE}'")
-        portfolio, filtered = parameter_values(con)
-        timings = []
-        for path in sorted(QUERIES_DIR.glob("*.sql")):
-            name = path.stem
-            timings.append(_measure(con, name, "portfolio", portfolio, repeat))
-            try:
-                filterable = bool(sql_text(name)[1] & {"accounts", "date_from", "date_to"})
-            except ValueError:
-                filterable = False
-            if filterable:
-                timings.append(_measure(con, name, "filtered", filtered, repeat))
-    finally:
-        con.close()
+    version = query.current_version(db_path)
+    portfolio, filtered = parameter_values(version)
+    timings = []
+    for name in query.query_names():
+        timings.append(_measure(version, name, "portfolio", portfolio, repeat))
+        if query.load(name).params & {"accounts", "date_from", "date_to"}:
+            timings.append(_measure(version, name, "filtered", filtered, repeat))
     return sorted(timings, key=lambda t: (t.error is None, -(t.cold_ms or 0), t.query, t.variant))
 
 
@@ -132,7 +115,9 @@ def _totals(timings: list[Timing]) -> dict:
 
 
 def _render(timings: list[Timing], totals: dict, db: str, repeat: int) -> None:
-    table = Table(title=f"Query timings on {db}: cold = first of {repeat} runs, warm = median of the rest", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=f"Query timings on {db}: cold = first of {repeat} runs, warm = median of the rest", box=box.SIMPLE_HEAD
+    )
     table.add_column("query", min_width=max(len(t.query) for t in timings))
     table.add_column("variant")
     for column in ("rows", "cold ms", "warm ms"):
@@ -156,8 +141,12 @@ def cli_bench(args) -> int:
     totals = _totals(timings)
     _render(timings, totals, args.db, args.repeat)
     if args.json_file:
-        report = {"db": current_version(args.db).path, "repeat": args.repeat,
-                  "queries": [asdict(t) for t in timings], "total": totals}
+        report = {
+            "db": query.current_version(args.db).path,
+            "repeat": args.repeat,
+            "queries": [asdict(t) for t in timings],
+            "total": totals,
+        }
         with open(args.json_file, "w", encoding="utf-8") as out:
             json.dump(report, out, indent=2, default=str)
     return 1 if totals["errors"] else 0

@@ -35,11 +35,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "build":
-        from kamdata.build import cli_build
+        from kamdata.build.runner import cli_build
 
         return cli_build(args)
     if args.command == "demo":
-        from kamdata.demo import cli_demo
+        from kamdata.demo.generate import cli_demo
 
         return cli_demo(args)
     if args.command == "bench":

@@ -33,20 +33,25 @@ APP = str(ROOT / "app.py")
 
 def _ticket(ticket_id, account_id, site_id, service_line, priority, created, response=None, resolved=None, **extra):
     return base_row(
-        "tickets", ticket_id=ticket_id, account_id=account_id, site_id=site_id, service_line=service_line,
-        priority=priority, created_at=datetime.fromisoformat(created),
+        "tickets",
+        ticket_id=ticket_id,
+        account_id=account_id,
+        site_id=site_id,
+        service_line=service_line,
+        priority=priority,
+        created_at=datetime.fromisoformat(created),
         first_response_at=response and datetime.fromisoformat(response),
-        resolved_at=resolved and datetime.fromisoformat(resolved), status="resolved" if resolved else "open",
-        updated_at=datetime.fromisoformat(resolved or created), **extra,
+        resolved_at=resolved and datetime.fromisoformat(resolved),
+        status="resolved" if resolved else "open",
+        updated_at=datetime.fromisoformat(resolved or created),
+        **extra,
     )
 
 
 EXTRA_TICKETS = [
     _ticket("T4", "A2", "S3", "technical", "P1", "2026-11-10 08:00:00", resolved="2026-11-10 12:00:00"),
-    _ticket("T5", "A1", "S1", "technical", "P1", "2026-10-01 08:00:00", "2026-10-01 08:30:00",
-            "2026-10-01 10:00:00"),
-    _ticket("T6", "A1", "S2", "cleaning", "P1", "2026-11-02 08:00:00", "2026-11-02 10:00:00",
-            "2026-11-02 15:00:00"),
+    _ticket("T5", "A1", "S1", "technical", "P1", "2026-10-01 08:00:00", "2026-10-01 08:30:00", "2026-10-01 10:00:00"),
+    _ticket("T6", "A1", "S2", "cleaning", "P1", "2026-11-02 08:00:00", "2026-11-02 10:00:00", "2026-11-02 15:00:00"),
     base_row("tickets", ticket_id="T7", priority="P9"),
 ]
 

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kamdata.contract import TABLES_BY_NAME
+from kamdata.build.contract import TABLES_BY_NAME
 
 BERLIN = ZoneInfo("Europe/Berlin")
 AS_OF = "2026-11-26"
@@ -40,32 +40,110 @@ def _ts(text: str) -> datetime:
 
 BASE_ROWS: dict[str, list[dict]] = {
     "employees": [
-        dict(employee_id="E1", name="Anna Schmidt", department="Key Account Management", role="KAM",
-             weekly_capacity_h=40.0, active=True, email="anna.schmidt@example.com"),
-        dict(employee_id="E2", name="Ben Weber", department="Technical Service", role="Technician",
-             weekly_capacity_h=38.5, active=True, email=None),
-        dict(employee_id="E3", name="Jörg Müller", department="Facility Management", role="Object Manager",
-             weekly_capacity_h=30.0, active=False, email=None),
+        dict(
+            employee_id="E1",
+            name="Anna Schmidt",
+            department="Key Account Management",
+            role="KAM",
+            weekly_capacity_h=40.0,
+            active=True,
+            email="anna.schmidt@example.com",
+        ),
+        dict(
+            employee_id="E2",
+            name="Ben Weber",
+            department="Technical Service",
+            role="Technician",
+            weekly_capacity_h=38.5,
+            active=True,
+            email=None,
+        ),
+        dict(
+            employee_id="E3",
+            name="Jörg Müller",
+            department="Facility Management",
+            role="Object Manager",
+            weekly_capacity_h=30.0,
+            active=False,
+            email=None,
+        ),
     ],
     "accounts": [
-        dict(account_id="A1", account_name="Klinikum Nord", industry="health", region="Nord", kam_id="E1",
-             customer_since=date(2019, 1, 1), updated_at=_ts("2026-11-01 10:00:00")),
-        dict(account_id="A2", account_name="Logistik Süd GmbH", industry="logistics", region="Süd", kam_id="E1",
-             customer_since=None, updated_at=_ts("2026-10-15 09:30:00")),
+        dict(
+            account_id="A1",
+            account_name="Klinikum Nord",
+            industry="health",
+            region="Nord",
+            kam_id="E1",
+            customer_since=date(2019, 1, 1),
+            updated_at=_ts("2026-11-01 10:00:00"),
+        ),
+        dict(
+            account_id="A2",
+            account_name="Logistik Süd GmbH",
+            industry="logistics",
+            region="Süd",
+            kam_id="E1",
+            customer_since=None,
+            updated_at=_ts("2026-10-15 09:30:00"),
+        ),
     ],
     "sites": [
-        dict(site_id="S1", account_id="A1", site_name="Haus A", city="Hamburg", country="DE",
-             building_type="hospital", floor_area_m2=12500.5, latitude=53.55, longitude=9.99),
-        dict(site_id="S2", account_id="A1", site_name="Haus B", city="Hamburg", country="DE",
-             building_type="office", floor_area_m2=2300.0, latitude=None, longitude=None),
-        dict(site_id="S3", account_id="A2", site_name="Lager 1", city="München", country="DE",
-             building_type="warehouse", floor_area_m2=40000.0, latitude=48.14, longitude=11.58),
+        dict(
+            site_id="S1",
+            account_id="A1",
+            site_name="Haus A",
+            city="Hamburg",
+            country="DE",
+            building_type="hospital",
+            floor_area_m2=12500.5,
+            latitude=53.55,
+            longitude=9.99,
+        ),
+        dict(
+            site_id="S2",
+            account_id="A1",
+            site_name="Haus B",
+            city="Hamburg",
+            country="DE",
+            building_type="office",
+            floor_area_m2=2300.0,
+            latitude=None,
+            longitude=None,
+        ),
+        dict(
+            site_id="S3",
+            account_id="A2",
+            site_name="Lager 1",
+            city="München",
+            country="DE",
+            building_type="warehouse",
+            floor_area_m2=40000.0,
+            latitude=48.14,
+            longitude=11.58,
+        ),
     ],
     "contracts": [
-        dict(contract_id="C1", account_id="A1", service_line="cleaning", start_date=date(2024, 1, 1),
-             end_date=date(2026, 12, 31), annual_value_eur=480000.0, notice_period_days=90, auto_renew=True),
-        dict(contract_id="C2", account_id="A2", service_line="technical", start_date=date(2023, 7, 1),
-             end_date=None, annual_value_eur=250000.0, notice_period_days=180, auto_renew=False),
+        dict(
+            contract_id="C1",
+            account_id="A1",
+            service_line="cleaning",
+            start_date=date(2024, 1, 1),
+            end_date=date(2026, 12, 31),
+            annual_value_eur=480000.0,
+            notice_period_days=90,
+            auto_renew=True,
+        ),
+        dict(
+            contract_id="C2",
+            account_id="A2",
+            service_line="technical",
+            start_date=date(2023, 7, 1),
+            end_date=None,
+            annual_value_eur=250000.0,
+            notice_period_days=180,
+            auto_renew=False,
+        ),
     ],
     "sla_policies": [
         dict(account_id=account, priority=prio, response_target_h=resp, resolution_target_h=res, target_pct=95.0)
@@ -74,19 +152,60 @@ BASE_ROWS: dict[str, list[dict]] = {
     ],
     "sla_malus": [dict(account_id="A1", malus_pct_per_point=1.0, malus_cap_pct=10.0)],
     "tickets": [
-        dict(ticket_id="T1", account_id="A1", site_id="S1", service_line="technical", category="hvac",
-             priority="P2", kind="reactive", created_at=_ts("2026-11-20 08:00:00"), due_at=None,
-             first_response_at=_ts("2026-11-20 09:00:00"), resolved_at=_ts("2026-11-21 12:00:00"),
-             status="resolved", technician_id="E2", first_time_fix=True, escalated=False,
-             updated_at=_ts("2026-11-21 12:00:00")),
-        dict(ticket_id="T2", account_id="A1", site_id="S2", service_line="cleaning", category="floor",
-             priority="P3", kind="reactive", created_at=_ts("2026-11-24 14:30:00"), due_at=None,
-             first_response_at=None, resolved_at=None, status="open", technician_id=None,
-             first_time_fix=None, escalated=True, updated_at=_ts("2026-11-24 14:30:00")),
-        dict(ticket_id="T3", account_id="A2", site_id="S3", service_line="technical", category="maintenance",
-             priority="P4", kind="planned", created_at=_ts("2026-11-01 07:00:00"),
-             due_at=_ts("2026-11-30 16:00:00"), first_response_at=None, resolved_at=None, status="open",
-             technician_id="E2", first_time_fix=None, escalated=False, updated_at=_ts("2026-11-25 18:00:00")),
+        dict(
+            ticket_id="T1",
+            account_id="A1",
+            site_id="S1",
+            service_line="technical",
+            category="hvac",
+            priority="P2",
+            kind="reactive",
+            created_at=_ts("2026-11-20 08:00:00"),
+            due_at=None,
+            first_response_at=_ts("2026-11-20 09:00:00"),
+            resolved_at=_ts("2026-11-21 12:00:00"),
+            status="resolved",
+            technician_id="E2",
+            first_time_fix=True,
+            escalated=False,
+            updated_at=_ts("2026-11-21 12:00:00"),
+        ),
+        dict(
+            ticket_id="T2",
+            account_id="A1",
+            site_id="S2",
+            service_line="cleaning",
+            category="floor",
+            priority="P3",
+            kind="reactive",
+            created_at=_ts("2026-11-24 14:30:00"),
+            due_at=None,
+            first_response_at=None,
+            resolved_at=None,
+            status="open",
+            technician_id=None,
+            first_time_fix=None,
+            escalated=True,
+            updated_at=_ts("2026-11-24 14:30:00"),
+        ),
+        dict(
+            ticket_id="T3",
+            account_id="A2",
+            site_id="S3",
+            service_line="technical",
+            category="maintenance",
+            priority="P4",
+            kind="planned",
+            created_at=_ts("2026-11-01 07:00:00"),
+            due_at=_ts("2026-11-30 16:00:00"),
+            first_response_at=None,
+            resolved_at=None,
+            status="open",
+            technician_id="E2",
+            first_time_fix=None,
+            escalated=False,
+            updated_at=_ts("2026-11-25 18:00:00"),
+        ),
     ],
     "meter_readings": [
         dict(site_id="S1", reading_date=date(2026, 10, 31), carrier="electricity", quantity=12345.6, unit="kWh"),
@@ -102,36 +221,80 @@ BASE_ROWS: dict[str, list[dict]] = {
         dict(account_id="A2", employee_id="E1", team_role="kam", allocation_pct=40.0),
     ],
     "time_bookings": [
-        dict(booking_id="B1", employee_id="E1", account_id="A1", booking_date=date(2026, 11, 20),
-             hours=2.5, activity="meeting"),
-        dict(booking_id="B2", employee_id="E2", account_id=None, booking_date=date(2026, 11, 20),
-             hours=1.0, activity="training"),
+        dict(
+            booking_id="B1",
+            employee_id="E1",
+            account_id="A1",
+            booking_date=date(2026, 11, 20),
+            hours=2.5,
+            activity="meeting",
+        ),
+        dict(
+            booking_id="B2",
+            employee_id="E2",
+            account_id=None,
+            booking_date=date(2026, 11, 20),
+            hours=1.0,
+            activity="training",
+        ),
     ],
     "revenue": [
-        dict(account_id="A1", month=date(2026, 10, 1), service_line="cleaning", revenue_eur=40000.0,
-             cost_eur=31000.0),
-        dict(account_id="A2", month=date(2026, 10, 1), service_line="technical", revenue_eur=21000.0,
-             cost_eur=None),
+        dict(account_id="A1", month=date(2026, 10, 1), service_line="cleaning", revenue_eur=40000.0, cost_eur=31000.0),
+        dict(account_id="A2", month=date(2026, 10, 1), service_line="technical", revenue_eur=21000.0, cost_eur=None),
     ],
     "surveys": [
-        dict(response_id="R1", account_id="A1", response_date=date(2026, 11, 10), nps=9, csat=5,
-             comment='Sehr gut, "schnell"\nund <b>freundlich</b>; danke'),
+        dict(
+            response_id="R1",
+            account_id="A1",
+            response_date=date(2026, 11, 10),
+            nps=9,
+            csat=5,
+            comment='Sehr gut, "schnell"\nund <b>freundlich</b>; danke',
+        ),
         dict(response_id="R2", account_id="A2", response_date=date(2026, 11, 12), nps=6, csat=None, comment=None),
     ],
     "interactions": [
-        dict(interaction_id="I1", account_id="A1", interaction_date=date(2026, 11, 15), channel="meeting",
-             initiated_by="us", employee_id="E1", subject="QBR"),
-        dict(interaction_id="I2", account_id="A2", interaction_date=date(2026, 11, 18), channel="email",
-             initiated_by="customer", employee_id=None, subject=None),
+        dict(
+            interaction_id="I1",
+            account_id="A1",
+            interaction_date=date(2026, 11, 15),
+            channel="meeting",
+            initiated_by="us",
+            employee_id="E1",
+            subject="QBR",
+        ),
+        dict(
+            interaction_id="I2",
+            account_id="A2",
+            interaction_date=date(2026, 11, 18),
+            channel="email",
+            initiated_by="customer",
+            employee_id=None,
+            subject=None,
+        ),
     ],
     "commitments": [
-        dict(commitment_id="K1", account_id="A1", owner_id="E1", promised_on=date(2026, 11, 1),
-             due_date=date(2026, 12, 1), done_on=None, description="Send the energy report"),
+        dict(
+            commitment_id="K1",
+            account_id="A1",
+            owner_id="E1",
+            promised_on=date(2026, 11, 1),
+            due_date=date(2026, 12, 1),
+            done_on=None,
+            description="Send the energy report",
+        ),
     ],
     "opportunities": [
-        dict(opportunity_id="O1", account_id="A1", service_line="energy", stage="proposal",
-             expected_value_eur=120000.0, expected_close=date(2027, 1, 31), created_on=date(2026, 10, 1),
-             updated_at=_ts("2026-11-02 11:00:00")),
+        dict(
+            opportunity_id="O1",
+            account_id="A1",
+            service_line="energy",
+            stage="proposal",
+            expected_value_eur=120000.0,
+            expected_close=date(2027, 1, 31),
+            created_on=date(2026, 10, 1),
+            updated_at=_ts("2026-11-02 11:00:00"),
+        ),
     ],
     "sustainability_targets": [
         dict(account_id="A1", baseline_year=2022, target_year=2030, target_reduction_pct=40.0),
@@ -172,8 +335,14 @@ def format_value(value, col_type: str, dialect: str) -> str:
     return str(value)
 
 
-def write_table(path: Path, table: str, rows: list[dict], dialect: str = "standard", encoding: str = "utf-8",
-                raw_lines: list[str] = ()) -> Path:
+def write_table(
+    path: Path,
+    table: str,
+    rows: list[dict],
+    dialect: str = "standard",
+    encoding: str = "utf-8",
+    raw_lines: list[str] = (),
+) -> Path:
     """Write one table's rows as a CSV file in `dialect` (header = the contract's column names)."""
     columns = TABLES_BY_NAME[table].columns
     delimiter = ";" if dialect == "german" else ","
@@ -187,9 +356,18 @@ def write_table(path: Path, table: str, rows: list[dict], dialect: str = "standa
     return path
 
 
-def write_export_set(path, *, dialect: str = "standard", rows: dict | None = None, add: dict | None = None,
-                     raw_lines: dict | None = None, encoding: str = "utf-8", omit=(), manifest=False,
-                     exported_at: str | None = None) -> Path:
+def write_export_set(
+    path,
+    *,
+    dialect: str = "standard",
+    rows: dict | None = None,
+    add: dict | None = None,
+    raw_lines: dict | None = None,
+    encoding: str = "utf-8",
+    omit=(),
+    manifest=False,
+    exported_at: str | None = None,
+) -> Path:
     """Write every table (minus `omit`) as `<table>.csv` into `path`; returns `path`.
 
     rows: {table: rows} replaces the base rows; add: {table: rows} appends rows;
@@ -204,12 +382,15 @@ def write_export_set(path, *, dialect: str = "standard", rows: dict | None = Non
         if table in omit:
             continue
         table_rows = list((rows or {}).get(table, base)) + list((add or {}).get(table, []))
-        written = write_table(path / f"{table}.csv", table, table_rows, dialect, encoding,
-                              (raw_lines or {}).get(table, []))
+        written = write_table(
+            path / f"{table}.csv", table, table_rows, dialect, encoding, (raw_lines or {}).get(table, [])
+        )
         files[written.name] = len(table_rows) + len((raw_lines or {}).get(table, []))
     if manifest is True:
-        entries = {name: {"rows": count, "sha256": hashlib.sha256((path / name).read_bytes()).hexdigest()}
-                   for name, count in files.items()}
+        entries = {
+            name: {"rows": count, "sha256": hashlib.sha256((path / name).read_bytes()).hexdigest()}
+            for name, count in files.items()
+        }
         manifest = {"files": entries, **({"exported_at": exported_at} if exported_at else {})}
     if manifest:
         (path / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -218,7 +399,7 @@ def write_export_set(path, *, dialect: str = "standard", rows: dict | None = Non
 
 def build_fixture_db(tmp_path, *, as_of: str = AS_OF, settings: dict | None = None, **export_options) -> Path:
     """Write an export set (options as for write_export_set) under tmp_path and build it; returns the db path."""
-    from kamdata.build import run_build
+    from kamdata.build.runner import run_build
 
     exports = write_export_set(Path(tmp_path) / "exports", **export_options)
     db_path = Path(tmp_path) / "kam.duckdb"

@@ -14,11 +14,11 @@ Usage (one fixture per test module or per test):
     rows(con, "select * from mart_sla_monthly order by month")  # -> list of dicts
 
 `build` creates every `stg_<table>` of the export contract empty (exact
-staging columns from `kamdata.contract.stg_ddl`), inserts the given rows
+staging columns from `kamdata.build.contract.stg_ddl`), inserts the given rows
 (columns not given are NULL, so only what a test cares about needs writing;
 naive timestamps are Europe/Berlin local time), fills the derived
 `stg_meter_readings.kwh`/`m3` from quantity and unit the way staging does
-unless given, and runs `kamdata.marts.build_marts` for `as_of` with the
+unless given, and runs `kamdata.build.marts.build_marts` for `as_of` with the
 shipped settings (optionally overlaid by `settings_override`, deep-merged).
 Returns the open in-memory DuckDB connection.
 """
@@ -29,8 +29,8 @@ from datetime import date
 
 import duckdb
 
-from kamdata.contract import TABLES, TABLES_BY_NAME, stg_columns, stg_ddl
-from kamdata.marts import build_marts
+from kamdata.build.contract import TABLES, TABLES_BY_NAME, stg_columns, stg_ddl
+from kamdata.build.marts import build_marts
 from kamdata.settings import _merge, load_settings
 
 
@@ -87,9 +87,17 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -
 def ticket(ticket_id: str, priority: str, created_at: str, account_id: str = "A1", **fields) -> dict:
     """A reactive, open stg_tickets row at site S-<account>; `fields` override or add columns."""
     row = {
-        "ticket_id": ticket_id, "account_id": account_id, "site_id": f"S-{account_id}",
-        "service_line": "hvac", "category": "repair", "priority": priority, "kind": "reactive",
-        "status": "open", "created_at": created_at, "escalated": False, "updated_at": created_at,
+        "ticket_id": ticket_id,
+        "account_id": account_id,
+        "site_id": f"S-{account_id}",
+        "service_line": "hvac",
+        "category": "repair",
+        "priority": priority,
+        "kind": "reactive",
+        "status": "open",
+        "created_at": created_at,
+        "escalated": False,
+        "updated_at": created_at,
     }
     row.update(fields)
     return row

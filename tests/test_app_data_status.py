@@ -21,7 +21,12 @@ def test_row_accounting_per_table(monkeypatch):
     at = app(monkeypatch, PAGE)
     assert not at.exception
     tables = table_with(at, "rows_read").set_index("table_name")
-    assert tables.loc["tickets", ["rows_read", "rows_loaded", "rows_superseded", "rows_rejected"]].tolist() == [7, 6, 0, 1]
+    assert tables.loc["tickets", ["rows_read", "rows_loaded", "rows_superseded", "rows_rejected"]].tolist() == [
+        7,
+        6,
+        0,
+        1,
+    ]
     assert metrics_by_label(at)["Abgewiesene Zeilen"] == "1"
 
 

@@ -1,13 +1,12 @@
 """The global-filter macros of sql/macros/app_filters.sql that every query file calls.
 
-A built database has them (kamdata.marts creates the file after the marts,
+A built database has them (kamdata.build.marts creates the file after the marts,
 since the table macro filtered_tickets is bound to mart_ticket_sla).
 """
 
 from datetime import date
 
 import pytest
-
 from marts_fixture import build, rows
 from marts_fixture import ticket as fixture_ticket
 
@@ -41,14 +40,6 @@ def test_in_filter_null_selects_all_and_empty_list_nothing(con):
     assert value(con, "select in_filter($f, 'a')", {"f": []}) is False
 
 
-def test_account_filter_needs_scope_and_account_filter(con):
-    sql = "select account_filter($scope, $accounts, 'A1')"
-    assert value(con, sql, {"scope": None, "accounts": None}) is True
-    assert value(con, sql, {"scope": ["A1"], "accounts": ["A2"]}) is False
-    assert value(con, sql, {"scope": ["A2"], "accounts": None}) is False
-    assert value(con, sql, {"scope": ["A1", "A2"], "accounts": ["A1"]}) is True
-
-
 @pytest.mark.parametrize(
     ("macro", "inside", "outside"),
     [
@@ -76,16 +67,29 @@ def test_year_in_period(con):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"scope": None, "accounts": None, "service_lines": None, "date_from": None, "date_to": None}, ["T1", "T2", "T3"]),
-        ({"scope": ["A1"], "accounts": None, "service_lines": None, "date_from": None, "date_to": None}, ["T1", "T2"]),
-        ({"scope": None, "accounts": ["A2"], "service_lines": None, "date_from": None, "date_to": None}, ["T3"]),
-        ({"scope": None, "accounts": None, "service_lines": ["hvac"], "date_from": None, "date_to": None}, ["T1", "T3"]),
-        ({"scope": None, "accounts": None, "service_lines": None, "date_from": date(2026, 3, 31),
-          "date_to": date(2026, 3, 31)}, ["T2"]),
-        ({"scope": [], "accounts": None, "service_lines": None, "date_from": None, "date_to": None}, []),
+        (
+            {"accounts": None, "service_lines": None, "date_from": None, "date_to": None},
+            ["T1", "T2", "T3"],
+        ),
+        ({"accounts": ["A1"], "service_lines": None, "date_from": None, "date_to": None}, ["T1", "T2"]),
+        ({"accounts": ["A2"], "service_lines": None, "date_from": None, "date_to": None}, ["T3"]),
+        (
+            {"accounts": None, "service_lines": ["hvac"], "date_from": None, "date_to": None},
+            ["T1", "T3"],
+        ),
+        (
+            {
+                "accounts": None,
+                "service_lines": None,
+                "date_from": date(2026, 3, 31),
+                "date_to": date(2026, 3, 31),
+            },
+            ["T2"],
+        ),
+        ({"accounts": [], "service_lines": None, "date_from": None, "date_to": None}, []),
     ],
 )
 def test_filtered_tickets_applies_every_global_filter(con, params, expected):
-    sql = """select ticket_id from filtered_tickets($scope, $accounts, $service_lines, $date_from, $date_to)
+    sql = """select ticket_id from filtered_tickets($accounts, $service_lines, $date_from, $date_to)
              order by ticket_id"""
     assert [r["ticket_id"] for r in rows(con, sql, params)] == expected

@@ -1,18 +1,18 @@
-"""The frame (app.py, kamdata.ui/i18n/bootstrap) and the data layer (kamdata.db) on the app fixture."""
+"""The frame (app.py, kamdata.app) and the data layer (kamdata.app.db) on the app fixture."""
 
 import json
 import os
 import shutil
-import threading
-import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 import pytest
 
-from kamdata import bootstrap, db, i18n, ui
+from kamdata.app import bootstrap, frame, i18n, pages, widgets
+from kamdata.app import formats as fmt
+from kamdata.app.filters import FILTERS_KEY, _unique_labels
 from tests.app_fixture import app, fixture_db
 
 REVIEW = "app_pages/account_review.py"
@@ -25,13 +25,19 @@ def test_every_page_renders(monkeypatch, page):
     assert at.caption[0].value.startswith("Daten per 26.11.2026 (erstellt ")
 
 
-ALL_PAGES = [None, "app_pages/sla.py", "app_pages/sustainability.py", "app_pages/workload.py", REVIEW,
-             "app_pages/data_status.py"]
+ALL_PAGES = [
+    None,
+    "app_pages/sla.py",
+    "app_pages/sustainability.py",
+    "app_pages/workload.py",
+    REVIEW,
+    "app_pages/data_status.py",
+]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_table_shows_missing_values_as_n_a(monkeypatch, page):
-    # Streamlit prints NULL cells as "None" unless the table has a placeholder (kamdata.ui.table).
+    # Streamlit prints NULL cells as "None" unless the table has a placeholder (kamdata.widgets.table).
     for lang, text in (("de", "k. A."), ("en", "n/a")):
         at = app(monkeypatch, page, account="A1", lang=lang)
         assert at.dataframe, page
@@ -41,9 +47,10 @@ def test_every_table_shows_missing_values_as_n_a(monkeypatch, page):
 def test_sparkline_keeps_the_values_and_leaves_an_empty_cell_without_any():
     # DuckDB hands LIST columns as masked arrays; NULLs inside are left out (the grid cannot draw
     # gaps and prints a list holding NULL as ",,50,,60"), a list without values becomes None.
-    lists = duckdb.sql("select * from (values (1, [null, 50.0, null, 60.0]), (2, [null, null]), (3, null)) v(i, x) "
-                       "order by i").df()["x"]
-    assert ui.sparkline_column(lists) == [[50.0, 60.0], None, None]
+    lists = duckdb.sql(
+        "select * from (values (1, [null, 50.0, null, 60.0]), (2, [null, null]), (3, null)) v(i, x) order by i"
+    ).df()["x"]
+    assert widgets.sparkline_column(lists) == [[50.0, 60.0], None, None]
 
 
 def test_review_page_takes_the_account_from_the_url(monkeypatch):
@@ -65,14 +72,21 @@ def test_url_seeds_the_global_filters(monkeypatch):
     assert at.multiselect(key="kams").value == ["E1"]
     assert at.multiselect(key="accounts").value == ["A1"]
     assert at.date_input(key="period").value == (date(2026, 1, 1), date(2026, 6, 30))
-    filters = at.session_state[ui.FILTERS_KEY]
-    assert filters.params() == {"accounts": ("A1",), "service_lines": None,
-                                "date_from": date(2026, 1, 1), "date_to": date(2026, 6, 30)}
+    filters = at.session_state[FILTERS_KEY]
+    assert filters.params() == {
+        "accounts": ("A1",),
+        "service_lines": None,
+        "date_from": date(2026, 1, 1),
+        "date_to": date(2026, 6, 30),
+    }
 
 
 def test_filter_labels_stay_unique_when_names_repeat():
-    assert ui._unique_labels({"A1": "Stadtwerke", "A2": "Stadtwerke", "A3": "Klinikum"}) == {
-        "A1": "Stadtwerke (A1)", "A2": "Stadtwerke (A2)", "A3": "Klinikum"}
+    assert _unique_labels({"A1": "Stadtwerke", "A2": "Stadtwerke", "A3": "Klinikum"}) == {
+        "A1": "Stadtwerke (A1)",
+        "A2": "Stadtwerke (A2)",
+        "A3": "Klinikum",
+    }
 
 
 def test_default_period_is_the_last_twelve_months(monkeypatch):
@@ -96,17 +110,16 @@ def test_every_text_exists_in_german_and_english():
 
 
 def test_number_and_date_formats():
-    assert ui.fmt_number(1234.5, "de") == "1.234,5"
-    assert ui.fmt_number(1234.5, "en") == "1,234.5"
-    assert ui.fmt_eur(1234.5, "de") == "1.235 €"
-    assert ui.fmt_eur(-20, "en") == "-€20"
-    assert ui.fmt_pct(97.25, "de") == "97,3 %"
-    assert ui.fmt_number(-0.05, "en") == "-0.1"
-    assert ui.fmt_date(date(2026, 11, 26), "de") == "26.11.2026"
-    assert ui.fmt_date(pd.Timestamp("2026-11-26"), "en") == "2026-11-26"
-    assert ui.fmt_eur_short(12_345_678, "de") == "12,3 Mio. €"
-    assert [ui.fmt_number(None, "de"), ui.fmt_pct(float("nan"), "en"), ui.fmt_date(pd.NaT, "de")] == \
-        ["k. A.", "n/a", "k. A."]
+    assert fmt.number(1234.5, "de") == "1.234,5"
+    assert fmt.number(1234.5, "en") == "1,234.5"
+    assert fmt.eur(1234.5, "de") == "1.235 €"
+    assert fmt.eur(-20, "en") == "-€20"
+    assert fmt.pct(97.25, "de") == "97,3 %"
+    assert fmt.number(-0.05, "en") == "-0.1"
+    assert fmt.day(date(2026, 11, 26), "de") == "26.11.2026"
+    assert fmt.day(pd.Timestamp("2026-11-26"), "en") == "2026-11-26"
+    assert fmt.eur_short(12_345_678, "de") == "12,3 Mio. €"
+    assert [fmt.number(None, "de"), fmt.pct(float("nan"), "en"), fmt.day(pd.NaT, "de")] == ["k. A.", "n/a", "k. A."]
 
 
 def _settings_file(tmp_path, text: str) -> str:
@@ -142,15 +155,22 @@ def _published_copy(tmp_path, log_entries=()) -> "os.PathLike":
 
 
 def test_failed_last_build_shows_a_red_banner_with_its_error(monkeypatch, tmp_path):
-    failed = {"build_id": "b2", "started_at": "2026-11-27T02:00:00+01:00", "finished_at": "2026-11-27T02:01:00+01:00",
-              "status": "failed", "error": "tickets.csv: column created_at missing"}
+    failed = {
+        "build_id": "b2",
+        "started_at": "2026-11-27T02:00:00+01:00",
+        "finished_at": "2026-11-27T02:01:00+01:00",
+        "status": "failed",
+        "error": "tickets.csv: column created_at missing",
+    }
     at = app(monkeypatch, db_path=_published_copy(tmp_path, [failed]))
     assert at.error[0].value.startswith("Die letzte Datenaufbereitung (27.11.2026 02:01) ist fehlgeschlagen")
     # The build's message is escaped so that markdown shows it verbatim.
     assert at.error[0].value.endswith(r"Fehler: tickets\.csv\: column created\_at missing")
     at.switch_page("app_pages/data_status.py").run()
     history = at.dataframe[0].value
-    assert history[["status", "error"]].values.tolist() == [["fehlgeschlagen", "tickets.csv: column created_at missing"]]
+    assert history[["status", "error"]].values.tolist() == [
+        ["fehlgeschlagen", "tickets.csv: column created_at missing"]
+    ]
 
 
 def test_stale_data_shows_a_red_banner(monkeypatch, tmp_path):
@@ -160,135 +180,23 @@ def test_stale_data_shows_a_red_banner(monkeypatch, tmp_path):
 
 def test_stale_banner_never_reads_as_the_limit_itself(monkeypatch, tmp_path):
     # 36.2 h against a 36 h limit: rounded to whole hours it would say "36 Stunden alt (Grenze: 36 Stunden)".
-    monkeypatch.setattr(ui, "data_age_hours", lambda info, now=None: 36.2)
+    monkeypatch.setattr(frame, "data_age_hours", lambda info, now=None: 36.2)
     at = app(monkeypatch, settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 36\n"))
     assert any("Die Daten sind 36,2 Stunden alt (Grenze: 36 Stunden)" in e.value for e in at.error)
-    monkeypatch.setattr(ui, "data_age_hours", lambda info, now=None: 37.4)
+    monkeypatch.setattr(frame, "data_age_hours", lambda info, now=None: 37.4)
     at = app(monkeypatch, settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 36\n"))
     assert any("Die Daten sind 37 Stunden alt (Grenze: 36 Stunden)" in e.value for e in at.error)
 
 
 def test_data_age_prefers_the_export_time():
-    info = pd.Series({"exported_at": pd.Timestamp("2026-11-26 02:00", tz="Europe/Berlin"),
-                      "built_at": pd.Timestamp("2026-11-26 03:00", tz="Europe/Berlin")})
+    info = pd.Series(
+        {
+            "exported_at": pd.Timestamp("2026-11-26 02:00", tz="Europe/Berlin"),
+            "built_at": pd.Timestamp("2026-11-26 03:00", tz="Europe/Berlin"),
+        }
+    )
     now = pd.Timestamp("2026-11-27 14:00", tz="Europe/Berlin")
-    assert ui.data_age_hours(info, now) == 36.0
-
-
-# --- data layer -------------------------------------------------------------
-
-
-@pytest.fixture
-def published(monkeypatch, tmp_path):
-    link = _published_copy(tmp_path)
-    monkeypatch.setenv("KAM_DB", str(link))
-    return link
-
-
-def test_parameters_are_bound_not_formatted(published):
-    evil = "x'); drop table mart_accounts; --"
-    assert db.query("review_account_health", {"account_id": evil}).empty
-    assert db.query("filters_accounts", {}, scope=(evil,)).empty
-    assert len(db.query("filters_accounts")) == 2  # the table is still there
-
-
-def test_scope_restricts_rows(published):
-    assert db.query("portfolio_accounts", {"accounts": None, "service_lines": None}, scope=("A2",))[
-        "account_id"].tolist() == ["A2"]
-    assert db.query("status_rejected_rows", {"tables": None, "reasons": None}, scope=("A1",)).empty
-    assert len(db.query("status_rejected_rows", {"tables": None, "reasons": None})) == 1
-
-
-def test_a_query_without_scope_is_refused(monkeypatch, tmp_path, published):
-    # Naming $scope in a comment is not enough.
-    (tmp_path / "leaky.sql").write_text("-- Parameters: $scope\nselect * from mart_accounts", encoding="utf-8")
-    monkeypatch.setattr(db, "QUERIES_DIR", tmp_path)
-    with pytest.raises(ValueError, match="neither uses \\$scope"):
-        db.query("leaky")
-
-
-def _republish(link, name: str) -> None:
-    """Publish a copy of the current version with A1 renamed, switching the symlink atomically."""
-    version = link.parent / name
-    shutil.copy(link.resolve(), version)
-    con = duckdb.connect(str(version))
-    con.execute("update mart_accounts set account_name = 'Klinikum Nord (neu)' where account_id = 'A1'")
-    con.close()
-    tmp_link = link.parent / "kam.duckdb.switch"
-    tmp_link.symlink_to(version.name)
-    os.replace(tmp_link, link)
-
-
-def test_republish_changes_the_cache_key_and_the_data(published):
-    before = db.current_version()
-    assert "Klinikum Nord" in db.query("filters_accounts")["account_name"].tolist()
-    _republish(published, "kam.duckdb.v2")
-    after = db.current_version()
-    assert after != before and after.path.endswith("kam.duckdb.v2")
-    assert "Klinikum Nord (neu)" in db.query("filters_accounts")["account_name"].tolist()
-
-
-def test_query_in_flight_during_republish_finishes_on_its_version(published):
-    old = db.current_version()
-    db.query("filters_accounts")  # the old version's connection is open
-    in_flight = db._connections.cursor(old)  # a query has started on the old version ...
-    _republish(published, "kam.duckdb.v2")
-    new_names = db.query("filters_accounts")["account_name"].tolist()  # ... while another runs on the new one
-    old_names = [r[0] for r in in_flight.execute("select account_name from mart_accounts order by 1").fetchall()]
-    in_flight.close()
-    db._connections.release(old, db.current_version())
-    assert old_names == ["Klinikum Nord", "Logistik Süd GmbH"]
-    assert "Klinikum Nord (neu)" in new_names
-
-
-def test_demo_mode_reuses_a_fresh_demo_database_and_labels_it(monkeypatch, tmp_path):
-    _published_copy(tmp_path)  # a fresh demo database already built under demo_dir: no rebuild
-    settings = _settings_file(tmp_path, f'[paths]\ndb = ""\ndemo_dir = "{tmp_path}"\n')
-    at = app(monkeypatch, db_path="", settings=settings)
-    assert not at.exception
-    assert any("Demodaten – keine echten Kunden" in m.value for m in at.markdown)
-    assert (tmp_path / "kam.duckdb").resolve().name == "kam.duckdb.v1"
-
-
-def _wait_until(condition) -> None:
-    for _ in range(3000):
-        if condition():
-            return
-        time.sleep(0.01)
-    raise AssertionError("condition never became true")
-
-
-def test_concurrent_readers_during_republish_never_fail_or_mix_versions(published):
-    errors, seen = [], []
-    done = threading.Event()
-
-    def reader():
-        while not done.is_set():
-            try:
-                version = db.current_version()
-                names = tuple(db.run(version, "filters_accounts")["account_name"])
-                seen.append((os.path.basename(version.path), names))
-            except Exception as exc:  # any failure at all is what this test looks for
-                errors.append(exc)
-
-    threads = [threading.Thread(target=reader) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    _wait_until(lambda: len(seen) >= 5)
-    _republish(published, "kam.duckdb.v2")
-    before = len(seen)
-    _wait_until(lambda: len(seen) >= before + 5)
-    done.set()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    by_version = {}
-    for version, names in seen:
-        by_version.setdefault(version, set()).add(names)
-    assert by_version == {
-        "kam.duckdb.v1": {("Klinikum Nord", "Logistik Süd GmbH")},
-        "kam.duckdb.v2": {("Klinikum Nord (neu)", "Logistik Süd GmbH")},
-    }
+    assert frame.data_age_hours(info, now) == 36.0
 
 
 def test_data_age_counts_real_hours_across_the_october_switch():
@@ -296,22 +204,22 @@ def test_data_age_counts_real_hours_across_the_october_switch():
     # now 25.10.2026 13:30 CET (= 12:30 UTC) -> 13 real hours, although the wall clock moved 12.
     berlin = ZoneInfo("Europe/Berlin")
     info = pd.Series({"exported_at": None, "built_at": datetime(2026, 10, 25, 1, 30, tzinfo=berlin)})
-    assert ui.data_age_hours(info, datetime(2026, 10, 25, 13, 30, tzinfo=berlin)) == 13.0
+    assert frame.data_age_hours(info, datetime(2026, 10, 25, 13, 30, tzinfo=berlin)) == 13.0
     # The same as pandas timestamps, and with a naive built_at (Berlin local time).
     info = pd.Series({"exported_at": None, "built_at": pd.Timestamp("2026-10-25 01:30")})
-    assert ui.data_age_hours(info, pd.Timestamp("2026-10-25 13:30", tz="Europe/Berlin")) == 13.0
+    assert frame.data_age_hours(info, pd.Timestamp("2026-10-25 13:30", tz="Europe/Berlin")) == 13.0
 
 
 def test_demo_uses_todays_date_in_berlin(monkeypatch, tmp_path):
     # 26.11.2026 23:30 UTC is already 27.11. 00:30 in Berlin (CET = UTC+1).
-    assert bootstrap.berlin_today(datetime(2026, 11, 26, 23, 30, tzinfo=timezone.utc)) == date(2026, 11, 27)
+    assert bootstrap.berlin_today(datetime(2026, 11, 26, 23, 30, tzinfo=UTC)) == date(2026, 11, 27)
     # The demo generator gets Berlin's date (a sentinel no machine clock shows), not date.today().
-    import kamdata.build
-    import kamdata.demo
+    import kamdata.build.runner
+    import kamdata.demo.generate
 
     seen = {}
-    monkeypatch.setattr(kamdata.demo, "generate", lambda exports, **kw: seen.update(kw))
-    monkeypatch.setattr(kamdata.build, "run_build", lambda exports, db_path, quiet: None)
+    monkeypatch.setattr(kamdata.demo.generate, "generate", lambda exports, **kw: seen.update(kw))
+    monkeypatch.setattr(kamdata.build.runner, "run_build", lambda exports, db_path, quiet: None)
     monkeypatch.setattr(bootstrap, "berlin_today", lambda: date(2000, 1, 2))
     bootstrap.ensure_demo_database({"paths": {"demo_dir": str(tmp_path)}})
     assert seen["as_of"] == date(2000, 1, 2)
@@ -322,6 +230,6 @@ def test_links_to_the_home_page_never_use_its_url_path(monkeypatch):
     at = app(monkeypatch, REVIEW, account="A1", regions="Nord")
     links = [e.proto for e in at.main if getattr(e, "type", "") == "page_link"]
     assert [(link.label, link.page, link.query_string) for link in links] == [("Portfolio", "", "regions=Nord")]
-    # Links built by URL (table and alert links, kamdata.ui.page_url): the home page is "./".
-    assert ui.page_url(ui.HOME, accounts=["Klinikum Nord"]) == "./?accounts=Klinikum+Nord"
-    assert ui.page_url("review", account="A1") == "review?account=A1"
+    # Links built by URL (table and alert links, kamdata.pages.page_url): the home page is "./".
+    assert pages.page_url("portfolio", accounts=["Klinikum Nord"]) == "./?accounts=Klinikum+Nord"
+    assert pages.page_url("review", account="A1") == "review?account=A1"

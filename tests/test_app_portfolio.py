@@ -10,7 +10,6 @@ Hand-derived figures of the fixture:
 """
 
 import duckdb
-import pandas as pd
 
 from tests.app_fixture import app, fixture_db
 

@@ -130,9 +130,19 @@ def _on_time_account(number: int) -> dict[str, list]:
         "accounts": [base_row("accounts", account_id=account, account_name=f"Account {number}")],
         "sites": [base_row("sites", site_id=site, account_id=account)],
         "sla_policies": [base_row("sla_policies", account_id=account)],
-        "tickets": [base_row("tickets", ticket_id=ticket, account_id=account, site_id=site, priority="P1",
-                             created_at=datetime(2026, 11, 2, 8), first_response_at=datetime(2026, 11, 2, 8, 30),
-                             resolved_at=datetime(2026, 11, 2, 10), updated_at=datetime(2026, 11, 2, 10))],
+        "tickets": [
+            base_row(
+                "tickets",
+                ticket_id=ticket,
+                account_id=account,
+                site_id=site,
+                priority="P1",
+                created_at=datetime(2026, 11, 2, 8),
+                first_response_at=datetime(2026, 11, 2, 8, 30),
+                resolved_at=datetime(2026, 11, 2, 10),
+                updated_at=datetime(2026, 11, 2, 10),
+            )
+        ],
     }
 
 
@@ -149,7 +159,7 @@ def test_heatmap_keeps_at_most_40_accounts_worst_first(monkeypatch, tmp_path):
     capped = "Gezeigt: die 40 von 41 Accounts mit den meisten Verletzungsmonaten."
     assert any(c.value.startswith(capped) for c in at.caption)
     heatmap = json.loads(at.get("vega_lite_chart")[1].proto.spec)
-    assert heatmap["height"] == 40 * 30 + 120  # kamdata.charts.rows_height(40)
+    assert heatmap["height"] == 40 * 30 + 120  # kamdata.app.charts.base.rows_height(40)
     drawn = pa.ipc.open_stream(at.get("vega_lite_chart")[1].proto.datasets[0].data.data).read_pandas()
     shown = set(drawn["account_name"])
     assert len(shown) == 40 and "Klinikum Nord" in shown
@@ -170,17 +180,30 @@ def test_heatmap_months_without_judged_tickets_are_grey_cells(monkeypatch, tmp_p
     # in October (T10b) and November (T10) -> Klinikum Nord's October cell is drawn as "no judged
     # tickets", not left blank.
     added = _on_time_account(10)
-    added["tickets"].append(base_row(
-        "tickets", ticket_id="T10b", account_id="A10", site_id="S10", priority="P1",
-        created_at=datetime(2026, 10, 5, 8), first_response_at=datetime(2026, 10, 5, 8, 30),
-        resolved_at=datetime(2026, 10, 5, 10), updated_at=datetime(2026, 10, 5, 10)))
+    added["tickets"].append(
+        base_row(
+            "tickets",
+            ticket_id="T10b",
+            account_id="A10",
+            site_id="S10",
+            priority="P1",
+            created_at=datetime(2026, 10, 5, 8),
+            first_response_at=datetime(2026, 10, 5, 8, 30),
+            resolved_at=datetime(2026, 10, 5, 10),
+            updated_at=datetime(2026, 10, 5, 10),
+        )
+    )
     db_path = build_fixture_db(tmp_path, add=added)
     at = app(monkeypatch, PAGE, db_path=db_path)
     assert not at.exception
     drawn = pa.ipc.open_stream(at.get("vega_lite_chart")[1].proto.datasets[0].data.data).read_pandas()
     cells = {(row.account_name, row.month.strftime("%Y-%m")): row for row in drawn.itertuples()}
-    assert set(cells) == {("Klinikum Nord", "2026-10"), ("Klinikum Nord", "2026-11"),
-                          ("Account 10", "2026-10"), ("Account 10", "2026-11")}
+    assert set(cells) == {
+        ("Klinikum Nord", "2026-10"),
+        ("Klinikum Nord", "2026-11"),
+        ("Account 10", "2026-10"),
+        ("Account 10", "2026-11"),
+    }
     empty = cells[("Klinikum Nord", "2026-10")]
     assert not empty.has_data and empty.breach_label == "keine bewerteten Tickets"
     assert cells[("Account 10", "2026-10")].resolution_compliance_pct == 100.0  # T10b 2 h <= 4 h

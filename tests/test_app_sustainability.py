@@ -143,7 +143,7 @@ def test_factor_source_text_is_shown_inert(monkeypatch, tmp_path):
     at = app(monkeypatch, PAGE, db_path=db_path)
     assert not at.exception
     caption = next(c.value for c in at.caption if c.value.startswith("CO2e = kWh"))
-    # markdown specials escaped (kamdata.ui.md_escape): no tag, no link, no emphasis
+    # markdown specials escaped (kamdata.app.formats.md_escape): no tag, no link, no emphasis
     assert r"\<b\>Lieferant\</b\> \[Mix\]\(http\://example\.com\) \*2026\*" in caption
 
 
@@ -159,10 +159,12 @@ def db_with_older_years(tmp_path_factory):
     reading = dict(site_id="S1", carrier="electricity", unit="kWh")
     return build_fixture_db(
         tmp_path_factory.mktemp("older-years"),
-        add={"meter_readings": [
-            {**reading, "reading_date": date(2025, 6, 30), "quantity": 10000.0},
-            {**reading, "reading_date": date(2021, 6, 30), "quantity": 8000.0},
-        ]},
+        add={
+            "meter_readings": [
+                {**reading, "reading_date": date(2025, 6, 30), "quantity": 10000.0},
+                {**reading, "reading_date": date(2021, 6, 30), "quantity": 8000.0},
+            ]
+        },
     )
 
 
@@ -188,7 +190,9 @@ def test_everything_under_the_year_picker_follows_the_year(monkeypatch, db_with_
     assert metrics(at)["Energie (MWh)"] == "16,8"  # 12,345.6 + 4,500 kWh, as in the base fixture
     per_account = at.dataframe[0].value
     assert dict(zip(per_account["account_name"], per_account["kwh"])) == {
-        "Klinikum Nord": 12345.6, "Logistik Süd GmbH": 4500.0}
+        "Klinikum Nord": 12345.6,
+        "Logistik Süd GmbH": 4500.0,
+    }
     assert set(per_account["year"]) == {2026}
     mix = chart_rows(at.get("vega_lite_chart")[0])
     assert sorted(mix["month"].dt.strftime("%Y-%m").unique()) == ["2026-10"]

@@ -2,11 +2,9 @@
 
 import json
 
-import duckdb
-
-from kamdata import cli
+from kamdata import cli, query
 from kamdata.bench import bench, parameter_values
-from kamdata.db import QUERIES_DIR, TIMEZONE, current_version, sql_text
+from kamdata.query import QUERIES_DIR
 from tests.app_fixture import fixture_db
 
 
@@ -19,13 +17,11 @@ def test_every_query_file_runs_without_error():
 
 
 def test_row_count_matches_a_direct_execution():
-    con = duckdb.connect(current_version(fixture_db()).path, read_only=True)
-    con.execute(f"set TimeZone = '{TIMEZONE}'")
-    _, filtered = parameter_values(con)
-    sql, wanted = sql_text("portfolio_accounts")
-    expected = len(con.execute(sql, {key: filtered[key] for key in wanted}).fetchall())
-    con.close()
-    timing = next(t for t in bench(fixture_db(), repeat=1) if (t.query, t.variant) == ("portfolio_accounts", "filtered"))
+    _, filtered = parameter_values(query.current_version(fixture_db()))
+    expected = len(query.run(query.current_version(fixture_db()), "portfolio_accounts", filtered))
+    timing = next(
+        t for t in bench(fixture_db(), repeat=1) if (t.query, t.variant) == ("portfolio_accounts", "filtered")
+    )
     assert timing.rows == expected > 0
 
 

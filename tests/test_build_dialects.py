@@ -1,19 +1,19 @@
 """Both CSV dialects, both encodings, BOM, header matching, Parquet and gzip, detected per file."""
 
 import gzip
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kamdata import readers
-from kamdata.build import run_build
-from kamdata.contract import TABLES
+from kamdata.build import readers
+from kamdata.build.contract import TABLES
+from kamdata.build.runner import run_build
 from tests.exportset import BASE_ROWS, base_row, format_value, write_export_set, write_table
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def build(tmp_path, exports, **options):
@@ -46,7 +46,9 @@ def test_a_windows_1252_byte_after_the_first_batch_rereads_the_whole_file(tmp_pa
     summary, con = build(tmp_path, exports)
     assert summary["tables"]["sites"]["rows_read"] == 4
     assert con.execute("select city, floor_area_m2 from stg_sites where site_id = 'S4'").fetchone() == (
-        "Düsseldorf", 1000.0)
+        "Düsseldorf",
+        1000.0,
+    )
 
 
 def test_bom_header_case_whitespace_order_and_extra_columns(tmp_path):
@@ -54,52 +56,76 @@ def test_bom_header_case_whitespace_order_and_extra_columns(tmp_path):
     columns = [" Active", "EMPLOYEE_ID ", "name", "Department", "role", "Weekly_Capacity_H", "shoe_size"]
     lines = [",".join(columns)] + [
         f"{format_value(e['active'], 'boolean', 'standard')},{e['employee_id']},{e['name']},{e['department']},"
-        f"{e['role']},{e['weekly_capacity_h']},42" for e in BASE_ROWS["employees"]]
+        f"{e['role']},{e['weekly_capacity_h']},42"
+        for e in BASE_ROWS["employees"]
+    ]
     (exports / "employees.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     _, con = build(tmp_path, exports)
-    assert con.execute("select employee_id, name, weekly_capacity_h, active, email from stg_employees "
-                       "order by employee_id").fetchall() == [
-        ("E1", "Anna Schmidt", 40.0, True, None), ("E2", "Ben Weber", 38.5, True, None),
-        ("E3", "Jörg Müller", 30.0, False, None)]
+    assert con.execute(
+        "select employee_id, name, weekly_capacity_h, active, email from stg_employees order by employee_id"
+    ).fetchall() == [
+        ("E1", "Anna Schmidt", 40.0, True, None),
+        ("E2", "Ben Weber", 38.5, True, None),
+        ("E3", "Jörg Müller", 30.0, False, None),
+    ]
     assert "shoe_size" not in [c for c, *_ in con.execute("describe stg_employees").fetchall()]
 
 
 def test_dialect_is_detected_per_file(tmp_path):
     exports = write_export_set(tmp_path / "exports")
-    write_table(exports / "meter_readings_de.csv", "meter_readings", [
-        base_row("meter_readings", reading_date=date(2026, 9, 30), quantity=1234.5),
-    ], dialect="german")
+    write_table(
+        exports / "meter_readings_de.csv",
+        "meter_readings",
+        [
+            base_row("meter_readings", reading_date=date(2026, 9, 30), quantity=1234.5),
+        ],
+        dialect="german",
+    )
     _, con = build(tmp_path, exports)
     assert con.execute("select quantity from stg_meter_readings where reading_date = '2026-09-30'").fetchone() == (
-        1234.5,)
-    assert con.execute("select quantity from stg_meter_readings where carrier = 'electricity' "
-                       "and reading_date = '2026-10-31'").fetchone() == (12345.6,)
+        1234.5,
+    )
+    assert con.execute(
+        "select quantity from stg_meter_readings where carrier = 'electricity' and reading_date = '2026-10-31'"
+    ).fetchone() == (12345.6,)
 
 
 def test_parquet_zoned_timestamps_are_instants_and_naive_ones_berlin_time(tmp_path):
     exports = write_export_set(tmp_path / "exports")
     base = {k: v for k, v in base_row("tickets").items() if not k.endswith("_at")}
     columns = {k: pa.array([v, v]) for k, v in base.items() if v is not None}
-    columns.update({k: pa.array([None, None], type=pa.timestamp("us")) for k in ("due_at", "first_response_at",
-                                                                                 "resolved_at")})
+    columns.update(
+        {k: pa.array([None, None], type=pa.timestamp("us")) for k in ("due_at", "first_response_at", "resolved_at")}
+    )
     columns["ticket_id"] = pa.array(["P1", "P2"])
     stamp = datetime(2026, 11, 20, 8, 0)
     zoned = pa.array([stamp.replace(tzinfo=UTC)] * 2, type=pa.timestamp("us", tz="UTC"))
     naive = pa.array([stamp] * 2, type=pa.timestamp("us"))
     pq.write_table(pa.table({**columns, "created_at": zoned, "updated_at": naive}), exports / "tickets_p.parquet")
-    pq.write_table(pa.table({
-        "site_id": ["S2"], "reading_date": pa.array([date(2026, 9, 30)]), "carrier": ["Electricity"],
-        "quantity": pa.array([1.5], type=pa.float64()), "unit": ["MWh"],
-    }), exports / "meter_readings.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "site_id": ["S2"],
+                "reading_date": pa.array([date(2026, 9, 30)]),
+                "carrier": ["Electricity"],
+                "quantity": pa.array([1.5], type=pa.float64()),
+                "unit": ["MWh"],
+            }
+        ),
+        exports / "meter_readings.parquet",
+    )
     summary, con = build(tmp_path, exports)
     assert summary["tables"]["tickets"]["files"] == 2
     created, updated, escalated = con.execute(
-        "select created_at, updated_at, escalated from stg_tickets where ticket_id = 'P1'").fetchone()
-    assert created == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)     # zoned: that instant
-    assert updated == datetime(2026, 11, 20, 7, 0, tzinfo=UTC)     # naive: 08:00 Berlin (CET)
+        "select created_at, updated_at, escalated from stg_tickets where ticket_id = 'P1'"
+    ).fetchone()
+    assert created == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # zoned: that instant
+    assert updated == datetime(2026, 11, 20, 7, 0, tzinfo=UTC)  # naive: 08:00 Berlin (CET)
     assert escalated is False
     assert con.execute("select kwh, _source_line from stg_meter_readings where site_id = 'S2'").fetchone() == (
-        1500.0, 1)
+        1500.0,
+        1,
+    )
 
 
 def test_gzip_files_are_read(tmp_path):
@@ -118,22 +144,37 @@ def test_absent_optional_tables_and_columns_are_empty_and_null(tmp_path):
     summary, con = build(tmp_path, exports)
     assert summary["unknown_files"] == ["readme.txt"]
     assert con.execute("select count(*) from stg_sla_malus").fetchone() == (0,)
-    assert summary["tables"]["sla_malus"] == {"files": 0, "rows_read": 0, "rows_loaded": 0,
-                                              "rows_superseded": 0, "rows_rejected": 0}
+    assert summary["tables"]["sla_malus"] == {
+        "files": 0,
+        "rows_read": 0,
+        "rows_loaded": 0,
+        "rows_superseded": 0,
+        "rows_rejected": 0,
+    }
     # opportunities' optional updated_at column: the exported file has it; without it, it is NULL
     write_table(exports / "opportunities.csv", "opportunities", [])
     (exports / "opportunities.csv").write_text(
         "opportunity_id,account_id,service_line,stage,expected_value_eur,expected_close,created_on\n"
-        "O1,A1,energy,won,100.5,,2026-10-01\n", encoding="utf-8")
+        "O1,A1,energy,won,100.5,,2026-10-01\n",
+        encoding="utf-8",
+    )
     _, con = build(tmp_path / "again", exports)
     assert con.execute("select stage, expected_close, updated_at from stg_opportunities").fetchall() == [
-        ("won", None, None)]
+        ("won", None, None)
+    ]
 
 
 @pytest.mark.parametrize("dialect", ["standard", "german"])
 def test_months_in_every_accepted_form(tmp_path, dialect):
-    exports = write_export_set(tmp_path / "exports", dialect=dialect, rows={"revenue": [
-        base_row("revenue", month=text, service_line=f"line{i}") for i, text in
-        enumerate(["2026-11", "2026-11-01", "11.2026"])]})
+    exports = write_export_set(
+        tmp_path / "exports",
+        dialect=dialect,
+        rows={
+            "revenue": [
+                base_row("revenue", month=text, service_line=f"line{i}")
+                for i, text in enumerate(["2026-11", "2026-11-01", "11.2026"])
+            ]
+        },
+    )
     _, con = build(tmp_path, exports)
     assert con.execute("select distinct month from stg_revenue").fetchall() == [(date(2026, 11, 1),)]

@@ -13,8 +13,8 @@ import json
 import duckdb
 import pytest
 
-from kamdata import buildlog, validate
-from kamdata.build import BuildError, run_build
+from kamdata.build import buildlog, validate
+from kamdata.build.runner import BuildError, run_build
 from kamdata.settings import load_settings
 from tests.exportset import base_row, write_export_set
 
@@ -37,12 +37,18 @@ def fails(published, tmp_path):
 
     def run(exports, **options) -> str:
         target = published.resolve()
-        before = (sorted(p.name for p in published.parent.iterdir() if p.name != published.name + ".builds.jsonl"),
-                  target, digest(target))
+        before = (
+            sorted(p.name for p in published.parent.iterdir() if p.name != published.name + ".builds.jsonl"),
+            target,
+            digest(target),
+        )
         with pytest.raises(BuildError) as failure:
             run_build(exports, published, **options)
-        after = (sorted(p.name for p in published.parent.iterdir() if p.name != published.name + ".builds.jsonl"),
-                 published.resolve(), digest(published.resolve()))
+        after = (
+            sorted(p.name for p in published.parent.iterdir() if p.name != published.name + ".builds.jsonl"),
+            published.resolve(),
+            digest(published.resolve()),
+        )
         assert after == before
         last = buildlog.last_attempt(published)
         assert last["status"] == "failed" and last["error"] == str(failure.value)
@@ -60,12 +66,18 @@ def test_required_table_missing(fails, tmp_path):
 def test_required_column_missing_names_file_column_and_contract(fails, tmp_path):
     exports = write_export_set(tmp_path / "x")
     lines = (exports / "sites.csv").read_text().splitlines()
-    (exports / "sites.csv").write_text("\n".join(line.rsplit(",", 3)[0] + "," + line.rsplit(",", 2)[1]
-                                                 + "," + line.rsplit(",", 2)[2] for line in lines) + "\n")
+    (exports / "sites.csv").write_text(
+        "\n".join(
+            line.rsplit(",", 3)[0] + "," + line.rsplit(",", 2)[1] + "," + line.rsplit(",", 2)[2] for line in lines
+        )
+        + "\n"
+    )
     message = fails(exports)
     assert message.startswith("sites.csv: required column 'floor_area_m2' missing.")
-    assert "`sites` needs the columns site_id, account_id, site_name, city, country, building_type, floor_area_m2" \
+    assert (
+        "`sites` needs the columns site_id, account_id, site_name, city, country, building_type, floor_area_m2"
         in message
+    )
 
 
 def test_record_with_wrong_number_of_fields(fails, tmp_path):
@@ -76,22 +88,33 @@ def test_record_with_wrong_number_of_fields(fails, tmp_path):
 
 def test_quote_never_closed(fails, tmp_path):
     # surveys.csv: R1 on lines 2-3, R2 on line 4; the broken record starts on line 5
-    message = fails(write_export_set(tmp_path / "x", raw_lines={"surveys": [
-        'R9,A1,2026-11-20,8,4,"this comment never ends', "R10,A1,2026-11-21,7,4,ok"]}))
+    message = fails(
+        write_export_set(
+            tmp_path / "x",
+            raw_lines={"surveys": ['R9,A1,2026-11-20,8,4,"this comment never ends', "R10,A1,2026-11-21,7,4,ok"]},
+        )
+    )
     assert message.startswith("surveys.csv line 5: unreadable CSV (unexpected end of data)")
 
 
 def test_broken_quote_swallowing_a_line_is_caught_by_strict_quote_rules(fails, tmp_path):
-    message = fails(write_export_set(tmp_path / "x", raw_lines={"surveys": [
-        'R9,A1,2026-11-20,8,4,"broken', 'R10,A1,2026-11-21,7,4,"a quoted comment"']}))
+    message = fails(
+        write_export_set(
+            tmp_path / "x",
+            raw_lines={"surveys": ['R9,A1,2026-11-20,8,4,"broken', 'R10,A1,2026-11-21,7,4,"a quoted comment"']},
+        )
+    )
     assert message.startswith("surveys.csv line 5: unreadable CSV")
 
 
 def test_broken_quote_that_parses_as_one_record_is_caught_by_the_manifest(fails, tmp_path):
     # Two physical records that a CSV parser reads as ONE valid record (R9 with a two-line comment);
     # only the manifest's count (4 records: R1, R2, R9, R10) can tell.
-    exports = write_export_set(tmp_path / "x", manifest=True, raw_lines={"surveys": [
-        'R9,A1,2026-11-20,8,4,"broken', 'R10,A1,2026-11-21,7,4,end"']})
+    exports = write_export_set(
+        tmp_path / "x",
+        manifest=True,
+        raw_lines={"surveys": ['R9,A1,2026-11-20,8,4,"broken', 'R10,A1,2026-11-21,7,4,end"']},
+    )
     assert json.loads((exports / "manifest.json").read_text())["files"]["surveys.csv"]["rows"] == 4
     message = fails(exports)
     assert message.startswith("surveys.csv: 3 data records read but manifest.json says 4")
@@ -108,8 +131,15 @@ def test_manifest_sha256_mismatch_and_missing_file(fails, tmp_path):
 
 def test_more_than_the_allowed_share_rejected(fails, tmp_path):
     # tickets: 3 valid base rows + 2 with an unknown priority = 2 of 5 = 40 % > 20 %
-    exports = write_export_set(tmp_path / "x", add={"tickets": [
-        base_row("tickets", ticket_id="T8", priority="P0"), base_row("tickets", ticket_id="T9", priority="P0")]})
+    exports = write_export_set(
+        tmp_path / "x",
+        add={
+            "tickets": [
+                base_row("tickets", ticket_id="T8", priority="P0"),
+                base_row("tickets", ticket_id="T9", priority="P0"),
+            ]
+        },
+    )
     message = fails(exports)
     assert message.startswith("tickets: 2 of 5 rows (40.0 %) were rejected, more than the allowed 20 %")
     assert "column priority not one of P1, P2, P3, P4 (2×, first at tickets.csv line 5: 'P0')" in message
@@ -127,7 +157,8 @@ def test_failing_mart_is_named(fails, tmp_path, monkeypatch):
     marts = tmp_path / "marts"
     marts.mkdir()
     (marts / "mart_broken.sql").write_text("select no_such_column from stg_tickets")
-    monkeypatch.setattr("kamdata.marts.MARTS_DIR", marts)
+    monkeypatch.setattr("kamdata.build.marts.MARTS_DIR", marts)
+    monkeypatch.setattr("kamdata.build.marts.INTERMEDIATE_DIR", tmp_path / "none")
     message = fails(write_export_set(tmp_path / "x"))
     assert message.startswith("mart mart_broken (sql/marts/mart_broken.sql) failed:")
 
@@ -144,8 +175,11 @@ def test_invalid_as_of(fails, tmp_path):
 
 def test_exactly_the_allowed_share_and_an_empty_table_pass(tmp_path):
     # tickets: 3 base + 1 valid + 1 invalid = 1 of 5 = 20 %, not strictly more; commitments: 0 rows read
-    exports = write_export_set(tmp_path / "x", rows={"commitments": []}, add={"tickets": [
-        base_row("tickets", ticket_id="T8"), base_row("tickets", ticket_id="T9", priority="P0")]})
+    exports = write_export_set(
+        tmp_path / "x",
+        rows={"commitments": []},
+        add={"tickets": [base_row("tickets", ticket_id="T8"), base_row("tickets", ticket_id="T9", priority="P0")]},
+    )
     summary = run_build(exports, tmp_path / "kam.duckdb", as_of="2026-11-26")
     assert summary["tables"]["tickets"]["rows_rejected"] == 1
     assert summary["tables"]["commitments"]["rows_read"] == 0
@@ -163,8 +197,11 @@ def test_a_regular_file_at_the_db_path_is_not_clobbered(tmp_path):
 def test_the_row_identity_check_stops_a_build_that_loses_rows(tmp_path, monkeypatch):
     # a staging model that silently drops rows (a bug of ours) must not publish anything
     original = validate.staging_model_sql
-    monkeypatch.setattr(validate, "staging_model_sql",
-                        lambda table: original(table) + (" where ticket_id <> 'T2'" if table.name == "tickets" else ""))
+    monkeypatch.setattr(
+        validate,
+        "staging_model_sql",
+        lambda table: original(table) + (" where ticket_id <> 'T2'" if table.name == "tickets" else ""),
+    )
     db_path = tmp_path / "kam.duckdb"
     with pytest.raises(AssertionError, match="row identity broken for tickets"):
         run_build(write_export_set(tmp_path / "x"), db_path, as_of="2026-11-26")

@@ -6,13 +6,14 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
-from kamdata import buildlog
-from kamdata.build import run_build
+import kamdata
+from kamdata.build import buildlog
+from kamdata.build.runner import run_build
 from kamdata.settings import load_settings
 from tests.exportset import base_row, write_export_set
 
@@ -37,7 +38,8 @@ def test_publish_switches_a_symlink_to_a_closed_version_and_logs_the_build(tmp_p
     assert db_path.is_symlink() and os.readlink(db_path) == version.name
     assert version.name.startswith("kam.duckdb.v") and summary["build_id"] in version.name
     assert sorted(p.name for p in db_path.parent.iterdir()) == sorted(
-        ["kam.duckdb", version.name, "kam.duckdb.lock", "kam.duckdb.builds.jsonl"])  # no .wal, no scratch
+        ["kam.duckdb", version.name, "kam.duckdb.lock", "kam.duckdb.builds.jsonl"]
+    )  # no .wal, no scratch
     entry = buildlog.last_success(db_path)
     assert entry == buildlog.last_attempt(db_path)
     assert entry["status"] == "ok" and entry["error"] is None and entry["db_file"] == str(version)
@@ -55,11 +57,12 @@ def test_build_info_records_manifest_time_as_of_and_settings(tmp_path):
     run_build(exports, tmp_path / "kam.duckdb", settings=settings)
     con = duckdb.connect(str(tmp_path / "kam.duckdb"), read_only=True)
     as_of, exported_at, settings_json, version, export_dir = con.execute(
-        "select as_of, exported_at, settings_json, project_version, export_dir from build_info").fetchone()
+        "select as_of, exported_at, settings_json, project_version, export_dir from build_info"
+    ).fetchone()
     assert as_of == date(2026, 11, 27)
-    assert exported_at == datetime(2026, 11, 26, 23, 30, tzinfo=timezone.utc)
+    assert exported_at == datetime(2026, 11, 26, 23, 30, tzinfo=UTC)
     assert json.loads(settings_json)["kpi"]["overload_threshold_pct"] == 105.0
-    assert version == "0.1.0" and export_dir == str(exports)
+    assert version == kamdata.__version__ and export_dir == str(exports)
     assert con.execute("select count(*) from build_tables").fetchone() == (17,)
     schemas = {s for (s,) in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
     assert schemas == {"main"}  # no raw or intermediate tables left behind
@@ -74,8 +77,9 @@ def test_old_versions_and_orphans_of_killed_builds_are_pruned(tmp_path):
     for leftover in (orphan, orphan.with_name(orphan.name + ".wal")):
         leftover.write_bytes(b"half-written")
     orphan.with_name(orphan.name + ".tmp").mkdir()  # DuckDB's spill directory
-    versions = [Path(run_build(exports, db_path, settings=settings, as_of="2026-11-26")["db_file"]).name
-                for _ in range(3)]
+    versions = [
+        Path(run_build(exports, db_path, settings=settings, as_of="2026-11-26")["db_file"]).name for _ in range(3)
+    ]
     left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("kam.duckdb.v"))
     assert left == sorted(versions[1:])  # the current one and one older; the oldest and the orphan are gone
 
@@ -86,15 +90,21 @@ def test_a_reader_keeps_its_data_while_a_build_publishes_and_a_fresh_reader_sees
     settings["build"]["keep_versions"] = 0  # even the reader's old file gets unlinked
     run_build(write_export_set(tmp_path / "day1"), db_path, settings=settings, as_of="2026-11-26")
     reader = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys\n"
-         "con = duckdb.connect(sys.argv[1], read_only=True)\n"
-         "query = 'select count(*), min(ticket_id) from stg_tickets'\n"
-         "print(con.execute(query).fetchone(), flush=True)\n"
-         "sys.stdin.readline()\n"
-         "print(con.execute(query).fetchone(), flush=True)\n",
-         str(db_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys\n"
+            "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+            "query = 'select count(*), min(ticket_id) from stg_tickets'\n"
+            "print(con.execute(query).fetchone(), flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print(con.execute(query).fetchone(), flush=True)\n",
+            str(db_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert reader.stdout.readline().strip() == "(3, 'T1')"
         day2 = write_export_set(tmp_path / "day2", add={"tickets": [base_row("tickets", ticket_id="T0")]})
@@ -110,8 +120,10 @@ def test_a_reader_keeps_its_data_while_a_build_publishes_and_a_fresh_reader_sees
 
 def _large_tickets(path: Path, count: int) -> None:
     """A tickets file big enough that a build takes a few seconds."""
-    header = ("ticket_id,account_id,site_id,service_line,category,priority,kind,created_at,due_at,"
-              "first_response_at,resolved_at,status,technician_id,first_time_fix,escalated,updated_at\n")
+    header = (
+        "ticket_id,account_id,site_id,service_line,category,priority,kind,created_at,due_at,"
+        "first_response_at,resolved_at,status,technician_id,first_time_fix,escalated,updated_at\n"
+    )
     row = "X{0},A1,S1,technical,hvac,P2,reactive,2026-11-20 08:00:00,,,,open,E2,,false,2026-11-21 12:00:00\n"
     with open(path, "w") as fh:
         fh.write(header)
@@ -125,8 +137,8 @@ def test_kill_9_during_a_build_leaves_the_published_database_intact(tmp_path):
     day2 = write_export_set(tmp_path / "day2")
     _large_tickets(day2 / "tickets_big.csv", 200_000)
     build = subprocess.Popen(
-        [sys.executable, "-m", "kamdata", "build", "--exports", str(day2), "--db", str(db_path), "--quiet"],
-        cwd=ROOT)
+        [sys.executable, "-m", "kamdata", "build", "--exports", str(day2), "--db", str(db_path), "--quiet"], cwd=ROOT
+    )
     try:
         deadline = time.monotonic() + 60
         while not list(tmp_path.glob("kam.duckdb.v*.wal")) and time.monotonic() < deadline:

@@ -15,10 +15,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from kamdata.contract import TABLES, TABLES_BY_NAME
-from kamdata.demo import generate
-from kamdata.demo_faults import FAULTS, SUPERSEDED
-from kamdata.demo_write import open_text
+from kamdata.build.contract import TABLES, TABLES_BY_NAME
+from kamdata.demo.faults import FAULTS, SUPERSEDED
+from kamdata.demo.generate import generate
+from kamdata.demo.write import open_text
 
 AS_OF = date(2026, 11, 27)
 MASTER = ("accounts", "sites", "employees")
@@ -26,8 +26,15 @@ MASTER = ("accounts", "sites", "employees")
 # Rejected rows per table, counted by hand from the fault list in kamdata/demo_faults.py:
 # tickets: bad created_at, P7, dangling site, site of another account, resolved before created.
 EXPECTED_REJECTED = {
-    "tickets": 5, "meter_readings": 2, "time_bookings": 2, "revenue": 1, "surveys": 1,
-    "contracts": 1, "interactions": 1, "commitments": 1, "sites": 1,
+    "tickets": 5,
+    "meter_readings": 2,
+    "time_bookings": 2,
+    "revenue": 1,
+    "surveys": 1,
+    "contracts": 1,
+    "interactions": 1,
+    "commitments": 1,
+    "sites": 1,
 }
 # Superseded records: 120 tickets re-exported, 4 opportunities re-exported, 2 meter readings
 # repeated later in the same file.
@@ -163,8 +170,15 @@ def test_german_dialect_spelling(german):
 def test_naive_timestamps_avoid_the_dst_switch_hour(german):
     # Last Sundays of March/October in the history window 2023-01-01 .. 2026-11-27: spring gaps
     # 26.03.2023, 31.03.2024, 30.03.2025, 29.03.2026; autumn repeats 29.10.2023, 27.10.2024, 26.10.2025.
-    switch_hours = ("26.03.2023 02:", "31.03.2024 02:", "30.03.2025 02:", "29.03.2026 02:",
-                    "29.10.2023 02:", "27.10.2024 02:", "26.10.2025 02:")
+    switch_hours = (
+        "26.03.2023 02:",
+        "31.03.2024 02:",
+        "30.03.2025 02:",
+        "29.03.2026 02:",
+        "29.10.2023 02:",
+        "27.10.2024 02:",
+        "26.10.2025 02:",
+    )
     header, tickets = _table_records(german, "tickets", "german")
     stamps = {i for i, name in enumerate(header) if name.endswith("_at")}
     hits = [r[i] for r in tickets for i in stamps if r[i].startswith(switch_hours)]
@@ -175,7 +189,9 @@ def test_history_is_three_full_years_and_the_current_year_to_date(standard):
     # Starts on 1 January of as-of year - 3, so no calendar year is partial except the current one.
     readings = pq.read_table(standard / "meter_readings_2023.parquet", columns=["reading_date"])["reading_date"]
     assert min(readings.to_pylist()) == date(2023, 1, 1)
-    assert sorted(p.name for p in standard.glob("meter_readings_*")) == [f"meter_readings_{y}.parquet" for y in range(2023, 2027)]
+    assert sorted(p.name for p in standard.glob("meter_readings_*")) == [
+        f"meter_readings_{y}.parquet" for y in range(2023, 2027)
+    ]
     header, tickets = _table_records(standard, "tickets", "standard")
     created = sorted(r[header.index("created_at")] for r in tickets if r[header.index("created_at")].startswith("20"))
     assert created[0].startswith("2023-01-01") and created[-1] < "2026-11-27T02:00"
@@ -234,7 +250,7 @@ def test_injected_faults_are_in_the_files(german):
     assert column("commitments", "due_date").count("01.01.2001") == 1
     assert column("sites", "floor_area_m2").count("0") == 1
     sites = {r[0]: r[1] for r in _records(german / "sites.csv", "german")[1:]}
-    header, tickets = _table_records(german, "tickets", "german")
+    _header, tickets = _table_records(german, "tickets", "german")
     foreign = [r for r in tickets if r[2] in sites and sites[r[2]] != r[1]]
     assert len(foreign) == 1
 
@@ -259,7 +275,7 @@ def test_reexports_repeat_keys_with_later_updated_at(german):
     assert duplicates == 2
 
 
-build = pytest.importorskip("kamdata.build")
+build = pytest.importorskip("kamdata.build.runner")
 
 
 @pytest.fixture(scope="module")
@@ -278,8 +294,12 @@ def test_build_rejects_only_the_injected_faults(dialect, built):
 
     exports, db, summary = built[dialect]
     con = duckdb.connect(str(db), read_only=True)
-    stats = {r[0]: r[1:] for r in con.execute(
-        "select table_name, rows_read, rows_loaded, rows_superseded, rows_rejected from build_tables").fetchall()}
+    stats = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select table_name, rows_read, rows_loaded, rows_superseded, rows_rejected from build_tables"
+        ).fetchall()
+    }
     rejected = {t: s[3] for t, s in stats.items() if s[3]}
     superseded = {t: s[2] for t, s in stats.items() if s[2]}
     assert rejected == EXPECTED_REJECTED
@@ -295,12 +315,17 @@ def test_build_rejects_only_the_injected_faults(dialect, built):
 
 
 def test_health_bands_spread_like_a_portfolio(built):
-    """3 of 20 accounts are built at risk, 4 on watch (World._stories); each band is populated, at-risk ones are not all zero."""
+    """3 of 20 accounts are built at risk, 4 on watch (World._stories);
+    each band is populated, at-risk ones are not all zero."""
     import duckdb
 
     con = duckdb.connect(str(built["standard"][1]), read_only=True)
-    bands = {band: (n, low, high) for band, n, low, high in con.execute(
-        "select band, count(*), min(health_score), max(health_score) from mart_account_health group by band").fetchall()}
+    bands = {
+        band: (n, low, high)
+        for band, n, low, high in con.execute(
+            "select band, count(*), min(health_score), max(health_score) from mart_account_health group by band"
+        ).fetchall()
+    }
     assert set(bands) == {"healthy", "watch", "at_risk"}
     assert 2 <= bands["at_risk"][0] <= 4 and 3 <= bands["watch"][0] <= 6
     assert bands["at_risk"][1] >= 20  # several components bad, not all at zero
@@ -311,12 +336,21 @@ def test_health_bands_spread_like_a_portfolio(built):
         from mart_account_health where band = 'at_risk'""").fetchone()[0]
     assert nonzero >= 4
     # The 12-month history shows the slide: at-risk and watch accounts were healthy a year ago.
-    slid = dict(con.execute("""
+    slid = dict(
+        con.execute("""
         select h.band, count(*) from mart_account_health h
         join mart_account_health_history old on old.account_id = h.account_id
         where old.as_of = (select min(as_of) from mart_account_health_history) and old.band = 'healthy'
-        group by h.band""").fetchall())
+        group by h.band""").fetchall()
+    )
     assert slid.get("at_risk", 0) >= 1 and slid.get("watch", 0) >= 1
     kinds = {k for (k,) in con.execute("select distinct kind from mart_alerts").fetchall()}
-    assert kinds == {"renewal_risk", "sla_breach", "overdue_commitment", "no_proactive_contact", "team_overload", "detractor"}
+    assert kinds == {
+        "renewal_risk",
+        "sla_breach",
+        "overdue_commitment",
+        "no_proactive_contact",
+        "team_overload",
+        "detractor",
+    }
     con.close()

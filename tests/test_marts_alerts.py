@@ -9,24 +9,50 @@ unless its test is about contact.
 from datetime import date, datetime
 
 import pytest
-
 from marts_fixture import build, rows
 
 AS_OF = date(2026, 11, 26)
 CONTACT_ACCOUNTS = ("N61", "N60", "NNEVER", "N200")
-ACCOUNTS = ("R_NULL", "R_RISK", "R_OK", "R_FAR", "S1", "S2", "S3", "O1", "O2", "O3", "T1", "T2", "D1", "D2",
-            *CONTACT_ACCOUNTS)
+ACCOUNTS = (
+    "R_NULL",
+    "R_RISK",
+    "R_OK",
+    "R_FAR",
+    "S1",
+    "S2",
+    "S3",
+    "O1",
+    "O2",
+    "O3",
+    "T1",
+    "T2",
+    "D1",
+    "D2",
+    *CONTACT_ACCOUNTS,
+)
 
 
 def _contract(contract_id, account_id, end, notice):
-    return {"contract_id": contract_id, "account_id": account_id, "service_line": "technical_fm",
-            "start_date": date(2020, 1, 1), "end_date": end, "annual_value_eur": 1000.0,
-            "notice_period_days": notice, "auto_renew": False}
+    return {
+        "contract_id": contract_id,
+        "account_id": account_id,
+        "service_line": "technical_fm",
+        "start_date": date(2020, 1, 1),
+        "end_date": end,
+        "annual_value_eur": 1000.0,
+        "notice_period_days": notice,
+        "auto_renew": False,
+    }
 
 
 def _contact(account_id, day, by="us"):
-    return {"interaction_id": f"I-{account_id}-{day}", "account_id": account_id, "interaction_date": day,
-            "channel": "call", "initiated_by": by}
+    return {
+        "interaction_id": f"I-{account_id}-{day}",
+        "account_id": account_id,
+        "interaction_date": day,
+        "channel": "call",
+        "initiated_by": by,
+    }
 
 
 def _survey(account_id, day, nps):
@@ -35,59 +61,106 @@ def _survey(account_id, day, nps):
 
 def _open_ticket(account_id, created):
     """A P1 ticket never resolved: breached 4 h after creation."""
-    return {"ticket_id": f"T-{account_id}-{created}", "account_id": account_id, "priority": "P1",
-            "kind": "reactive", "status": "open", "created_at": created, "escalated": False}
+    return {
+        "ticket_id": f"T-{account_id}-{created}",
+        "account_id": account_id,
+        "priority": "P1",
+        "kind": "reactive",
+        "status": "open",
+        "created_at": created,
+        "escalated": False,
+    }
 
 
 def _commitment(commitment_id, account_id, due, done=None):
-    return {"commitment_id": commitment_id, "account_id": account_id, "owner_id": "KAM",
-            "promised_on": date(2026, 1, 1), "due_date": due, "done_on": done, "description": "send report"}
+    return {
+        "commitment_id": commitment_id,
+        "account_id": account_id,
+        "owner_id": "KAM",
+        "promised_on": date(2026, 1, 1),
+        "due_date": due,
+        "done_on": done,
+        "description": "send report",
+    }
 
 
 def _employee(employee_id, weekly_h):
-    return {"employee_id": employee_id, "name": employee_id, "department": "Ops", "role": "x",
-            "weekly_capacity_h": weekly_h, "active": True}
+    return {
+        "employee_id": employee_id,
+        "name": employee_id,
+        "department": "Ops",
+        "role": "x",
+        "weekly_capacity_h": weekly_h,
+        "active": True,
+    }
 
 
 def _bookings(employee_id, month, count, hours):
-    return [{"booking_id": f"B-{employee_id}-{i}", "employee_id": employee_id, "booking_date": date(2026, month, i + 1),
-             "hours": hours, "activity": "x"} for i in range(count)]
+    return [
+        {
+            "booking_id": f"B-{employee_id}-{i}",
+            "employee_id": employee_id,
+            "booking_date": date(2026, month, i + 1),
+            "hours": hours,
+            "activity": "x",
+        }
+        for i in range(count)
+    ]
 
 
 def _revenue(account_id, prior, recent):
-    return [{"account_id": account_id, "month": month, "service_line": "technical_fm", "revenue_eur": amount}
-            for month, amount in ((date(2025, 1, 1), prior), (date(2026, 1, 1), recent))]
+    return [
+        {"account_id": account_id, "month": month, "service_line": "technical_fm", "revenue_eur": amount}
+        for month, amount in ((date(2025, 1, 1), prior), (date(2026, 1, 1), recent))
+    ]
 
 
 @pytest.fixture(scope="module")
 def con():
     data = {
-        "employees": [_employee("KAM", 40.0), _employee("E_OVER", 40.0), _employee("E_EXACT", 50.0),
-                      _employee("E_NOV", 40.0)],
-        "accounts": [{"account_id": a, "account_name": f"Name {a}", "industry": "x", "region": "x", "kam_id": "KAM"}
-                     for a in ACCOUNTS],
-        "interactions": [_contact(a, date(2026, 11, 20)) for a in ACCOUNTS if a not in CONTACT_ACCOUNTS] + [
+        "employees": [
+            _employee("KAM", 40.0),
+            _employee("E_OVER", 40.0),
+            _employee("E_EXACT", 50.0),
+            _employee("E_NOV", 40.0),
+        ],
+        "accounts": [
+            {"account_id": a, "account_name": f"Name {a}", "industry": "x", "region": "x", "kam_id": "KAM"}
+            for a in ACCOUNTS
+        ],
+        "interactions": [_contact(a, date(2026, 11, 20)) for a in ACCOUNTS if a not in CONTACT_ACCOUNTS]
+        + [
             _contact("N61", date(2026, 9, 26)),
             _contact("N60", date(2026, 9, 27)),
             _contact("NNEVER", date(2026, 11, 20), by="customer"),
             _contact("N200", date(2026, 5, 1)),
         ],
         "contracts": [
-            _contract("C-R1", "R_NULL", date(2027, 3, 31), 90),   # deadline 2026-12-31
+            _contract("C-R1", "R_NULL", date(2027, 3, 31), 90),  # deadline 2026-12-31
             _contract("C-R2a", "R_RISK", date(2027, 1, 31), 31),  # 2026-12-31
             _contract("C-R2b", "R_RISK", date(2027, 2, 28), 30),  # 2027-01-29
-            _contract("C-R3", "R_OK", date(2027, 3, 31), 90),     # 2026-12-31
-            _contract("C-R4", "R_FAR", date(2027, 6, 1), 6),      # 2027-05-26: one day after the window
+            _contract("C-R3", "R_OK", date(2027, 3, 31), 90),  # 2026-12-31
+            _contract("C-R4", "R_FAR", date(2027, 6, 1), 6),  # 2027-05-26: one day after the window
         ],
         "surveys": [
             _survey("R_RISK", date(2026, 6, 1), 0),
-            _survey("R_OK", date(2026, 6, 1), 10), _survey("R_OK", date(2026, 6, 1), 8),
+            _survey("R_OK", date(2026, 6, 1), 10),
+            _survey("R_OK", date(2026, 6, 1), 8),
             _survey("D1", date(2026, 10, 28), 6),
-            _survey("D2", date(2026, 10, 27), 6), _survey("D2", date(2026, 11, 20), 7),
+            _survey("D2", date(2026, 10, 27), 6),
+            _survey("D2", date(2026, 11, 20), 7),
         ],
         "revenue": _revenue("R_RISK", 100.0, 90.0) + _revenue("R_OK", 100.0, 110.0),
-        "sla_policies": [{"account_id": a, "priority": "P1", "response_target_h": 1.0, "resolution_target_h": 4.0,
-                          "target_pct": 90.0} for a in ("S1", "S2", "S3")],
+        "sla_policies": [
+            {
+                "account_id": a,
+                "priority": "P1",
+                "response_target_h": 1.0,
+                "resolution_target_h": 4.0,
+                "target_pct": 90.0,
+            }
+            for a in ("S1", "S2", "S3")
+        ],
         "tickets": [
             _open_ticket("S1", datetime(2026, 9, 10, 10)),
             _open_ticket("S2", datetime(2026, 7, 15, 10)),
@@ -109,7 +182,8 @@ def con():
         ],
         # E_OVER Oct: 200 h / (40 x 22 / 5 = 176 h) = 113.6 %; E_EXACT Oct: 242 h / 220 h = 110.0 % exactly;
         # E_NOV Nov (not a complete month): 200 h / 168 h.
-        "time_bookings": _bookings("E_OVER", 10, 10, 20.0) + _bookings("E_EXACT", 10, 11, 22.0)
+        "time_bookings": _bookings("E_OVER", 10, 10, 20.0)
+        + _bookings("E_EXACT", 10, 11, 22.0)
         + _bookings("E_NOV", 11, 10, 20.0),
     }
     return build(data, as_of=AS_OF)
@@ -125,10 +199,15 @@ def test_exactly_the_expected_alerts_fire(con):
     # of D only), O2 (due today; done), N60 (exactly 60 days), T2 (exactly 110 %; overloaded in the
     # current month only), D2 (detractor 30 days ago; 7 is passive).
     assert got == {
-        ("R_NULL", "renewal_risk"), ("R_RISK", "renewal_risk"),
-        ("S1", "sla_breach"), ("S3", "sla_breach"),
-        ("O1", "overdue_commitment"), ("O3", "overdue_commitment"),
-        ("N61", "no_proactive_contact"), ("NNEVER", "no_proactive_contact"), ("N200", "no_proactive_contact"),
+        ("R_NULL", "renewal_risk"),
+        ("R_RISK", "renewal_risk"),
+        ("S1", "sla_breach"),
+        ("S3", "sla_breach"),
+        ("O1", "overdue_commitment"),
+        ("O3", "overdue_commitment"),
+        ("N61", "no_proactive_contact"),
+        ("NNEVER", "no_proactive_contact"),
+        ("N200", "no_proactive_contact"),
         ("T1", "team_overload"),
         ("D1", "detractor"),
     }
@@ -138,9 +217,16 @@ def test_renewal_risk(con):
     # R_RISK: relationship 6 days -> 100 (.15), nps -100 -> 0 (.2), growth -10 % -> 0 (.15):
     # 15 / .5 = 30.0 -> at_risk -> high; earliest deadline C-R2a 2026-12-31, C-R2b also in the window.
     risk = _alert(con, "R_RISK", "renewal_risk")
-    assert risk["reason"] == "Notice deadline 2026-12-31 for contract C-R2a (+1 more in the renewal window); band at_risk"
+    assert (
+        risk["reason"] == "Notice deadline 2026-12-31 for contract C-R2a (+1 more in the renewal window); band at_risk"
+    )
     assert (risk["severity"], risk["page"], risk["detail_date"], risk["detail_value"], risk["detail_text"]) == (
-        "high", "review", date(2026, 12, 31), 35.0, "C-R2a")
+        "high",
+        "review",
+        date(2026, 12, 31),
+        35.0,
+        "C-R2a",
+    )
     # R_NULL: only the relationship component (.15 < .5) -> no score: not healthy either -> medium.
     unknown = _alert(con, "R_NULL", "renewal_risk")
     assert unknown["reason"] == "Notice deadline 2026-12-31 for contract C-R1; band n/a (insufficient data)"
@@ -150,8 +236,16 @@ def test_renewal_risk(con):
 def test_sla_breach(con):
     one = _alert(con, "S1", "sla_breach")
     # S1: the 2026-09 P1 ticket breached -> 0 % < 90 % in 1 of Aug..Oct -> medium.
-    assert one["reason"] == "SLA breach in 2026-09: resolution compliance below target for P1 (1 of the last 3 complete months)"
-    assert (one["severity"], one["page"], one["detail_date"], one["detail_text"]) == ("medium", "sla", date(2026, 9, 1), "P1")
+    assert (
+        one["reason"]
+        == "SLA breach in 2026-09: resolution compliance below target for P1 (1 of the last 3 complete months)"
+    )
+    assert (one["severity"], one["page"], one["detail_date"], one["detail_text"]) == (
+        "medium",
+        "sla",
+        date(2026, 9, 1),
+        "P1",
+    )
     # S3: breaches in 2026-08 and 2026-10 -> 2 months, latest October -> high.
     two = _alert(con, "S3", "sla_breach")
     assert (two["severity"], two["detail_date"], two["detail_count"]) == ("high", date(2026, 10, 1), 2)
@@ -168,12 +262,21 @@ def test_overdue_commitment(con):
 
 
 def test_no_proactive_contact(con):
-    assert _alert(con, "N61", "no_proactive_contact")["reason"] == "No proactive contact for 61 days (last on 2026-09-26)"
+    assert (
+        _alert(con, "N61", "no_proactive_contact")["reason"] == "No proactive contact for 61 days (last on 2026-09-26)"
+    )
     assert _alert(con, "N61", "no_proactive_contact")["severity"] == "medium"
     never = _alert(con, "NNEVER", "no_proactive_contact")
-    assert (never["reason"], never["severity"], never["detail_value"]) == ("No proactive contact on record", "high", None)
+    assert (never["reason"], never["severity"], never["detail_value"]) == (
+        "No proactive contact on record",
+        "high",
+        None,
+    )
     # N200: 2026-05-01 -> 209 days > 2 x 60 -> high.
-    assert (_alert(con, "N200", "no_proactive_contact")["severity"], _alert(con, "N200", "no_proactive_contact")["detail_value"]) == ("high", 209.0)
+    assert (
+        _alert(con, "N200", "no_proactive_contact")["severity"],
+        _alert(con, "N200", "no_proactive_contact")["detail_value"],
+    ) == ("high", 209.0)
 
 
 def test_team_overload(con):
@@ -188,4 +291,8 @@ def test_detractor(con):
     alert = _alert(con, "D1", "detractor")
     assert alert["reason"] == "NPS detractor response (score 6) on 2026-10-28"
     assert (alert["severity"], alert["page"], alert["detail_date"], alert["account_name"]) == (
-        "high", "review", date(2026, 10, 28), "Name D1")
+        "high",
+        "review",
+        date(2026, 10, 28),
+        "Name D1",
+    )

@@ -9,7 +9,6 @@ relationship 60/14/.15, commitments 60/95/.15, commercial -10/10/.15, team 130/1
 from datetime import date, datetime, timedelta
 
 import pytest
-
 from marts_fixture import build, rows
 
 AS_OF = date(2026, 11, 26)
@@ -17,8 +16,17 @@ ACCOUNTS = ("H1", "H2", "H3", "H4", "HX", "EMPTY")
 
 
 def _ticket(ticket_id, account_id, created, resolved=None, kind="reactive", status="resolved", resolution_due=None):
-    return {"ticket_id": ticket_id, "account_id": account_id, "priority": "P2", "kind": kind, "status": status,
-            "created_at": created, "resolved_at": resolved, "resolution_due_at": resolution_due, "escalated": False}
+    return {
+        "ticket_id": ticket_id,
+        "account_id": account_id,
+        "priority": "P2",
+        "kind": kind,
+        "status": status,
+        "created_at": created,
+        "resolved_at": resolved,
+        "resolution_due_at": resolution_due,
+        "escalated": False,
+    }
 
 
 def _h1_tickets():
@@ -39,8 +47,13 @@ def _history_tickets():
         _ticket("HX-a", "HX", datetime(2026, 10, 10, 10), datetime(2026, 10, 10, 12)),
         _ticket("HX-b", "HX", datetime(2026, 10, 20, 10), datetime(2026, 11, 3, 10)),
         _ticket("HX-c", "HX", datetime(2026, 10, 31, 20), datetime(2026, 11, 1, 10)),
-        _ticket("HX-d", "HX", datetime(2026, 10, 30, 10), datetime(2026, 10, 31, 23),
-                resolution_due=datetime(2026, 11, 10, 10)),
+        _ticket(
+            "HX-d",
+            "HX",
+            datetime(2026, 10, 30, 10),
+            datetime(2026, 10, 31, 23),
+            resolution_due=datetime(2026, 11, 10, 10),
+        ),
     ]
 
 
@@ -49,8 +62,15 @@ def _survey(n, account_id, day, nps):
 
 
 def _commitment(n, account_id, due, done, promised=date(2025, 1, 1)):
-    return {"commitment_id": f"CM{n}", "account_id": account_id, "owner_id": "M1", "promised_on": promised,
-            "due_date": due, "done_on": done, "description": "x"}
+    return {
+        "commitment_id": f"CM{n}",
+        "account_id": account_id,
+        "owner_id": "M1",
+        "promised_on": promised,
+        "due_date": due,
+        "done_on": done,
+        "description": "x",
+    }
 
 
 def _revenue(account_id, month, amount):
@@ -68,25 +88,48 @@ def _member(account_id, employee_id):
 
 @pytest.fixture(scope="module")
 def con():
-    employees = [{"employee_id": e, "name": e, "department": "Ops", "role": "x", "weekly_capacity_h": cap,
-                  "active": True} for e, cap in (("M1", 50.0), ("M2", 0.0), ("M3", 40.0))]
+    employees = [
+        {"employee_id": e, "name": e, "department": "Ops", "role": "x", "weekly_capacity_h": cap, "active": True}
+        for e, cap in (("M1", 50.0), ("M2", 0.0), ("M3", 40.0))
+    ]
     data = {
         "employees": employees,
-        "accounts": [{"account_id": a, "account_name": a, "industry": "x", "region": "x", "kam_id": "M1"}
-                     for a in ACCOUNTS],
-        "sla_policies": [{"account_id": a, "priority": "P2", "response_target_h": 4.0, "resolution_target_h": 24.0,
-                          "target_pct": 95.0} for a in ("H1", "HX")],
+        "accounts": [
+            {"account_id": a, "account_name": a, "industry": "x", "region": "x", "kam_id": "M1"} for a in ACCOUNTS
+        ],
+        "sla_policies": [
+            {
+                "account_id": a,
+                "priority": "P2",
+                "response_target_h": 4.0,
+                "resolution_target_h": 24.0,
+                "target_pct": 95.0,
+            }
+            for a in ("H1", "HX")
+        ],
         "tickets": _h1_tickets() + _history_tickets(),
         "surveys": [
-            _survey(1, "H1", date(2026, 11, 1), 10), _survey(2, "H1", date(2026, 10, 1), 7),
-            _survey(3, "H2", date(2026, 11, 1), 10), _survey(4, "H2", date(2026, 10, 1), 7),
+            _survey(1, "H1", date(2026, 11, 1), 10),
+            _survey(2, "H1", date(2026, 10, 1), 7),
+            _survey(3, "H2", date(2026, 11, 1), 10),
+            _survey(4, "H2", date(2026, 10, 1), 7),
             _survey(5, "HX", date(2026, 11, 10), 0),
         ],
         "interactions": [
-            {"interaction_id": "I1", "account_id": "H1", "interaction_date": date(2026, 10, 20), "channel": "call",
-             "initiated_by": "us"},
-            {"interaction_id": "I2", "account_id": "HX", "interaction_date": date(2026, 11, 20), "channel": "call",
-             "initiated_by": "us"},
+            {
+                "interaction_id": "I1",
+                "account_id": "H1",
+                "interaction_date": date(2026, 10, 20),
+                "channel": "call",
+                "initiated_by": "us",
+            },
+            {
+                "interaction_id": "I2",
+                "account_id": "HX",
+                "interaction_date": date(2026, 11, 20),
+                "channel": "call",
+                "initiated_by": "us",
+            },
         ],
         "commitments": [
             _commitment(1, "H1", date(2026, 6, 1), date(2026, 6, 1)),
@@ -98,13 +141,33 @@ def con():
             _commitment(7, "HX", date(2026, 11, 5), date(2026, 11, 1), promised=date(2026, 10, 1)),
         ],
         "revenue": _growth("H1", 100.0, 100.0) + _growth("H2", 100.0, 110.0),
-        "account_team": [_member("H1", "M1"), _member("H1", "M2"), _member("H1", "M3"),
-                         _member("H3", "M2"), _member("H4", "M3")],
+        "account_team": [
+            _member("H1", "M1"),
+            _member("H1", "M2"),
+            _member("H1", "M3"),
+            _member("H3", "M2"),
+            _member("H4", "M3"),
+        ],
         # M1: 11 x 23 h = 253 h in October (capacity 50 x 22 / 5 = 220 h -> 115 %); M2 (capacity 0) 24 h.
-        "time_bookings": [{"booking_id": f"B{i}", "employee_id": "M1", "booking_date": date(2026, 10, i + 1),
-                           "hours": 23.0, "activity": "x"} for i in range(11)]
-        + [{"booking_id": "B-M2", "employee_id": "M2", "booking_date": date(2026, 10, 5), "hours": 24.0,
-            "activity": "x"}],
+        "time_bookings": [
+            {
+                "booking_id": f"B{i}",
+                "employee_id": "M1",
+                "booking_date": date(2026, 10, i + 1),
+                "hours": 23.0,
+                "activity": "x",
+            }
+            for i in range(11)
+        ]
+        + [
+            {
+                "booking_id": "B-M2",
+                "employee_id": "M2",
+                "booking_date": date(2026, 10, 5),
+                "hours": 24.0,
+                "activity": "x",
+            }
+        ],
     }
     return build(data, as_of=AS_OF)
 
@@ -124,10 +187,22 @@ def test_all_six_components(con):
     # team: M1 115 %, M2 left out (capacity 0), M3 0 % (no bookings) -> 115 -> (115 - 130) / -30 = 50
     # health = .25 x 55.556 + .2 x 100 + .15 x 50 + .15 x 42.857 + .15 x 50 + .1 x 50
     #        = 13.889 + 20 + 7.5 + 6.429 + 7.5 + 5 = 60.317 -> 60.3, watch
-    expected_metrics = {"sla_compliance_pct": 90.0, "nps": 50.0, "days_since_proactive": 37,
-                        "commitment_ontime_pct": 75.0, "revenue_growth_pct": 0.0, "team_max_utilisation_pct": 115.0}
-    expected_scores = {"sla_score": 55.556, "satisfaction_score": 100.0, "relationship_score": 50.0,
-                       "commitments_score": 42.857, "commercial_score": 50.0, "team_score": 50.0}
+    expected_metrics = {
+        "sla_compliance_pct": 90.0,
+        "nps": 50.0,
+        "days_since_proactive": 37,
+        "commitment_ontime_pct": 75.0,
+        "revenue_growth_pct": 0.0,
+        "team_max_utilisation_pct": 115.0,
+    }
+    expected_scores = {
+        "sla_score": 55.556,
+        "satisfaction_score": 100.0,
+        "relationship_score": 50.0,
+        "commitments_score": 42.857,
+        "commercial_score": 50.0,
+        "team_score": 50.0,
+    }
     for column, value in {**expected_metrics, **expected_scores}.items():
         assert h1[column] == pytest.approx(value, abs=0.01), column
     assert (h1["health_score"], h1["band"], h1["weight_used"], h1["relationship_never"]) == (60.3, "watch", 1.0, False)
@@ -172,8 +247,11 @@ def test_history_cuts_events_at_each_month_end(con):
     assert previous["sla_compliance_pct"] == pytest.approx(66.667, abs=0.01)
     assert (previous["nps"], previous["relationship_never"], previous["commitment_ontime_pct"]) == (None, True, 0.0)
     assert (previous["health_score"], previous["band"]) == (0.0, "at_risk")
-    commitments = rows(con, "select commitments_open, commitments_overdue from int_health_commitments"
-                            " where account_id = 'HX' and as_of = '2026-10-31'")[0]
+    commitments = rows(
+        con,
+        "select commitments_open, commitments_overdue from int_health_commitments"
+        " where account_id = 'HX' and as_of = '2026-10-31'",
+    )[0]
     assert (commitments["commitments_open"], commitments["commitments_overdue"]) == (2, 1)
     current = _health(con, "HX")
     # At D: a, c, d met, b breached -> 75 % -> 0; nps -100 -> 0; 6 days -> 100 (clamped);
@@ -186,8 +264,11 @@ def test_history_cuts_events_at_each_month_end(con):
 
 
 def test_every_account_has_twelve_history_rows(con):
-    got = rows(con, "select account_id, list(as_of order by as_of) as dates, count(health_score) as scored"
-                    " from mart_account_health_history group by account_id order by account_id")
+    got = rows(
+        con,
+        "select account_id, list(as_of order by as_of) as dates, count(health_score) as scored"
+        " from mart_account_health_history group by account_id order by account_id",
+    )
     month_ends = [date(2025, 11, 30), date(2025, 12, 31)] + [
         date(2026, m + 1, 1) - timedelta(days=1) for m in range(1, 11)
     ]
@@ -203,40 +284,69 @@ def test_accounts_mart_carries_current_and_previous_health(con):
 
 
 ROUNDING_SETTINGS = {
-    "health": {"components": {
-        "sla": {"weight": 0.0}, "relationship": {"weight": 0.0}, "commitments": {"weight": 0.0},
-        "team": {"weight": 0.0},
-        "satisfaction": {"bad": 0.0, "good": 100.0, "weight": 0.5},
-        "commercial": {"weight": 0.5},
-    }}
+    "health": {
+        "components": {
+            "sla": {"weight": 0.0},
+            "relationship": {"weight": 0.0},
+            "commitments": {"weight": 0.0},
+            "team": {"weight": 0.0},
+            "satisfaction": {"bad": 0.0, "good": 100.0, "weight": 0.5},
+            "commercial": {"weight": 0.5},
+        }
+    }
 }
 
 
 @pytest.fixture(scope="module")
 def rounding_con():
     """Health = .5 x nps + .5 x 5 x (growth + 10) (only satisfaction and commercial weigh)."""
-    cases = {"R1": (10, 8, 108.9), "R2": (10, 8, 107.98), "R3": (10, 0, 109.98), "R4": (10, 0, 109.96),
-             "R5": (10, 8, 108.94)}
+    cases = {
+        "R1": (10, 8, 108.9),
+        "R2": (10, 8, 107.98),
+        "R3": (10, 0, 109.98),
+        "R4": (10, 0, 109.96),
+        "R5": (10, 8, 108.94),
+    }
     data = {
-        "employees": [{"employee_id": "K", "name": "Kam", "department": "x", "role": "x", "weekly_capacity_h": 40.0,
-                       "active": True}],
-        "accounts": [{"account_id": a, "account_name": a, "industry": "x", "region": "x", "kam_id": "K"} for a in cases],
-        "surveys": [_survey(f"{a}{i}", a, date(2026, 11, 1), score)
-                    for a, (first, second, _) in cases.items() for i, score in enumerate((first, second))],
+        "employees": [
+            {
+                "employee_id": "K",
+                "name": "Kam",
+                "department": "x",
+                "role": "x",
+                "weekly_capacity_h": 40.0,
+                "active": True,
+            }
+        ],
+        "accounts": [
+            {"account_id": a, "account_name": a, "industry": "x", "region": "x", "kam_id": "K"} for a in cases
+        ],
+        "surveys": [
+            _survey(f"{a}{i}", a, date(2026, 11, 1), score)
+            for a, (first, second, _) in cases.items()
+            for i, score in enumerate((first, second))
+        ],
         "revenue": [row for a, (_, _, recent) in cases.items() for row in _growth(a, 100.0, recent)],
     }
     return build(data, as_of=AS_OF, settings_override=ROUNDING_SETTINGS)
 
 
 def test_round_half_up_and_band_from_rounded_score(rounding_con):
-    got = {r["account_id"]: (r["health_score"], r["band"]) for r in rows(rounding_con, "select * from mart_account_health")}
+    got = {
+        r["account_id"]: (r["health_score"], r["band"]) for r in rows(rounding_con, "select * from mart_account_health")
+    }
     # R1: nps (10, 8) = 50; growth 8.9 % -> 94.5 -> 25 + 47.25 = 72.25 -> 72.3 (half up) -> healthy
     # R2: nps 50; growth 7.98 % -> 89.9 -> 25 + 44.95 = 69.95 -> 70.0 -> healthy
     # R3: nps (10, 0) = 0; growth 9.98 % -> 99.9 -> 49.95 -> 50.0 -> watch
     # R4: nps 0; growth 9.96 % -> 99.8 -> 49.9 -> at_risk
     # R5: nps 50; growth 8.94 % -> 94.7 -> 25 + 47.35 = 72.35 (a double just below 72.35) -> 72.4
-    assert got == {"R1": (72.3, "healthy"), "R2": (70.0, "healthy"), "R3": (50.0, "watch"), "R4": (49.9, "at_risk"),
-                   "R5": (72.4, "healthy")}
+    assert got == {
+        "R1": (72.3, "healthy"),
+        "R2": (70.0, "healthy"),
+        "R3": (50.0, "watch"),
+        "R4": (49.9, "at_risk"),
+        "R5": (72.4, "healthy"),
+    }
 
 
 def test_round_half_up_macro(rounding_con):

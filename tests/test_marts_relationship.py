@@ -8,30 +8,54 @@ D = 2026-11-26; previous month-end D' = 2026-10-31; last complete month L = 2026
 from datetime import date
 
 import pytest
-
 from marts_fixture import build, rows
 
 AS_OF = date(2026, 11, 26)
 
 
 def _account(account_id, industry, kam_id="KAM1"):
-    return {"account_id": account_id, "account_name": f"Account {account_id}", "industry": industry,
-            "region": "west", "kam_id": kam_id}
+    return {
+        "account_id": account_id,
+        "account_name": f"Account {account_id}",
+        "industry": industry,
+        "region": "west",
+        "kam_id": kam_id,
+    }
 
 
 def _contract(contract_id, account_id, line, start, end, value, notice=90):
-    return {"contract_id": contract_id, "account_id": account_id, "service_line": line, "start_date": start,
-            "end_date": end, "annual_value_eur": value, "notice_period_days": notice, "auto_renew": False}
+    return {
+        "contract_id": contract_id,
+        "account_id": account_id,
+        "service_line": line,
+        "start_date": start,
+        "end_date": end,
+        "annual_value_eur": value,
+        "notice_period_days": notice,
+        "auto_renew": False,
+    }
 
 
 def _contact(n, account_id, day, by):
-    return {"interaction_id": f"I{n}", "account_id": account_id, "interaction_date": day, "channel": "call",
-            "initiated_by": by}
+    return {
+        "interaction_id": f"I{n}",
+        "account_id": account_id,
+        "interaction_date": day,
+        "channel": "call",
+        "initiated_by": by,
+    }
 
 
 def _commitment(n, due, done):
-    return {"commitment_id": f"CM{n}", "account_id": "A1", "owner_id": "KAM1", "promised_on": date(2025, 1, 1),
-            "due_date": due, "done_on": done, "description": f"promise {n}"}
+    return {
+        "commitment_id": f"CM{n}",
+        "account_id": "A1",
+        "owner_id": "KAM1",
+        "promised_on": date(2025, 1, 1),
+        "due_date": due,
+        "done_on": done,
+        "description": f"promise {n}",
+    }
 
 
 def _survey(n, day, nps, csat):
@@ -44,22 +68,46 @@ def _revenue(account_id, month, line, revenue, cost=None):
 
 @pytest.fixture(scope="module")
 def con():
-    employees = [{"employee_id": k, "name": f"Kam {k}", "department": "Sales", "role": "kam",
-                  "weekly_capacity_h": 40.0, "active": True} for k in ("KAM1", "KAM2")]
+    employees = [
+        {
+            "employee_id": k,
+            "name": f"Kam {k}",
+            "department": "Sales",
+            "role": "kam",
+            "weekly_capacity_h": 40.0,
+            "active": True,
+        }
+        for k in ("KAM1", "KAM2")
+    ]
     data = {
         "employees": employees,
-        "accounts": [_account("A1", "retail"), _account("A2", "retail"), _account("A3", "retail"),
-                     _account("A5", "retail", "KAM2"), _account("A4", "bank", "KAM2")],
-        "sites": [{"site_id": s, "account_id": "A1", "site_name": s, "city": "Köln", "country": "DE",
-                   "building_type": "office", "floor_area_m2": 1000.0} for s in ("S1", "S2")],
+        "accounts": [
+            _account("A1", "retail"),
+            _account("A2", "retail"),
+            _account("A3", "retail"),
+            _account("A5", "retail", "KAM2"),
+            _account("A4", "bank", "KAM2"),
+        ],
+        "sites": [
+            {
+                "site_id": s,
+                "account_id": "A1",
+                "site_name": s,
+                "city": "Köln",
+                "country": "DE",
+                "building_type": "office",
+                "floor_area_m2": 1000.0,
+            }
+            for s in ("S1", "S2")
+        ],
         "contracts": [
             # Renewal window at D: 2026-11-26 <= end_date - notice <= 2027-05-25.
             _contract("C1", "A1", "technical_fm", date(2020, 1, 1), date(2027, 5, 31), 120000.0, 6),  # 2027-05-25: in
-            _contract("C2", "A1", "cleaning", date(2021, 1, 1), date(2026, 12, 31), 60000.0, 35),    # 2026-11-26: in
-            _contract("C3", "A1", "security", date(2022, 1, 1), date(2027, 6, 1), 30000.0, 6),       # 2027-05-26: out
-            _contract("C4", "A1", "catering", date(2020, 1, 1), date(2026, 12, 31), 10000.0, 36),    # 2026-11-25: past
-            _contract("C5", "A1", "energy_management", date(2026, 11, 27), None, 5000.0),           # starts after D
-            _contract("C6", "A1", "workplace", date(2019, 1, 1), date(2026, 11, 15), 8000.0),       # ended before D
+            _contract("C2", "A1", "cleaning", date(2021, 1, 1), date(2026, 12, 31), 60000.0, 35),  # 2026-11-26: in
+            _contract("C3", "A1", "security", date(2022, 1, 1), date(2027, 6, 1), 30000.0, 6),  # 2027-05-26: out
+            _contract("C4", "A1", "catering", date(2020, 1, 1), date(2026, 12, 31), 10000.0, 36),  # 2026-11-25: past
+            _contract("C5", "A1", "energy_management", date(2026, 11, 27), None, 5000.0),  # starts after D
+            _contract("C6", "A1", "workplace", date(2019, 1, 1), date(2026, 11, 15), 8000.0),  # ended before D
             _contract("C7", "A2", "technical_fm", date(2020, 1, 1), None, 50000.0),
             _contract("C8", "A2", "cleaning", date(2020, 1, 1), None, 20000.0),
             _contract("C9", "A3", "technical_fm", date(2020, 1, 1), None, 40000.0),
@@ -69,17 +117,17 @@ def con():
             _contact(1, "A1", date(2026, 11, 20), "customer"),
             _contact(2, "A1", date(2026, 10, 27), "us"),
             _contact(3, "A1", date(2026, 6, 1), "customer"),
-            _contact(4, "A1", date(2026, 5, 30), "us"),   # D - 180: outside the share window
+            _contact(4, "A1", date(2026, 5, 30), "us"),  # D - 180: outside the share window
             _contact(5, "A1", date(2026, 11, 28), "us"),  # after D: has not happened
             _contact(6, "A3", date(2026, 11, 1), "customer"),
         ],
         "commitments": [
-            _commitment(1, date(2026, 10, 1), date(2026, 9, 30)),   # on time
+            _commitment(1, date(2026, 10, 1), date(2026, 9, 30)),  # on time
             _commitment(2, date(2026, 10, 10), date(2026, 10, 12)),  # done late
-            _commitment(3, date(2026, 11, 1), None),                 # open, overdue
-            _commitment(4, date(2026, 11, 26), None),                # open, due today: not overdue
+            _commitment(3, date(2026, 11, 1), None),  # open, overdue
+            _commitment(4, date(2026, 11, 26), None),  # open, due today: not overdue
             _commitment(5, date(2025, 11, 26), date(2025, 11, 20)),  # due at D - 365: outside window
-            _commitment(6, date(2026, 12, 15), None),                # open, due later
+            _commitment(6, date(2026, 12, 15), None),  # open, due later
             _commitment(7, date(2026, 11, 20), date(2026, 11, 28)),  # done after D: open and overdue at D
         ],
         "surveys": [
@@ -90,7 +138,7 @@ def con():
             _survey(5, date(2025, 12, 1), 3, 4),
             _survey(6, date(2026, 8, 1), None, 2),
             _survey(7, date(2025, 11, 26), 0, None),  # outside (D-365, D], inside (D'-365, D']
-            _survey(8, date(2026, 11, 27), 0, 1),     # after D
+            _survey(8, date(2026, 11, 27), 0, 1),  # after D
         ],
         "revenue": [
             # A1: recent 12 months (2025-11..2026-10) and prior 12 (2024-11..2025-10).
@@ -171,8 +219,12 @@ def test_acv_and_renewal(con):
     # deadline 2026-11-15 - 90 d = 2026-08-17, D - 101 d, never in the window.
     window = {cid: (r["is_active"], r["in_renewal_window"], r["days_to_notice_deadline"]) for cid, r in got.items()}
     assert window == {
-        "C1": (True, True, 180), "C2": (True, True, 0), "C3": (True, False, 181), "C4": (True, False, -1),
-        "C5": (False, False, None), "C6": (False, False, -101),
+        "C1": (True, True, 180),
+        "C2": (True, True, 0),
+        "C3": (True, False, 181),
+        "C4": (True, False, -1),
+        "C5": (False, False, None),
+        "C6": (False, False, -101),
     }
     # A2's contracts have no end date: no deadline, no window.
     a2 = _account_row(con, "A2")
@@ -195,8 +247,11 @@ def test_revenue_growth_and_margin(con):
 
 
 def test_revenue_monthly(con):
-    got = rows(con, "select month, service_line, revenue_eur, margin_pct from mart_revenue_monthly"
-                    " where account_id = 'A1' and month >= '2026-10-01' order by all")
+    got = rows(
+        con,
+        "select month, service_line, revenue_eur, margin_pct from mart_revenue_monthly"
+        " where account_id = 'A1' and month >= '2026-10-01' order by all",
+    )
     # Up to the month of D (the 2026-12 row is left out); margin NULL without a cost.
     assert [(r["month"], r["service_line"], r["revenue_eur"], r["margin_pct"]) for r in got] == [
         (date(2026, 10, 1), "cleaning", 30.0, 50.0),
@@ -210,8 +265,10 @@ def test_whitespace_and_cross_sell(con):
     # Retail = A1, A2, A3, A5 (4 accounts, the account itself counted): technical_fm 3/4 = 75 %,
     # cleaning 2/4 = 50 % (exactly half: suggested), security 1/4, catering 1/4.
     # Bank = A4 alone: holds security; the rest 0 % -> no suggestion.
-    got = {r["account_id"]: (r["whitespace_lines"], r["cross_sell_lines"])
-           for r in rows(con, "select * from mart_accounts")}
+    got = {
+        r["account_id"]: (r["whitespace_lines"], r["cross_sell_lines"])
+        for r in rows(con, "select * from mart_accounts")
+    }
     assert got == {
         "A1": (None, None),
         "A2": ("catering, security", None),
@@ -219,8 +276,9 @@ def test_whitespace_and_cross_sell(con):
         "A5": ("catering, cleaning, security, technical_fm", "cleaning, technical_fm"),
         "A4": ("catering, cleaning, technical_fm", None),
     }
-    share = rows(con, "select industry_share_pct from mart_cross_sell where account_id = 'A3'"
-                      " and service_line = 'cleaning'")[0]["industry_share_pct"]
+    share = rows(
+        con, "select industry_share_pct from mart_cross_sell where account_id = 'A3' and service_line = 'cleaning'"
+    )[0]["industry_share_pct"]
     assert share == pytest.approx(50.0)
 
 

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from marts_fixture import build, rows
 from marts_fixture import ticket as fixture_ticket
 
@@ -26,21 +25,47 @@ def ticket(ticket_id, priority, created_at, account_id="R1", **fields):
 TICKETS = [
     # Berlin month boundaries. K01: 2026-03-31 23:30 CEST (21:30 UTC) -> March; response 00:30
     # (due 01:30) met, resolved 06:00 (due 07:30) met.
-    ticket("K01", "P1", "2026-03-31 23:30", first_response_at="2026-04-01 00:30",
-           resolved_at="2026-04-01 06:00", status="resolved"),
+    ticket(
+        "K01",
+        "P1",
+        "2026-03-31 23:30",
+        first_response_at="2026-04-01 00:30",
+        resolved_at="2026-04-01 06:00",
+        status="resolved",
+    ),
     # K02: 2026-04-01 00:30 CEST = 2026-03-31 22:30 UTC -> April (a UTC month would say March);
     # nothing happened, due 02:30 / 08:30 < D_end -> breached / breached.
     ticket("K02", "P1", "2026-04-01 00:30"),
     # K08: March P1, response 09:00 (due 10:00) met, resolved 20:00 (due 16:00) breached.
-    ticket("K08", "P1", "2026-03-05 08:00", first_response_at="2026-03-05 09:00",
-           resolved_at="2026-03-05 20:00", status="resolved"),
+    ticket(
+        "K08",
+        "P1",
+        "2026-03-05 08:00",
+        first_response_at="2026-03-05 09:00",
+        resolved_at="2026-03-05 20:00",
+        status="resolved",
+    ),
     # K03: P4 has no policy, both due times given by the ticket: response 11:00 <= 12:00 met,
     # resolved 03-12 10:00 > 03-11 10:00 breached. Judged, not "no SLA".
-    ticket("K03", "P4", "2026-03-10 10:00", first_response_at="2026-03-10 11:00", resolved_at="2026-03-12 10:00",
-           response_due_at="2026-03-10 12:00", resolution_due_at="2026-03-11 10:00", status="resolved"),
+    ticket(
+        "K03",
+        "P4",
+        "2026-03-10 10:00",
+        first_response_at="2026-03-10 11:00",
+        resolved_at="2026-03-12 10:00",
+        response_due_at="2026-03-10 12:00",
+        resolution_due_at="2026-03-11 10:00",
+        status="resolved",
+    ),
     # K04: P3 (no policy) with only a resolution due time 18:00, resolved 20:00 -> breached.
-    ticket("K04", "P3", "2026-03-12 10:00", resolved_at="2026-03-12 20:00",
-           resolution_due_at="2026-03-12 18:00", status="resolved"),
+    ticket(
+        "K04",
+        "P3",
+        "2026-03-12 10:00",
+        resolved_at="2026-03-12 20:00",
+        resolution_due_at="2026-03-12 18:00",
+        status="resolved",
+    ),
     # K05: P3, nothing given -> no SLA (counted in tickets only).
     ticket("K05", "P3", "2026-03-13 10:00"),
     # K13: 2026-03-01 00:30 CET = 2026-02-28 23:30 UTC -> March; no SLA.
@@ -48,20 +73,47 @@ TICKETS = [
     # K10: 2026-02-28 23:30 CET -> February; no SLA (a month with only no-SLA tickets).
     ticket("K10", "P3", "2026-02-28 23:30"),
     # K06: P2, response 13:00 (due 14:00) met; resolved exactly at due 03-21 10:00 -> met (<=).
-    ticket("K06", "P2", "2026-03-20 10:00", first_response_at="2026-03-20 13:00",
-           resolved_at="2026-03-21 10:00", status="resolved"),
+    ticket(
+        "K06",
+        "P2",
+        "2026-03-20 10:00",
+        first_response_at="2026-03-20 13:00",
+        resolved_at="2026-03-21 10:00",
+        status="resolved",
+    ),
     # K07: P2 with only a response override 11:00: response 12:00 breached (policy would give
     # 14:00, met); resolution from the policy: due 03-26 10:00, resolved 09:00 -> met.
-    ticket("K07", "P2", "2026-03-25 10:00", first_response_at="2026-03-25 12:00", resolved_at="2026-03-26 09:00",
-           response_due_at="2026-03-25 11:00", status="resolved"),
+    ticket(
+        "K07",
+        "P2",
+        "2026-03-25 10:00",
+        first_response_at="2026-03-25 12:00",
+        resolved_at="2026-03-26 09:00",
+        response_due_at="2026-03-25 11:00",
+        status="resolved",
+    ),
     # Out of scope: cancelled (January) and planned (January) -> no January row anywhere.
     ticket("K11", "P1", "2026-01-15 10:00", status="cancelled"),
     ticket("K12", "P1", "2026-01-16 10:00", kind="planned", due_at="2026-01-20 10:00"),
     # R2, March P1: one met (resolved 12:00, due 14:00), one breached (resolved 16:00) -> 50 % = target.
-    ticket("M1", "P1", "2026-03-03 10:00", account_id="R2", first_response_at="2026-03-03 10:30",
-           resolved_at="2026-03-03 12:00", status="resolved"),
-    ticket("M2", "P1", "2026-03-04 10:00", account_id="R2", first_response_at="2026-03-04 10:30",
-           resolved_at="2026-03-04 16:00", status="resolved"),
+    ticket(
+        "M1",
+        "P1",
+        "2026-03-03 10:00",
+        account_id="R2",
+        first_response_at="2026-03-03 10:30",
+        resolved_at="2026-03-03 12:00",
+        status="resolved",
+    ),
+    ticket(
+        "M2",
+        "P1",
+        "2026-03-04 10:00",
+        account_id="R2",
+        first_response_at="2026-03-04 10:30",
+        resolved_at="2026-03-04 16:00",
+        status="resolved",
+    ),
 ]
 
 POLICIES = [
@@ -72,7 +124,13 @@ POLICIES = [
 
 CONTRACTS = [
     # C1 ends on the first day of March: active on 03-01 (and 02-01), not on 04-01.
-    {"contract_id": "C1", "account_id": "R1", "annual_value_eur": 12000, "start_date": "2026-01-01", "end_date": "2026-03-01"},
+    {
+        "contract_id": "C1",
+        "account_id": "R1",
+        "annual_value_eur": 12000,
+        "start_date": "2026-01-01",
+        "end_date": "2026-03-01",
+    },
     # C2 starts on 04-01: in April's fee, not March's.
     {"contract_id": "C2", "account_id": "R1", "annual_value_eur": 24000, "start_date": "2026-04-01", "end_date": None},
     # C3 starts on 03-02: not active on 03-01, active on 04-01.
@@ -88,7 +146,9 @@ MALUS = [
 
 @pytest.fixture(scope="module")
 def sla():
-    connection = build({"tickets": TICKETS, "sla_policies": POLICIES, "contracts": CONTRACTS, "sla_malus": MALUS}, AS_OF)
+    connection = build(
+        {"tickets": TICKETS, "sla_policies": POLICIES, "contracts": CONTRACTS, "sla_malus": MALUS}, AS_OF
+    )
     yield connection
     connection.close()
 
@@ -104,13 +164,21 @@ def test_month_is_the_berlin_month_of_created_at(sla):
     m = by_key(sla, "select * from mart_sla_monthly where account_id = 'R1'", "month", "priority")
     # March P1: K01 met/met, K08 met/breached -> response 100 %, resolution 50 %.
     mar_p1 = m[(date(2026, 3, 1), "P1")]
-    assert (mar_p1["tickets"], mar_p1["response_met"], mar_p1["resolution_met"], mar_p1["resolution_breached"]) == (2, 2, 1, 1)
+    assert (mar_p1["tickets"], mar_p1["response_met"], mar_p1["resolution_met"], mar_p1["resolution_breached"]) == (
+        2,
+        2,
+        1,
+        1,
+    )
     assert (mar_p1["response_compliance_pct"], mar_p1["resolution_compliance_pct"]) == (100.0, 50.0)
     # April P1: K02 alone, breached / breached -> 0 %.
     apr_p1 = m[(date(2026, 4, 1), "P1")]
     assert (apr_p1["tickets"], apr_p1["response_compliance_pct"], apr_p1["resolution_compliance_pct"]) == (1, 0.0, 0.0)
     # P3: February K10 (no SLA); March K04 (resolution breached), K05, K13 (no SLA).
-    assert (m[(date(2026, 2, 1), "P3")]["tickets"], m[(date(2026, 2, 1), "P3")]["resolution_compliance_pct"]) == (1, None)
+    assert (m[(date(2026, 2, 1), "P3")]["tickets"], m[(date(2026, 2, 1), "P3")]["resolution_compliance_pct"]) == (
+        1,
+        None,
+    )
     mar_p3 = m[(date(2026, 3, 1), "P3")]
     assert (mar_p3["tickets"], mar_p3["tickets_no_sla"], mar_p3["resolution_compliance_pct"]) == (3, 2, 0.0)
     # Cancelled and planned tickets make no January row.
@@ -141,7 +209,10 @@ def test_override_without_policy_is_judged_but_has_no_target(sla):
 
 
 def test_breach_months_ignore_priorities_without_policy_and_compliance_at_target(sla):
-    got = {(r["account_id"], r["month"]): r["breached_priorities"] for r in rows(sla, "select * from mart_sla_breach_months")}
+    got = {
+        (r["account_id"], r["month"]): r["breached_priorities"]
+        for r in rows(sla, "select * from mart_sla_breach_months")
+    }
     # R1 March: P1 50 % < 90 -> breach; P2 100 % >= 80; P3 0 % and P4 0 % have no target.
     # R1 April: P1 0 % < 90. R1 February: only no-SLA tickets -> no compliance, no breach.
     # R2 March: 50 % is not below the 50 % target -> no breach month.
@@ -152,7 +223,12 @@ def test_malus_fee_from_contracts_active_on_the_first_and_rows_per_ticket_month(
     m = by_key(sla, "select * from mart_sla_malus", "account_id", "month")
     # Rows: R1 Feb (K10, no-SLA ticket), Mar, Apr (month of D); no January (cancelled / planned only);
     # R2 March.
-    assert set(m) == {("R1", date(2026, 2, 1)), ("R1", date(2026, 3, 1)), ("R1", date(2026, 4, 1)), ("R2", date(2026, 3, 1))}
+    assert set(m) == {
+        ("R1", date(2026, 2, 1)),
+        ("R1", date(2026, 3, 1)),
+        ("R1", date(2026, 4, 1)),
+        ("R2", date(2026, 3, 1)),
+    }
     feb, mar, apr = (m[("R1", date(2026, month, 1))] for month in (2, 3, 4))
     # Feb: C1 -> 12000 / 12 = 1000; no judged ticket -> shortfall 0, malus 0 %, 0 EUR.
     assert (feb["monthly_fee_eur"], feb["shortfall_points"], feb["malus_pct"], feb["exposure_eur"]) == (1000, 0, 0, 0)
@@ -178,23 +254,53 @@ def test_autumn_dst_and_winter_d_end():
                 # 2026-10-24 20:00 CEST (18:00 UTC) + 24 h elapsed = 2026-10-25 18:00 UTC = 19:00 CET
                 # (clocks went back at 03:00). Resolved 19:30 CET -> breached, 24.5 h
                 # (a wall-clock +24 h would end 20:00 and call it met).
-                ticket("W1", "P2", "2026-10-24 20:00", first_response_at="2026-10-24 21:00",
-                       resolved_at="2026-10-25 19:30", status="resolved"),
+                ticket(
+                    "W1",
+                    "P2",
+                    "2026-10-24 20:00",
+                    first_response_at="2026-10-24 21:00",
+                    resolved_at="2026-10-25 19:30",
+                    status="resolved",
+                ),
                 # Due 2026-11-16 00:30 CET = 23:30 UTC, after D_end (23:00 UTC) -> pending
                 # (an UTC D_end of 2026-11-16 00:00 UTC would call it breached).
-                ticket("W2", "P2", "2026-11-15 10:00", response_due_at="2026-11-16 00:30",
-                       resolution_due_at="2026-11-16 00:30"),
+                ticket(
+                    "W2",
+                    "P2",
+                    "2026-11-15 10:00",
+                    response_due_at="2026-11-16 00:30",
+                    resolution_due_at="2026-11-16 00:30",
+                ),
                 # Response 2026-11-16 00:15 CET is after D_end -> not happened; due 23:00 CET
                 # (22:00 UTC) < D_end -> breached, first response not shown.
-                ticket("W3", "P2", "2026-11-15 10:00", first_response_at="2026-11-16 00:15",
-                       response_due_at="2026-11-15 23:00"),
+                ticket(
+                    "W3",
+                    "P2",
+                    "2026-11-15 10:00",
+                    first_response_at="2026-11-16 00:15",
+                    response_due_at="2026-11-15 23:00",
+                ),
                 # R3 P1 has fractional targets 0.5 h / 1.5 h: due 10:30 / 11:30. Response 10:40
                 # breached, resolved 11:20 met.
-                ticket("W4", "P1", "2026-11-10 10:00", account_id="R3", first_response_at="2026-11-10 10:40",
-                       resolved_at="2026-11-10 11:20", status="resolved"),
+                ticket(
+                    "W4",
+                    "P1",
+                    "2026-11-10 10:00",
+                    account_id="R3",
+                    first_response_at="2026-11-10 10:40",
+                    resolved_at="2026-11-10 11:20",
+                    status="resolved",
+                ),
             ],
-            "sla_policies": POLICIES + [
-                {"account_id": "R3", "priority": "P1", "response_target_h": 0.5, "resolution_target_h": 1.5, "target_pct": 90},
+            "sla_policies": [
+                *POLICIES,
+                {
+                    "account_id": "R3",
+                    "priority": "P1",
+                    "response_target_h": 0.5,
+                    "resolution_target_h": 1.5,
+                    "target_pct": 90,
+                },
             ],
         },
         date(2026, 11, 15),
@@ -225,8 +331,15 @@ def test_autumn_dst_and_winter_d_end():
 
 
 def site(site_id, account_id, floor_area_m2):
-    return {"site_id": site_id, "account_id": account_id, "site_name": f"Site {site_id}", "city": "Bonn",
-            "country": "DE", "building_type": "office", "floor_area_m2": floor_area_m2}
+    return {
+        "site_id": site_id,
+        "account_id": account_id,
+        "site_name": f"Site {site_id}",
+        "city": "Bonn",
+        "country": "DE",
+        "building_type": "office",
+        "floor_area_m2": floor_area_m2,
+    }
 
 
 def reading(site_id, reading_date, carrier, quantity, unit="kwh"):
@@ -234,7 +347,13 @@ def reading(site_id, reading_date, carrier, quantity, unit="kwh"):
 
 
 ENERGY = {
-    "sites": [site("X1", "G1", 1000), site("X2", "G1", 400), site("X3", "G1", 600), site("Y1", "G2", 100), site("Z1", "G3", 200)],
+    "sites": [
+        site("X1", "G1", 1000),
+        site("X2", "G1", 400),
+        site("X3", "G1", 600),
+        site("Y1", "G2", 100),
+        site("Z1", "G3", 200),
+    ],
     "meter_readings": [
         # 2024: DH 2000 x 0.1 = 200; electricity 1000 x 0.427 = 427 -> 3000 kWh, 627 kg; X1 only.
         reading("X1", "2024-05-10", "district_heating", 2000),
@@ -314,7 +433,11 @@ def test_reduction_path_and_on_track_around_the_baseline(energy):
     assert y[("G1", 2024)]["target_path_pct"] == 0
     assert y[("G1", 2024)]["reduction_pct"] == pytest.approx(42800 / 1055)
     assert y[("G1", 2024)]["on_track"] is True
-    assert (y[("G1", 2025)]["reduction_pct"], y[("G1", 2025)]["target_path_pct"], y[("G1", 2025)]["on_track"]) == (0, 0, True)
+    assert (y[("G1", 2025)]["reduction_pct"], y[("G1", 2025)]["target_path_pct"], y[("G1", 2025)]["on_track"]) == (
+        0,
+        0,
+        True,
+    )
     # 2026 = year of D, even on 31 December: path 10, reduction (1055 - 577) / 1055, not judged.
     assert y[("G1", 2026)]["target_path_pct"] == pytest.approx(10)
     assert y[("G1", 2026)]["reduction_pct"] == pytest.approx(47800 / 1055)

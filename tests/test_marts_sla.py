@@ -10,7 +10,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from marts_fixture import build, rows, ticket
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -18,26 +17,64 @@ AS_OF = date(2026, 4, 15)
 
 
 def planned(ticket_id, due_at, service_line="hvac", **fields):
-    return ticket(ticket_id, "P3", "2026-03-01 08:00", kind="planned", due_at=due_at, service_line=service_line, **fields)
+    return ticket(
+        ticket_id, "P3", "2026-03-01 08:00", kind="planned", due_at=due_at, service_line=service_line, **fields
+    )
 
 
 TICKETS = [
     # February, A1: both priorities breached -> breach month 'P1, P2'.
     ticket("T15", "P1", "2026-02-10 10:00", resolved_at="2026-02-11 10:00", status="resolved"),
-    ticket("T16", "P2", "2026-02-10 10:00", first_response_at="2026-02-10 10:30",
-           resolved_at="2026-02-12 10:00", status="resolved"),
+    ticket(
+        "T16",
+        "P2",
+        "2026-02-10 10:00",
+        first_response_at="2026-02-10 10:30",
+        resolved_at="2026-02-12 10:00",
+        status="resolved",
+    ),
     # March, A1, P1: met/met (7 h) ; breached/breached (12 h) ; override met/met (14 h).
-    ticket("T01", "P1", "2026-03-02 08:00", first_response_at="2026-03-02 09:00",
-           resolved_at="2026-03-02 15:00", status="resolved", first_time_fix=True),
-    ticket("T02", "P1", "2026-03-03 08:00", first_response_at="2026-03-03 11:00",
-           resolved_at="2026-03-03 20:00", status="closed", first_time_fix=False, escalated=True),
+    ticket(
+        "T01",
+        "P1",
+        "2026-03-02 08:00",
+        first_response_at="2026-03-02 09:00",
+        resolved_at="2026-03-02 15:00",
+        status="resolved",
+        first_time_fix=True,
+    ),
+    ticket(
+        "T02",
+        "P1",
+        "2026-03-03 08:00",
+        first_response_at="2026-03-03 11:00",
+        resolved_at="2026-03-03 20:00",
+        status="closed",
+        first_time_fix=False,
+        escalated=True,
+    ),
     # Policy would say breached (due 10:00 / 16:00); the ticket's own due times say met.
-    ticket("T03", "P1", "2026-03-04 08:00", first_response_at="2026-03-04 11:00", resolved_at="2026-03-04 22:00",
-           response_due_at="2026-03-04 12:00", resolution_due_at="2026-03-05 08:00", status="resolved"),
+    ticket(
+        "T03",
+        "P1",
+        "2026-03-04 08:00",
+        first_response_at="2026-03-04 11:00",
+        resolved_at="2026-03-04 22:00",
+        response_due_at="2026-03-04 12:00",
+        resolution_due_at="2026-03-05 08:00",
+        status="resolved",
+    ),
     # Across the DST switch: 2026-03-28 20:00 CET + 24 h elapsed = 2026-03-29 21:00 CEST.
     # Resolved 20:30 CEST -> met (a wall-clock +24 h would end 20:00 and call it breached); 23.5 h.
-    ticket("T04", "P2", "2026-03-28 20:00", first_response_at="2026-03-28 23:00",
-           resolved_at="2026-03-29 20:30", status="resolved", first_time_fix=True),
+    ticket(
+        "T04",
+        "P2",
+        "2026-03-28 20:00",
+        first_response_at="2026-03-28 23:00",
+        resolved_at="2026-03-29 20:30",
+        status="resolved",
+        first_time_fix=True,
+    ),
     # P3 has no policy: T05 is "no SLA"; T06 has only a resolution due time (response not judged).
     ticket("T05", "P3", "2026-03-10 10:00", resolved_at="2026-03-10 14:00", status="resolved", first_time_fix=True),
     ticket("T06", "P3", "2026-03-11 10:00", resolution_due_at="2026-03-12 10:00"),
@@ -49,13 +86,26 @@ TICKETS = [
     ticket("T10", "P1", "2026-04-15 20:00", technician_id="E1"),
     ticket("T11", "P1", "2026-04-15 23:00", technician_id="E1"),
     # April, P2: response and resolution after D_end have not happened yet -> breached, backlog.
-    ticket("T12", "P2", "2026-04-10 10:00", first_response_at="2026-04-16 09:00",
-           resolved_at="2026-04-16 10:00", technician_id="E2"),
+    ticket(
+        "T12",
+        "P2",
+        "2026-04-10 10:00",
+        first_response_at="2026-04-16 09:00",
+        resolved_at="2026-04-16 10:00",
+        technician_id="E2",
+    ),
     ticket("T13", "P2", "2026-04-01 09:00", technician_id="E1", first_time_fix=True, escalated=True),
     ticket("T14", "P2", "2026-04-13 00:00", first_response_at="2026-04-13 01:00", technician_id="E2"),
     # A2 (malus terms, no contract) and A3 (no policy, no malus terms).
-    ticket("T20", "P1", "2026-03-05 10:00", account_id="A2", first_response_at="2026-03-05 10:30",
-           resolved_at="2026-03-05 20:00", status="resolved"),
+    ticket(
+        "T20",
+        "P1",
+        "2026-03-05 10:00",
+        account_id="A2",
+        first_response_at="2026-03-05 10:30",
+        resolved_at="2026-03-05 20:00",
+        status="resolved",
+    ),
     ticket("T21", "P1", "2026-03-06 10:00", account_id="A3"),
     # Planned maintenance of A1.
     planned("P1", "2026-03-15 12:00", resolved_at="2026-03-15 10:00", status="resolved"),
@@ -75,8 +125,20 @@ POLICIES = [
 
 CONTRACTS = [
     {"contract_id": "C1", "account_id": "A1", "annual_value_eur": 120000, "start_date": "2025-01-01", "end_date": None},
-    {"contract_id": "C2", "account_id": "A1", "annual_value_eur": 24000, "start_date": "2026-03-15", "end_date": "2026-12-31"},
-    {"contract_id": "C3", "account_id": "A1", "annual_value_eur": 60000, "start_date": "2024-01-01", "end_date": "2026-02-28"},
+    {
+        "contract_id": "C2",
+        "account_id": "A1",
+        "annual_value_eur": 24000,
+        "start_date": "2026-03-15",
+        "end_date": "2026-12-31",
+    },
+    {
+        "contract_id": "C3",
+        "account_id": "A1",
+        "annual_value_eur": 60000,
+        "start_date": "2024-01-01",
+        "end_date": "2026-02-28",
+    },
 ]
 
 MALUS = [
@@ -93,7 +155,13 @@ EMPLOYEES = [
 @pytest.fixture(scope="module")
 def con():
     connection = build(
-        {"tickets": TICKETS, "sla_policies": POLICIES, "contracts": CONTRACTS, "sla_malus": MALUS, "employees": EMPLOYEES},
+        {
+            "tickets": TICKETS,
+            "sla_policies": POLICIES,
+            "contracts": CONTRACTS,
+            "sla_malus": MALUS,
+            "employees": EMPLOYEES,
+        },
         AS_OF,
     )
     yield connection
@@ -106,7 +174,23 @@ def by_key(con, sql, *key):
 
 def test_ticket_scope_excludes_cancelled_planned_and_future_tickets(con):
     ids = {r["ticket_id"] for r in rows(con, "select ticket_id from mart_ticket_sla")}
-    assert ids == {"T15", "T16", "T01", "T02", "T03", "T04", "T05", "T06", "T10", "T11", "T12", "T13", "T14", "T20", "T21"}
+    assert ids == {
+        "T15",
+        "T16",
+        "T01",
+        "T02",
+        "T03",
+        "T04",
+        "T05",
+        "T06",
+        "T10",
+        "T11",
+        "T12",
+        "T13",
+        "T14",
+        "T20",
+        "T21",
+    }
 
 
 def test_ticket_statuses_due_times_and_overrides(con):
@@ -136,8 +220,15 @@ def test_backlog_ageing_buckets(con):
     # Completed days from created_at to D_end (2026-04-15 22:00 UTC):
     # T10 4 h -> 0; T11 1 h -> 0; T14 04-12 22:00 UTC -> exactly 3 d; T12 04-10 08:00 UTC -> 5 d 14 h;
     # T13 04-01 07:00 UTC -> 14 d 15 h; T06 03-11 09:00 UTC -> 35 d 13 h; T21 03-06 09:00 UTC -> 40 d.
-    expected = {"T10": (0, "0-2 d"), "T11": (0, "0-2 d"), "T14": (3, "3-7 d"), "T12": (5, "3-7 d"),
-                "T13": (14, "8-30 d"), "T06": (35, "> 30 d"), "T21": (40, "> 30 d")}
+    expected = {
+        "T10": (0, "0-2 d"),
+        "T11": (0, "0-2 d"),
+        "T14": (3, "3-7 d"),
+        "T12": (5, "3-7 d"),
+        "T13": (14, "8-30 d"),
+        "T06": (35, "> 30 d"),
+        "T21": (40, "> 30 d"),
+    }
     assert {k: (v["backlog_age_days"], v["backlog_bucket"]) for k, v in t.items()} == expected
     resolved = rows(con, "select backlog_bucket, backlog_age_days from mart_ticket_sla where ticket_id = 'T01'")
     assert resolved == [{"backlog_bucket": None, "backlog_age_days": None}]
@@ -190,12 +281,18 @@ def test_ppm_compliance_by_berlin_month_of_due(con):
     # P5 due 2026-04-01 00:30 Berlin (still March in UTC) counts in April; resolved before -> on time.
     assert ppm[(date(2026, 4, 1), "hvac")]["ppm_compliance_pct"] == 100.0
     # P7 due 2026-04-15 23:00 (before D_end), still open -> 0 %.
-    assert (ppm[(date(2026, 4, 1), "electrical")]["ppm_due"], ppm[(date(2026, 4, 1), "electrical")]["ppm_compliance_pct"]) == (1, 0.0)
+    assert (
+        ppm[(date(2026, 4, 1), "electrical")]["ppm_due"],
+        ppm[(date(2026, 4, 1), "electrical")]["ppm_compliance_pct"],
+    ) == (1, 0.0)
     assert len(ppm) == 3
 
 
 def test_breach_months(con):
-    got = {(r["account_id"], r["month"]): r["breached_priorities"] for r in rows(con, "select * from mart_sla_breach_months")}
+    got = {
+        (r["account_id"], r["month"]): r["breached_priorities"]
+        for r in rows(con, "select * from mart_sla_breach_months")
+    }
     # Feb: P1 0 % < 90 and P2 0 % < 80; Mar: P1 66.7 % < 90 (P2 100 %, P3 has no target);
     # Apr: P1 NULL (only pending) is no breach, P2 0 % < 80; A2 Mar: 0 % < 95.
     assert got == {
@@ -208,7 +305,12 @@ def test_breach_months(con):
 
 def test_malus_exposure(con):
     m = by_key(con, "select * from mart_sla_malus", "account_id", "month")
-    assert set(m) == {("A1", date(2026, 2, 1)), ("A1", date(2026, 3, 1)), ("A1", date(2026, 4, 1)), ("A2", date(2026, 3, 1))}
+    assert set(m) == {
+        ("A1", date(2026, 2, 1)),
+        ("A1", date(2026, 3, 1)),
+        ("A1", date(2026, 4, 1)),
+        ("A2", date(2026, 3, 1)),
+    }
     feb, mar, apr = (m[("A1", date(2026, month, 1))] for month in (2, 3, 4))
     # Feb: C1 + C3 active on 02-01 -> (120000 + 60000) / 12 = 15000; shortfall 90 + 80 = 170;
     # 0.1 x 170 = 17 -> capped at 5 % -> 750 EUR.
@@ -229,26 +331,46 @@ def test_malus_exposure(con):
 
 
 def test_technician_backlog_by_department(con):
-    got = {(r["account_id"], r["department"]): (r["open_tickets"], r["oldest_age_days"])
-           for r in rows(con, "select * from mart_technician_backlog")}
+    got = {
+        (r["account_id"], r["department"]): (r["open_tickets"], r["oldest_age_days"])
+        for r in rows(con, "select * from mart_technician_backlog")
+    }
     # HVAC (E1): T10 0 d, T11 0 d, T13 14 d; Electrical (E2): T12 5 d, T14 3 d; unassigned: T06 35 d.
-    assert got == {("A1", "HVAC"): (3, 14), ("A1", "Electrical"): (2, 5), ("A1", "unassigned"): (1, 35),
-                   ("A3", "unassigned"): (1, 40)}
+    assert got == {
+        ("A1", "HVAC"): (3, 14),
+        ("A1", "Electrical"): (2, 5),
+        ("A1", "unassigned"): (1, 35),
+        ("A3", "unassigned"): (1, 40),
+    }
 
 
 def test_due_exactly_at_d_end_is_pending_and_response_at_d_end_has_happened():
     # D_end = 2026-04-16 00:00 Berlin. "Breached" needs D_end > due, so a due time of exactly
     # D_end without response is still pending; a response stamped exactly D_end has happened (met).
     con = build(
-        {"tickets": [
-            ticket("E1", "P1", "2026-04-15 08:00", response_due_at="2026-04-16 00:00",
-                   resolution_due_at="2026-04-15 23:59"),
-            ticket("E2", "P1", "2026-04-15 08:00", first_response_at="2026-04-16 00:00",
-                   response_due_at="2026-04-16 00:00"),
-        ]},
+        {
+            "tickets": [
+                ticket(
+                    "E1",
+                    "P1",
+                    "2026-04-15 08:00",
+                    response_due_at="2026-04-16 00:00",
+                    resolution_due_at="2026-04-15 23:59",
+                ),
+                ticket(
+                    "E2",
+                    "P1",
+                    "2026-04-15 08:00",
+                    first_response_at="2026-04-16 00:00",
+                    response_due_at="2026-04-16 00:00",
+                ),
+            ]
+        },
         AS_OF,
     )
-    got = {r["ticket_id"]: (r["response_status"], r["resolution_status"])
-           for r in rows(con, "select * from mart_ticket_sla")}
+    got = {
+        r["ticket_id"]: (r["response_status"], r["resolution_status"])
+        for r in rows(con, "select * from mart_ticket_sla")
+    }
     assert got == {"E1": ("pending", "breached"), "E2": ("met", None)}
     con.close()

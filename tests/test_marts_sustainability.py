@@ -8,15 +8,21 @@ The export replaces natural gas entirely: 2023 0.2 and 2025 0.25 (the default 20
 from datetime import date
 
 import pytest
-
 from marts_fixture import build, rows
 
 AS_OF = date(2026, 4, 15)
 
 
 def site(site_id, account_id, floor_area_m2):
-    return {"site_id": site_id, "account_id": account_id, "site_name": f"Site {site_id}", "city": "Köln",
-            "country": "DE", "building_type": "office", "floor_area_m2": floor_area_m2}
+    return {
+        "site_id": site_id,
+        "account_id": account_id,
+        "site_name": f"Site {site_id}",
+        "city": "Köln",
+        "country": "DE",
+        "building_type": "office",
+        "floor_area_m2": floor_area_m2,
+    }
 
 
 def reading(site_id, reading_date, carrier, quantity, unit="kwh"):
@@ -24,10 +30,14 @@ def reading(site_id, reading_date, carrier, quantity, unit="kwh"):
 
 
 SITES = [
-    site("S1", "B1", 1000), site("S2", "B1", 500), site("S3", "B1", 250),  # S3 never reports
+    site("S1", "B1", 1000),
+    site("S2", "B1", 500),
+    site("S3", "B1", 250),  # S3 never reports
     site("S4", "B2", 800),  # B2: no readings at all
     site("S5", "B3", 300),  # B3: water only
-    site("S6", "B4", 100), site("S7", "B5", 100), site("S8", "B6", 100),
+    site("S6", "B4", 100),
+    site("S7", "B5", 100),
+    site("S8", "B6", 100),
 ]
 
 READINGS = [
@@ -73,7 +83,12 @@ EXPORT_FACTORS = [
     {"carrier": "natural_gas", "year": 2025, "kg_co2e_per_kwh": 0.25, "source": "Export gas 2025"},
 ]
 
-DATA = {"sites": SITES, "meter_readings": READINGS, "sustainability_targets": TARGETS, "emission_factors": EXPORT_FACTORS}
+DATA = {
+    "sites": SITES,
+    "meter_readings": READINGS,
+    "sustainability_targets": TARGETS,
+    "emission_factors": EXPORT_FACTORS,
+}
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +103,9 @@ def yearly(con):
 
 
 def test_effective_emission_factors_export_replaces_carrier(con):
-    factors = rows(con, "select carrier, year, kg_co2e_per_kwh, origin from mart_emission_factors order by carrier, year")
+    factors = rows(
+        con, "select carrier, year, kg_co2e_per_kwh, origin from mart_emission_factors order by carrier, year"
+    )
     gas = [(r["year"], r["kg_co2e_per_kwh"], r["origin"]) for r in factors if r["carrier"] == "natural_gas"]
     assert gas == [(2023, 0.2, "export"), (2025, 0.25, "export")]
     electricity = [(r["year"], r["origin"]) for r in factors if r["carrier"] == "electricity"]
@@ -134,8 +151,16 @@ def test_yearly_energy_floor_area_and_intensities(con):
 def test_rows_only_for_accounts_and_years_with_energy(con):
     # B2 has no readings, B3 only water; B1 has no 2025 readings.
     assert {key for key in yearly(con)} == {
-        ("B1", 2020), ("B1", 2023), ("B1", 2024), ("B1", 2026),
-        ("B4", 2020), ("B4", 2023), ("B4", 2024), ("B5", 2024), ("B6", 2023), ("B6", 2024),
+        ("B1", 2020),
+        ("B1", 2023),
+        ("B1", 2024),
+        ("B1", 2026),
+        ("B4", 2020),
+        ("B4", 2023),
+        ("B4", 2024),
+        ("B5", 2024),
+        ("B6", 2023),
+        ("B6", 2024),
     }
 
 
@@ -145,7 +170,11 @@ def test_reduction_target_path_and_on_track(con):
     # 2020: reduction (6340 - 485) / 6340; path before the baseline clamps to 0.
     assert y[("B1", 2020)]["reduction_pct"] == pytest.approx(5855 / 63.4)
     assert (y[("B1", 2020)]["target_path_pct"], y[("B1", 2020)]["on_track"]) == (0, True)
-    assert (y[("B1", 2023)]["reduction_pct"], y[("B1", 2023)]["target_path_pct"], y[("B1", 2023)]["on_track"]) == (0, 0, True)
+    assert (y[("B1", 2023)]["reduction_pct"], y[("B1", 2023)]["target_path_pct"], y[("B1", 2023)]["on_track"]) == (
+        0,
+        0,
+        True,
+    )
     # 2024: (6340 - 3616) / 6340 = 42.97 % >= path 5 %.
     assert y[("B1", 2024)]["reduction_pct"] == pytest.approx(2724 / 63.4)
     assert y[("B1", 2024)]["target_path_pct"] == pytest.approx(5)
@@ -183,11 +212,19 @@ def test_coverage_counts_never_reporting_sites_and_complete_months(con):
 
 
 def test_coverage_gaps(con):
-    gaps = rows(con, """select year(month) as year, count(*) as gaps, count(*) filter (where never_reports) as never
-                        from mart_coverage_gaps where account_id = 'B1' group by all order by year""")
+    gaps = rows(
+        con,
+        """select year(month) as year, count(*) as gaps, count(*) filter (where never_reports) as never
+                        from mart_coverage_gaps where account_id = 'B1' group by all order by year""",
+    )
     # 2020: 36 - 1 (S2 May) = 35, S3 12; 2023: 36 - 3 = 33; 2024: 36 - 2 (S1 Jun, Jul) = 34;
     # 2026: 9 - 3 = 6, S3 for 3 months.
-    assert [(g["year"], g["gaps"], g["never"]) for g in gaps] == [(2020, 35, 12), (2023, 33, 12), (2024, 34, 12), (2026, 6, 3)]
+    assert [(g["year"], g["gaps"], g["never"]) for g in gaps] == [
+        (2020, 35, 12),
+        (2023, 33, 12),
+        (2024, 34, 12),
+        (2026, 6, 3),
+    ]
     s3 = rows(con, "select site_name, city from mart_coverage_gaps where site_id = 'S3' limit 1")
     assert s3 == [{"site_name": "Site S3", "city": "Köln"}]
 

@@ -9,7 +9,6 @@ Fri 30, Sat 31 -> 22 weekdays. November 2026 starts on a Sunday: 4 full weeks + 
 from datetime import date
 
 import pytest
-
 from marts_fixture import build, rows
 
 AS_OF = date(2026, 11, 26)
@@ -17,16 +16,27 @@ OCT, NOV = date(2026, 10, 1), date(2026, 11, 1)
 
 
 def _employee(employee_id, department, weekly_h, active=True):
-    return {"employee_id": employee_id, "name": employee_id, "department": department, "role": "x",
-            "weekly_capacity_h": weekly_h, "active": active}
+    return {
+        "employee_id": employee_id,
+        "name": employee_id,
+        "department": department,
+        "role": "x",
+        "weekly_capacity_h": weekly_h,
+        "active": active,
+    }
 
 
 def _bookings(employee_id, first_day, count, hours, account_id=None):
     """`count` bookings of `hours` on consecutive days starting at `first_day`."""
     return [
-        {"booking_id": f"{employee_id}-{first_day}-{i}-{account_id}", "employee_id": employee_id,
-         "account_id": account_id, "booking_date": date(first_day.year, first_day.month, first_day.day + i),
-         "hours": hours, "activity": "work"}
+        {
+            "booking_id": f"{employee_id}-{first_day}-{i}-{account_id}",
+            "employee_id": employee_id,
+            "account_id": account_id,
+            "booking_date": date(first_day.year, first_day.month, first_day.day + i),
+            "hours": hours,
+            "activity": "work",
+        }
         for i in range(count)
     ]
 
@@ -41,8 +51,9 @@ def con():
             _employee("E4", "Tech", 40.0, active=False),
             _employee("KAM", "Sales", 40.0),
         ],
-        "accounts": [{"account_id": "A1", "account_name": "Acme", "industry": "retail", "region": "south",
-                      "kam_id": "KAM"}],
+        "accounts": [
+            {"account_id": "A1", "account_name": "Acme", "industry": "retail", "region": "south", "kam_id": "KAM"}
+        ],
         "account_team": [
             {"account_id": "A1", "employee_id": "E1", "team_role": "lead", "allocation_pct": 50.0},
             {"account_id": "A1", "employee_id": "E2", "team_role": "tech", "allocation_pct": 25.0},
@@ -81,8 +92,7 @@ def test_workload_rows_cover_active_employees_and_booking_months(con):
 
 
 def _row(con, employee_id, month):
-    return rows(con, "select * from mart_workload_monthly where employee_id = ? and month = ?",
-                [employee_id, month])[0]
+    return rows(con, "select * from mart_workload_monthly where employee_id = ? and month = ?", [employee_id, month])[0]
 
 
 def test_exactly_at_threshold_is_not_overloaded(con):
@@ -126,7 +136,12 @@ def test_department_monthly(con):
     assert (ops["employees"], ops["capacity_h"], ops["booked_h"], ops["overloaded_employees"]) == (2, 396.0, 200.0, 1)
     assert ops["utilisation_pct"] == pytest.approx(50.505, abs=0.01)
     assert sales["department"] == "Sales" and sales["utilisation_pct"] == 0.0
-    assert (tech["employees"], tech["capacity_h"], tech["utilisation_pct"], tech["overloaded_employees"]) == (1, 0.0, None, 0)
+    assert (tech["employees"], tech["capacity_h"], tech["utilisation_pct"], tech["overloaded_employees"]) == (
+        1,
+        0.0,
+        None,
+        0,
+    )
 
 
 def test_account_team_load(con):

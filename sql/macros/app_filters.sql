@@ -1,22 +1,19 @@
--- The app's global filters (kamdata.db, kamdata.ui.Filters.params), defined once.
+-- The app's global filters (kamdata.app.filters.Filters.params), defined once.
 -- Query files in sql/queries pass their bound parameters in, e.g.
---   where account_filter($scope, $accounts, account_id)
+--   where in_filter($accounts, account_id)
 --     and month_in_period(month, $date_from, $date_to)
--- so every file still names $scope (kamdata.db refuses one that does not).
+-- The user's account scope is not a parameter: kamdata.query applies it to
+-- every table a query reads.
 -- A list filter that is NULL selects everything, an empty list nothing.
 -- Macros are expanded into the calling query, so DuckDB plans (and pushes down)
 -- the same filters as if they were written out.
 -- The file defines a table macro over a mart (bound when it is created), so
--- kamdata.marts creates it after the marts; the marts themselves do not use it.
+-- kamdata.build.marts creates it after the marts; the marts themselves do not use it.
+-- kamdata.query also creates every macro file as temporary macros on its cursors.
 
 -- in_filter(selected, value): value is in the filter list `selected` (NULL = no filter).
 create or replace macro in_filter(selected, value) as
     (selected is null or list_contains(selected, value));
-
--- account_filter(scope, accounts, account_id): the account is one the user may see
--- ($scope) and one the account filters select ($accounts).
-create or replace macro account_filter(scope, accounts, account_id) as
-    in_filter(scope, account_id) and in_filter(accounts, account_id);
 
 -- day_in_period(day, date_from, date_to): a date within the period (both ends inclusive,
 -- NULL = open end).
@@ -34,14 +31,14 @@ create or replace macro year_in_period(yr, date_from, date_to) as
     (date_from is null or yr >= year(date_from::date))
     and (date_to is null or yr <= year(date_to::date));
 
--- filtered_tickets(scope, accounts, service_lines, date_from, date_to): the rows of
+-- filtered_tickets(accounts, service_lines, date_from, date_to): the rows of
 -- mart_ticket_sla that pass all global filters, the period on the ticket's Berlin
 -- creation date. Pass null for a filter that does not apply. (Macro parameters
 -- shadow columns of the same name: mart_ticket_sla must not get a column named
 -- like one of them.)
-create or replace macro filtered_tickets(scope, accounts, service_lines, date_from, date_to) as table
+create or replace macro filtered_tickets(accounts, service_lines, date_from, date_to) as table
     select *
     from mart_ticket_sla
-    where account_filter(scope, accounts, account_id)
+    where in_filter(accounts, account_id)
       and in_filter(service_lines, service_line)
       and day_in_period(created_date, date_from, date_to);

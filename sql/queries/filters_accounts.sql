@@ -1,6 +1,6 @@
 -- Filter options: one row per account the user may see, with the attributes
 -- the global filters select on.
--- Parameters: $scope (VARCHAR[] | NULL).
+-- Parameters: none (the user's scope is applied by kamdata.query).
 select
     account_id,
     account_name,
@@ -9,5 +9,4 @@ select
     kam_id,
     kam_name
 from mart_accounts
-where in_filter($scope, account_id)
 order by account_name

@@ -1,6 +1,6 @@
 -- Filter options: one row per service line that occurs in the contracts or
 -- tickets of the accounts the user may see.
--- Parameters: $scope (VARCHAR[] | NULL).
+-- Parameters: none (the user's scope is applied by kamdata.query).
 with lines as (
     select account_id, service_line from stg_contracts
     union
@@ -9,5 +9,4 @@ with lines as (
 
 select distinct service_line
 from lines
-where in_filter($scope, account_id)
 order by service_line

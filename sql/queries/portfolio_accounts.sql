@@ -2,7 +2,7 @@
 -- and at the previous month-end D', the 12-month health trend, commercial and
 -- renewal facts and its open alerts; sorted by risk (lowest health first,
 -- accounts without a score last).
--- Parameters: $scope, $accounts (VARCHAR[] | NULL); $service_lines
+-- Parameters: $accounts (VARCHAR[] | NULL); $service_lines
 -- (VARCHAR[] | NULL): narrows the line-level facts (ACV now and at D', next
 -- notice deadline: contracts in those lines), never the set of accounts;
 -- health, band and alerts are account-level and stay as they are.
@@ -70,5 +70,5 @@ from mart_accounts as a
 left join contracts as c on c.account_id = a.account_id
 left join history as h on h.account_id = a.account_id
 left join alerts as al on al.account_id = a.account_id
-where account_filter($scope, $accounts, a.account_id)
+where in_filter($accounts, a.account_id)
 order by a.health_score asc nulls last, coalesce(c.acv_eur, 0) desc, a.account_name

@@ -1,7 +1,7 @@
 -- Portfolio alert list: one row per alert (mart_alerts) of the accounts
 -- matching the global filters, most severe first, with the account's band
 -- and the values the page translates the reason from.
--- Parameters: $scope, $accounts. Alerts are account-level: the service-line
+-- Parameters: $accounts. Alerts are account-level: the service-line
 -- filter does not apply (it never narrows the set of accounts).
 select
     al.account_id,
@@ -20,5 +20,5 @@ select
 from mart_alerts as al
 inner join mart_accounts as a on a.account_id = al.account_id
 cross join kpi_params as p
-where account_filter($scope, $accounts, al.account_id)
+where in_filter($accounts, al.account_id)
 order by al.severity = 'high' desc, a.health_score asc nulls last, a.account_name, al.kind

@@ -5,7 +5,7 @@
 --   NPS: responses of the last 365 days to D vs to D', pooled over accounts;
 --   SLA (resolution) compliance: tickets created in the last 90 days vs the
 --     90 days before, judged at D_end (mart_ticket_sla, shared macros).
--- Parameters: $scope, $accounts, $service_lines (VARCHAR[] | NULL). The
+-- Parameters: $accounts, $service_lines (VARCHAR[] | NULL). The
 -- service-line filter narrows the line-level figures only: ACV (contracts in
 -- those lines, rules as in mart_accounts) and SLA (tickets in those lines);
 -- accounts, health, at risk and NPS are account-level and stay as they are.
@@ -21,7 +21,7 @@ with params as (
 accounts as (
     select a.*
     from mart_accounts as a
-    where account_filter($scope, $accounts, a.account_id)
+    where in_filter($accounts, a.account_id)
 ),
 
 acv as (

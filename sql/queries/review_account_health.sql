@@ -1,6 +1,6 @@
 -- Account review: one row for the selected account with its master data,
 -- health score, band and the six health components (score and raw metric).
--- Parameters: $scope (VARCHAR[] | NULL), $account_id (VARCHAR).
+-- Parameters: $account_id (VARCHAR).
 select
     a.account_id,
     a.account_name,
@@ -25,4 +25,3 @@ select
 from mart_accounts as a
 left join mart_account_health as h on h.account_id = a.account_id
 where a.account_id = $account_id
-  and in_filter($scope, a.account_id)

@@ -1,10 +1,10 @@
 -- Backlog ageing at D: one row per age bucket (all four, zero-filled) and priority.
--- Parameters: the global filters $scope, $accounts, $service_lines, $date_from,
--- $date_to (kamdata.db; dates on the ticket's Berlin creation date).
+-- Parameters: the global filters $accounts, $service_lines, $date_from,
+-- $date_to (kamdata.query; dates on the ticket's Berlin creation date).
 
 with tickets as (
     select *
-    from filtered_tickets($scope, $accounts, $service_lines, $date_from, $date_to)
+    from filtered_tickets($accounts, $service_lines, $date_from, $date_to)
     where is_backlog
 ),
 

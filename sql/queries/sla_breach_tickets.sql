@@ -1,6 +1,6 @@
 -- Drill-down of one breach: one row per ticket of (account, month, priority),
 -- breached first. Parameters: $account_id, $month (DATE), $priority, and the
--- global filters $scope, $service_lines, $date_from, $date_to (kamdata.db; no
+-- global filters $service_lines, $date_from, $date_to (kamdata.query; no
 -- account filter: the account is given).
 
 select
@@ -13,7 +13,7 @@ select
     t.resolved_at,
     tickets.status,
     t.resolution_status
-from filtered_tickets($scope, null, $service_lines, $date_from, $date_to) as t
+from filtered_tickets(null, $service_lines, $date_from, $date_to) as t
 join stg_tickets as tickets using (ticket_id)
 left join stg_sites as sites on sites.site_id = t.site_id
 where t.account_id = $account_id

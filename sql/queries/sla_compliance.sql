@@ -6,11 +6,11 @@
 --                             policy target weighted by tickets over the accounts)
 --   'account_month'           one row per account and month (heatmap; breach_month =
 --                             any priority below its target, KPIS.md)
--- Parameters: the global filters $scope, $accounts, $service_lines, $date_from,
--- $date_to (kamdata.db; dates on the ticket's Berlin creation date).
+-- Parameters: the global filters $accounts, $service_lines, $date_from,
+-- $date_to (kamdata.query; dates on the ticket's Berlin creation date).
 
 with tickets as (
-    select * from filtered_tickets($scope, $accounts, $service_lines, $date_from, $date_to)
+    select * from filtered_tickets($accounts, $service_lines, $date_from, $date_to)
 ),
 
 by_priority as (

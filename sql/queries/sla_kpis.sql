@@ -1,10 +1,10 @@
 -- SLA page headline figures: one row for the filtered ticket set.
--- Parameters: the global filters $scope, $accounts, $service_lines, $date_from,
--- $date_to (kamdata.db; dates on the ticket's Berlin creation date).
+-- Parameters: the global filters $accounts, $service_lines, $date_from,
+-- $date_to (kamdata.query; dates on the ticket's Berlin creation date).
 -- Re-aggregates mart_ticket_sla with the shared macros (sql/macros/kpi.sql).
 
 with tickets as (
-    select * from filtered_tickets($scope, $accounts, $service_lines, $date_from, $date_to)
+    select * from filtered_tickets($accounts, $service_lines, $date_from, $date_to)
 )
 
 select

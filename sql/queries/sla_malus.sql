@@ -1,6 +1,6 @@
 -- Malus exposure per account with malus terms: one row per account, summed over
--- the months in the period. Parameters: $scope, $accounts, $date_from, $date_to
--- (kamdata.db; whole months overlapping the period). Malus is contractual per
+-- the months in the period. Parameters: $accounts, $date_from, $date_to
+-- (kamdata.query; whole months overlapping the period). Malus is contractual per
 -- account and month, so the service-line filter does not apply.
 
 select
@@ -12,7 +12,7 @@ select
     sum(malus.exposure_eur) as exposure_eur
 from mart_sla_malus as malus
 join stg_accounts as accounts using (account_id)
-where account_filter($scope, $accounts, malus.account_id)
+where in_filter($accounts, malus.account_id)
   and month_in_period(malus.month, $date_from, $date_to)
 group by malus.account_id, accounts.account_name
 order by exposure_eur desc, accounts.account_name

@@ -1,5 +1,4 @@
 -- The published build: one row (build_info) plus the KPI as-of date.
--- scope: none (build metadata, no account data)
 select
     b.build_id,
     b.built_at,

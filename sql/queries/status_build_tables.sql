@@ -1,6 +1,6 @@
 -- Data status: one row per export table of the published build with its row
 -- accounting (read = loaded + superseded + rejected).
--- scope: none (row counts per export table, no account data)
+-- unscoped: build_tables (row counts per export table, no account data)
 select
     table_name,
     files,

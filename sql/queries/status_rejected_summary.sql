@@ -1,11 +1,10 @@
 -- Data status: one row per (table, reason) of the rejected rows with its count;
 -- feeds the table/reason filters of the rejected-rows list.
--- Parameters: $scope (only users who may see all accounts get rows).
+-- Parameters: none. Like status_rejected_rows, no rows for a user with an account scope.
 select
     table_name,
     reason,
     count(*) as rejected
 from rejected_rows
-where $scope is null
 group by table_name, reason
 order by table_name, rejected desc, reason

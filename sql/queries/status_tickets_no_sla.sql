@@ -1,6 +1,6 @@
 -- Data status: one row per in-scope ticket without any SLA due time (no
 -- policy for its account and priority, no due times of its own).
--- Parameters: global filters $scope, $accounts, $service_lines, $date_from,
+-- Parameters: global filters $accounts, $service_lines, $date_from,
 -- $date_to (on the ticket's Berlin creation date).
 select
     t.ticket_id,
@@ -9,7 +9,7 @@ select
     t.priority,
     t.service_line,
     t.created_date
-from filtered_tickets($scope, $accounts, $service_lines, $date_from, $date_to) as t
+from filtered_tickets($accounts, $service_lines, $date_from, $date_to) as t
 left join mart_accounts as a on a.account_id = t.account_id
 where t.no_sla
 order by t.created_date desc, t.ticket_id

@@ -1,6 +1,6 @@
 -- Sustainability per account and year (mart_sustainability_yearly with names):
 -- one row per (account, year) with energy readings, newest year first.
--- Parameters: $scope, $accounts, $date_from, $date_to (kamdata.db; years that
+-- Parameters: $accounts, $date_from, $date_to (kamdata.query; years that
 -- overlap the period).
 
 select
@@ -23,6 +23,6 @@ select
     yearly.factor_sources
 from mart_sustainability_yearly as yearly
 join stg_accounts as accounts using (account_id)
-where account_filter($scope, $accounts, yearly.account_id)
+where in_filter($accounts, yearly.account_id)
   and year_in_period(yearly.year, $date_from, $date_to)
 order by yearly.year desc, accounts.account_name

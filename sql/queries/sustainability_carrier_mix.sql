@@ -1,6 +1,6 @@
 -- Carrier mix: one row per (month, carrier) of the filtered accounts' sites with
 -- energy (kWh, kg CO2e) or water (m3), and the emission-factor sources used.
--- Parameters: $scope, $accounts, $date_from, $date_to (kamdata.db; whole months
+-- Parameters: $accounts, $date_from, $date_to (kamdata.query; whole months
 -- overlapping the period).
 
 select
@@ -11,7 +11,7 @@ select
     sum(m3) as m3,
     string_agg(distinct factor_source, '; ' order by factor_source) as factor_source
 from mart_energy_monthly
-where account_filter($scope, $accounts, account_id)
+where in_filter($accounts, account_id)
   and month_in_period(month, $date_from, $date_to)
 group by month, carrier
 order by month, carrier

@@ -1,4 +1,3 @@
--- scope: none (emission factors are reference data, not account data)
 -- The effective emission factors: one row per (carrier, year), as used for CO2e.
 -- Parameters: none.
 

@@ -1,6 +1,6 @@
 -- Sites of the filtered accounts in one year: one row per site with energy in
 -- $year (top consumers, map), largest consumer first.
--- Parameters: $scope, $accounts, $year (INTEGER).
+-- Parameters: $accounts, $year (INTEGER).
 
 select
     sites.site_id,
@@ -19,7 +19,7 @@ select
     sites.factor_sources
 from mart_site_energy_yearly as sites
 join stg_accounts as accounts using (account_id)
-where account_filter($scope, $accounts, sites.account_id)
+where in_filter($accounts, sites.account_id)
   and sites.year = $year
   and sites.kwh is not null
 order by sites.kwh desc, sites.site_name

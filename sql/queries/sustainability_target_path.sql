@@ -1,7 +1,7 @@
 -- Reduction vs target path of one account: one row per year with energy readings
 -- from the baseline year on (the path is defined from there; a "reduction vs
 -- baseline" before it means nothing), regardless of the period filter.
--- Parameters: $scope, $account_id.
+-- Parameters: $account_id.
 
 select
     year,
@@ -14,7 +14,6 @@ select
     kg_co2e,
     factor_sources
 from mart_sustainability_yearly
-where in_filter($scope, account_id)
-  and account_id = $account_id
+where account_id = $account_id
   and year >= baseline_year
 order by year

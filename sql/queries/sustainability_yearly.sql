@@ -1,13 +1,13 @@
 -- Energy and CO2e of the filtered accounts: one row per calendar year, summed over
 -- accounts, with EUI, CO2 intensity and coverage re-computed by the shared macros
 -- (so a filtered subset uses the same formulas as mart_sustainability_yearly).
--- Parameters: $scope, $accounts, $date_from, $date_to (kamdata.db; years that
+-- Parameters: $accounts, $date_from, $date_to (kamdata.query; years that
 -- overlap the period). Service lines do not apply to meter readings.
 
 with yearly as (
     select *
     from mart_sustainability_yearly
-    where account_filter($scope, $accounts, account_id)
+    where in_filter($accounts, account_id)
       and year_in_period(year, $date_from, $date_to)
 )
 

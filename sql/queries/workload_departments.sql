@@ -1,8 +1,8 @@
--- scope: none (department aggregates over all employees; no account detail, no per-person figures)
+-- unscoped: mart_department_monthly (department aggregates over all employees; no account detail, no per-person figures)
 -- Utilisation by department and month (mart_department_monthly): one row per
 -- (department, month), plus one total row for the period (department and month
 -- NULL; employees there = person-months). Parameters: $date_from, $date_to
--- (kamdata.db; whole months overlapping the period). Account and service-line
+-- (kamdata.query; whole months overlapping the period). Account and service-line
 -- filters do not apply.
 
 select

@@ -6,12 +6,12 @@
 -- and portfolio_accounts.sql (without a line filter it equals
 -- mart_kam_portfolio.acv_eur). Accounts, at risk and watch are account-level
 -- and stay.
--- Parameters: $scope, $accounts, $service_lines (kamdata.db).
+-- Parameters: $accounts, $service_lines (kamdata.query).
 
 with kams as (
     select distinct kam_id
     from stg_accounts
-    where account_filter($scope, $accounts, account_id)
+    where in_filter($accounts, account_id)
 ),
 
 acv as (

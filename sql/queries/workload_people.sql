@@ -1,13 +1,13 @@
 -- Per-person utilisation (only shown when settings allow it, works-council rule):
 -- one row per (employee, month). Without an account filter every active employee;
 -- with one (or a user scope), the members of those accounts' teams.
--- Parameters: $scope, $accounts, $date_from, $date_to (kamdata.db; whole months
+-- Parameters: $accounts, $date_from, $date_to (kamdata.query; whole months
 -- overlapping the period).
 
 with team_members as (
     select distinct employee_id
     from stg_account_team
-    where account_filter($scope, $accounts, account_id)
+    where in_filter($accounts, account_id)
 )
 
 select
@@ -22,6 +22,6 @@ select
     work.overloaded
 from mart_workload_monthly as work
 join stg_employees as employees using (employee_id)
-where (($scope is null and $accounts is null) or work.employee_id in (select employee_id from team_members))
+where ($accounts is null or work.employee_id in (select employee_id from team_members))
   and month_in_period(work.month, $date_from, $date_to)
 order by employees.name, work.month

@@ -1,20 +1,20 @@
 -- Account-team composition and load: one row per (account, department) of the
 -- filtered accounts' current account teams, with the hours the members booked on
 -- the account vs their allocated hours over the period (aggregates, no persons).
--- Parameters: $scope, $accounts, $date_from, $date_to (kamdata.db; whole months
+-- Parameters: $accounts, $date_from, $date_to (kamdata.query; whole months
 -- overlapping the period).
 
 with teams as (
     select team.account_id, team.employee_id, employees.department, team.allocation_pct
     from stg_account_team as team
     join stg_employees as employees using (employee_id)
-    where account_filter($scope, $accounts, team.account_id)
+    where in_filter($accounts, team.account_id)
 ),
 
 load as (
     select account_id, department, sum(allocated_h) as allocated_h, sum(booked_on_account_h) as booked_h
     from mart_account_team_load
-    where account_filter($scope, $accounts, account_id)
+    where in_filter($accounts, account_id)
       and month_in_period(month, $date_from, $date_to)
     group by account_id, department
 ),

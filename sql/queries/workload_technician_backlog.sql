@@ -1,6 +1,6 @@
 -- Open tickets per technician group: one row per department of the assigned
 -- technician ('unassigned' without one), summed over the filtered accounts at D.
--- Parameters: $scope, $accounts (kamdata.db). The backlog is as of D, so the
+-- Parameters: $accounts (kamdata.query). The backlog is as of D, so the
 -- period does not apply.
 
 select
@@ -9,6 +9,6 @@ select
     max(oldest_age_days) as oldest_age_days,
     count(*) as accounts
 from mart_technician_backlog
-where account_filter($scope, $accounts, account_id)
+where in_filter($accounts, account_id)
 group by department
 order by open_tickets desc, department

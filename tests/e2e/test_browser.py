@@ -59,8 +59,7 @@ def test_filter_click_updates_the_url_and_the_figures(page, app_url, idle):
     idle(page)
     resolution = page.locator('[data-testid="stMetric"]').filter(has_text="Lösungsquote im SLA")
     assert resolution.locator(METRIC_VALUE).inner_text().strip() == "33,3 %"
-    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-        has_text="Leistungsbereich").click()
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Leistungsbereich").click()
     page.get_by_role("option", name="Technical").click()
     page.wait_for_url(re.compile(r"[?&]lines=Technical"))
     # technical tickets only: T1 breached, T5 met -> 50 % (tests/test_app_sla.py); the rerun may

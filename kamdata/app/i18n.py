@@ -16,7 +16,7 @@ A missing text raises KeyError: a page must never show a raw key.
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
@@ -24,7 +24,7 @@ LANGUAGES = ("de", "en")
 LANG_KEY = "lang"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _texts(file: str) -> dict:
     with open(TEXTS_DIR / f"{file}.toml", "rb") as fh:
         return tomllib.load(fh)

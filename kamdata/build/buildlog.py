@@ -10,8 +10,20 @@ import json
 import os
 from pathlib import Path
 
-FIELDS = ("build_id", "started_at", "finished_at", "status", "error", "export_dir", "as_of", "db_file",
-          "duration_s", "rows_loaded", "rows_rejected", "rows_superseded")
+FIELDS = (
+    "build_id",
+    "started_at",
+    "finished_at",
+    "status",
+    "error",
+    "export_dir",
+    "as_of",
+    "db_file",
+    "duration_s",
+    "rows_loaded",
+    "rows_rejected",
+    "rows_superseded",
+)
 
 
 def log_path(db_path: str | os.PathLike) -> Path:

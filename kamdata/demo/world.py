@@ -14,10 +14,17 @@ from statistics import NormalDist
 
 import numpy as np
 
-from kamdata.demo_clock import Clock
-from kamdata.demo_names import (
-    CITIES, DEPARTMENTS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, NAME_STEMS, BUILDING_NAMES,
-    BUILDING_PROFILES, SERVICE_LINES,
+from kamdata.demo.clock import Clock
+from kamdata.demo.names import (
+    BUILDING_NAMES,
+    BUILDING_PROFILES,
+    CITIES,
+    DEPARTMENTS,
+    FIRST_NAMES,
+    INDUSTRIES,
+    LAST_NAMES,
+    NAME_STEMS,
+    SERVICE_LINES,
 )
 
 
@@ -42,8 +49,12 @@ STRICT_INDUSTRIES = ("Healthcare", "IT & Telecom", "Banking", "Pharma")
 
 # service line -> (share of accounts holding it, base annual value EUR for a 60,000 m2 portfolio)
 LINE_PROFILE = {
-    "technical_fm": (0.97, 1_400_000), "cleaning": (0.8, 900_000), "security": (0.5, 550_000),
-    "catering": (0.3, 450_000), "energy_management": (0.35, 220_000), "workplace_services": (0.3, 320_000),
+    "technical_fm": (0.97, 1_400_000),
+    "cleaning": (0.8, 900_000),
+    "security": (0.5, 550_000),
+    "catering": (0.3, 450_000),
+    "energy_management": (0.35, 220_000),
+    "workplace_services": (0.3, 320_000),
 }
 
 # Health components and weights of KPIS.md "Account health score" (settings.toml [health]); the
@@ -52,12 +63,21 @@ COMPONENTS = ("sla", "satisfaction", "relationship", "commitments", "commercial"
 WEIGHTS = np.array([0.25, 0.20, 0.15, 0.15, 0.15, 0.10])
 # What pulls each watch account down (two or three components, in turn).
 WATCH_WEAKNESSES = (
-    ("satisfaction", "relationship"), ("commitments", "team", "relationship"), ("sla", "satisfaction"),
-    ("relationship", "commitments", "commercial"), ("satisfaction", "commercial", "team"), ("sla", "commitments"),
+    ("satisfaction", "relationship"),
+    ("commitments", "team", "relationship"),
+    ("sla", "satisfaction"),
+    ("relationship", "commitments", "commercial"),
+    ("satisfaction", "commercial", "team"),
+    ("sla", "commitments"),
 )
 
 TEAM_DEPARTMENTS = ("Objektleitung", "Technik", "Vertragsmanagement", "Finanzen")
-LINE_DEPARTMENT = {"cleaning": "Reinigung", "security": "Sicherheit", "catering": "Catering", "energy_management": "Energiemanagement"}
+LINE_DEPARTMENT = {
+    "cleaning": "Reinigung",
+    "security": "Sicherheit",
+    "catering": "Catering",
+    "energy_management": "Energiemanagement",
+}
 
 
 def _split(target: float, badness: np.ndarray) -> np.ndarray:
@@ -73,7 +93,9 @@ def _split(target: float, badness: np.ndarray) -> np.ndarray:
 
 
 def _ascii_mail(text: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "ë": "e", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+    table = str.maketrans(
+        {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "ë": "e", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+    )
     return "".join(ch for ch in text.translate(table).lower() if ch.isalnum() or ch in ".-")
 
 
@@ -93,7 +115,9 @@ class World:
     def _employees(self) -> None:
         rng, n = self.rng, self.scale.employees
         combos = rng.choice(len(FIRST_NAMES) * len(LAST_NAMES), size=n, replace=False)
-        self.emp_name = np.array([f"{FIRST_NAMES[c // len(LAST_NAMES)]} {LAST_NAMES[c % len(LAST_NAMES)]}" for c in combos])
+        self.emp_name = np.array(
+            [f"{FIRST_NAMES[c // len(LAST_NAMES)]} {LAST_NAMES[c % len(LAST_NAMES)]}" for c in combos]
+        )
         others = [d for d in DEPARTMENTS if d != "Key Account Management"]
         shares = np.array([DEPARTMENTS[d][0] for d in others])
         dept = list(rng.choice(others, size=n - self.scale.kams, p=shares / shares.sum()))
@@ -110,7 +134,9 @@ class World:
         history = len(self.clock.days)
         self.emp_leave_day = np.where(self.emp_active, history, rng.integers(history // 3, history - 60, size=n))
         self.emp_id = np.array([f"E{i + 1:05d}" for i in range(n)])
-        self.emp_email = np.array([f"{_ascii_mail(name.replace(' ', '.'))}{i + 1}@fm-demo.example" for i, name in enumerate(self.emp_name)])
+        self.emp_email = np.array(
+            [f"{_ascii_mail(name.replace(' ', '.'))}{i + 1}@fm-demo.example" for i, name in enumerate(self.emp_name)]
+        )
 
     # --- customers ----------------------------------------------------------------------
     def _accounts(self) -> None:
@@ -131,16 +157,18 @@ class World:
         self.acc_region = rng.choice(["Nord", "Süd", "West", "Ost", "Mitte"], size=n)
         self.acc_kam = np.arange(n) % self.scale.kams
         since_years = rng.integers(2008, self.clock.start.year, size=n)
-        self.acc_since = np.array([np.datetime64(f"{y}-01-01") + rng.integers(0, 365) for y in since_years], dtype="datetime64[D]")
+        self.acc_since = np.array(
+            [np.datetime64(f"{y}-01-01") + rng.integers(0, 365) for y in since_years], dtype="datetime64[D]"
+        )
         order = rng.permutation(n)
         n_risk, n_watch, n_thrive = max(3, round(n * 0.12)), max(4, round(n * 0.22)), max(3, n // 7)
         self.at_risk = np.zeros(n, bool)
         self.at_risk[order[:n_risk]] = True
         self.watch = np.zeros(n, bool)
-        self.watch[order[n_risk:n_risk + n_watch]] = True
+        self.watch[order[n_risk : n_risk + n_watch]] = True
         self.thriving = np.zeros(n, bool)
-        self.thriving[order[n_risk + n_watch:n_risk + n_watch + n_thrive]] = True
-        rest = order[n_risk + n_watch + n_thrive:]
+        self.thriving[order[n_risk + n_watch : n_risk + n_watch + n_thrive]] = True
+        rest = order[n_risk + n_watch + n_thrive :]
         # The newest customer onboarded mid-history; its SLA annex only covers P1 and P2.
         self.partial_sla_account = int(rest[0])
         self.acc_since[self.partial_sla_account] = np.datetime64(self.clock.start) + 200
@@ -151,7 +179,7 @@ class World:
         self.has_target[self.partial_sla_account] = False  # onboarded after the baseline year began
         self.energy_trend = np.where(self.thriving, -0.10, np.where(self.at_risk, 0.03, rng.normal(-0.03, 0.04, n)))
         self.sla_quality = np.where(self.thriving, 0.15, rng.uniform(0.16, 0.28, n))
-        self._stories(order[:n_risk], order[n_risk:n_risk + n_watch])
+        self._stories(order[:n_risk], order[n_risk : n_risk + n_watch])
 
     def _stories(self, risky: np.ndarray, watched: np.ndarray) -> None:
         """How each account is doing: a health target split into component scores, then into generator levers.
@@ -170,12 +198,16 @@ class World:
         badness[:, COMPONENTS.index("team")] = 0.0  # a healthy team is simply not overloaded
         for acc in range(n):
             if not self.thriving[acc]:
-                weak = rng.choice([1, 3, 4], size=rng.integers(1, 3), replace=False)  # satisfaction, commitments, commercial
+                weak = rng.choice(
+                    [1, 3, 4], size=rng.integers(1, 3), replace=False
+                )  # satisfaction, commitments, commercial
                 badness[acc, weak] = rng.uniform(0.4, 1.0, len(weak))
         for k, acc in enumerate(watched):
             target[acc] = rng.uniform(53, 64)
             badness[acc] = rng.uniform(0.0, 0.25, len(COMPONENTS))
-            badness[acc, [COMPONENTS.index(c) for c in WATCH_WEAKNESSES[k % len(WATCH_WEAKNESSES)]]] = rng.uniform(0.75, 1.0)
+            badness[acc, [COMPONENTS.index(c) for c in WATCH_WEAKNESSES[k % len(WATCH_WEAKNESSES)]]] = rng.uniform(
+                0.75, 1.0
+            )
         for acc in risky:
             target[acc] = rng.uniform(30, 44)
             badness[acc] = rng.uniform(0.45, 1.0, len(COMPONENTS))
@@ -184,9 +216,13 @@ class World:
         score[risky[0], COMPONENTS.index("relationship")] = 0.0  # nobody visited for more than 60 days
         self.target_health, self.component_score = target, score
         troubled = self.at_risk | self.watch
-        self.onset = np.where(self.at_risk, rng.integers(150, 300, n), np.where(self.watch, rng.integers(75, 170, n), 0))
+        self.onset = np.where(
+            self.at_risk, rng.integers(150, 300, n), np.where(self.watch, rng.integers(75, 170, n), 0)
+        )
 
-        def lever(name: str, good_low: float, good_high: float, at_bad: float, at_good: float, worst: tuple[float, float]) -> np.ndarray:
+        def lever(
+            name: str, good_low: float, good_high: float, at_bad: float, at_good: float, worst: tuple[float, float]
+        ) -> np.ndarray:
             """Metric aimed at for a component score: linear between its bad and good threshold, varied at the ends."""
             s = score[:, COMPONENTS.index(name)]
             value = at_bad + (at_good - at_bad) * s / 100
@@ -230,9 +266,9 @@ class World:
         self.site_lat = (np.array([CITIES[c][2] for c in city]) + rng.uniform(-0.04, 0.04, n)).round(4)
         self.site_lon = (np.array([CITIES[c][3] for c in city]) + rng.uniform(-0.06, 0.06, n)).round(4)
         self.site_has_coords = rng.random(n) < 0.9
-        self.site_name = np.array([
-            f"{BUILDING_NAMES[t]} {CITIES[c][0]} {i % 7 + 1}" for i, (t, c) in enumerate(zip(btype, city))
-        ])
+        self.site_name = np.array(
+            [f"{BUILDING_NAMES[t]} {CITIES[c][0]} {i % 7 + 1}" for i, (t, c) in enumerate(zip(btype, city))]
+        )
         self.acc_area = np.bincount(self.site_account, weights=area, minlength=n_acc)
         # One site whose meters never reported (shown as a coverage gap), at an ordinary account.
         ordinary = ~(self.at_risk | self.watch | self.thriving)[self.site_account]
@@ -265,7 +301,9 @@ class World:
                     ended = as_of - int(rng.integers(760, 1200))
                     rows.append((acc, gone, ended - 3 * 365, ended, round(300_000 * size, -2), 90, False))
         self.contracts = rows
-        self.acc_lines = [sorted({r[1] for r in rows if r[0] == acc}, key=SERVICE_LINES.index) for acc in range(self.scale.accounts)]
+        self.acc_lines = [
+            sorted({r[1] for r in rows if r[0] == acc}, key=SERVICE_LINES.index) for acc in range(self.scale.accounts)
+        ]
 
     def _teams(self) -> None:
         """Virtual account teams: KAM, site lead, technicians and specialists per service line."""
@@ -292,7 +330,10 @@ class World:
             n_sites = int(np.sum(self.site_account == acc))
             members = [(int(self.acc_kam[acc]), "Key Account Manager", float(rng.choice([20, 25, 30])))]
             members += [(e, "Objektleitung", float(rng.choice([50, 80, 100]))) for e in take("Objektleitung", 1)]
-            members += [(e, "Technik", float(rng.choice([50, 60, 80, 100]))) for e in take("Technik", int(np.clip(n_sites // 3, 2, 10)))]
+            members += [
+                (e, "Technik", float(rng.choice([50, 60, 80, 100])))
+                for e in take("Technik", int(np.clip(n_sites // 3, 2, 10)))
+            ]
             members += [(e, "Vertragsmanagement", 20.0) for e in take("Vertragsmanagement", 1)]
             members += [(e, "Finanzen", 10.0) for e in take("Finanzen", 1)]
             for line, dept in LINE_DEPARTMENT.items():
@@ -305,7 +346,8 @@ class World:
                     team.append((acc, int(emp), role, alloc))
         self.team = sorted(team)
         self.acc_technicians = [
-            np.array([e for a, e, role, _ in team if a == acc and role == "Technik"]) for acc in range(self.scale.accounts)
+            np.array([e for a, e, role, _ in team if a == acc and role == "Technik"])
+            for acc in range(self.scale.accounts)
         ]
         # Who works overtime (load > 1) since how many days before the export: the operational team
         # of the accounts whose story overloads it.

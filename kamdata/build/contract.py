@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 
 # Logical column types and the DuckDB type each becomes in staging.
 SQL_TYPES = {
-    "id": "VARCHAR",         # kept exactly as given
-    "text": "VARCHAR",       # free text, kept exactly as given
-    "enum": "VARCHAR",       # trimmed, case-normalised, checked against `values`
+    "id": "VARCHAR",  # kept exactly as given
+    "text": "VARCHAR",  # free text, kept exactly as given
+    "enum": "VARCHAR",  # trimmed, case-normalised, checked against `values`
     "date": "DATE",
     "timestamp": "TIMESTAMPTZ",  # naive values are Europe/Berlin local time
     "decimal": "DOUBLE",
     "integer": "INTEGER",
     "boolean": "BOOLEAN",
-    "month": "DATE",         # first day of the month
+    "month": "DATE",  # first day of the month
 }
 
 # Lineage columns every staging table carries (which file and physical line a row came from).
@@ -32,10 +32,10 @@ class Column:
     name: str
     type: str
     nullable: bool = False
-    optional: bool = False          # the column may be absent from the file
-    values: tuple[str, ...] = ()    # allowed values of an enum, normalised
-    upper: bool = False             # enum normalised to upper case (priorities)
-    references: str | None = None   # parent table of a foreign key
+    optional: bool = False  # the column may be absent from the file
+    values: tuple[str, ...] = ()  # allowed values of an enum, normalised
+    upper: bool = False  # enum normalised to upper case (priorities)
+    references: str | None = None  # parent table of a foreign key
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,13 @@ TABLES: tuple[Table, ...] = (
             Column("allocation_pct", "decimal"),
         ),
         key=("account_id", "employee_id"),
-        checks=(Check("allocation_pct", "allocation_pct > 0 and allocation_pct <= 100", "must be greater than 0 and at most 100"),),
+        checks=(
+            Check(
+                "allocation_pct",
+                "allocation_pct > 0 and allocation_pct <= 100",
+                "must be greater than 0 and at most 100",
+            ),
+        ),
     ),
     Table(
         "time_bookings",
@@ -351,7 +357,11 @@ TABLES: tuple[Table, ...] = (
         required=False,
         checks=(
             Check("target_year", "target_year > baseline_year", "must be after baseline_year"),
-            Check("target_reduction_pct", "target_reduction_pct > 0 and target_reduction_pct <= 100", "must be greater than 0 and at most 100"),
+            Check(
+                "target_reduction_pct",
+                "target_reduction_pct > 0 and target_reduction_pct <= 100",
+                "must be greater than 0 and at most 100",
+            ),
         ),
     ),
 )

@@ -13,10 +13,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kamdata.demo_clock import HOUR, day_of_year, outdoor_temperature, weekday
-from kamdata.demo_names import ACTIVITIES, BUILDING_PROFILES, INTERNAL_ACTIVITIES, SERVICE_LINES, TICKET_CATEGORIES
-from kamdata.demo_world import World
-from kamdata.demo_write import Rows
+from kamdata.demo.clock import HOUR, day_of_year, outdoor_temperature, weekday
+from kamdata.demo.names import ACTIVITIES, BUILDING_PROFILES, INTERNAL_ACTIVITIES, SERVICE_LINES, TICKET_CATEGORIES
+from kamdata.demo.world import World
+from kamdata.demo.write import Rows
 
 MINUTE = np.timedelta64(60, "s")
 NAT = np.datetime64("NaT", "s")
@@ -68,7 +68,7 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
     order = np.argsort(created, kind="stable")
     day, created = day[order], created[order]
 
-    site_weight = world.site_area ** 0.7
+    site_weight = world.site_area**0.7
     site = rng.choice(len(world.site_id), size=n, p=site_weight / site_weight.sum())
     acc = world.site_account[site]
     line = _service_line(world, acc, rng)
@@ -93,8 +93,11 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
     resolved = created + (res_h * 3600 * median * np.exp(0.6 * _even_normal(acc, rng))).astype("timedelta64[s]")
     due = np.where(planned, settle(created + (rng.uniform(3, 28, n) * 86400).astype("timedelta64[s]"), created), NAT)
     on_time = rng.random(n) < 0.88
-    planned_done = np.where(on_time, due - (rng.uniform(0, 3, n) * 86400).astype("timedelta64[s]"),
-                            due + (rng.uniform(0.1, 10, n) * 86400).astype("timedelta64[s]"))
+    planned_done = np.where(
+        on_time,
+        due - (rng.uniform(0, 3, n) * 86400).astype("timedelta64[s]"),
+        due + (rng.uniform(0.1, 10, n) * 86400).astype("timedelta64[s]"),
+    )
     resolved = np.where(planned, np.maximum(planned_done, created + HOUR), resolved)
     response = np.where(planned, created + (rng.uniform(0.5, 48, n) * 3600).astype("timedelta64[s]"), response)
     stuck = rng.random(n) < 0.004
@@ -109,8 +112,8 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
 
     closed = has_res & (clock.cutoff - resolved > 5 * 24 * HOUR) & (rng.random(n) < 0.9)
     status = np.select(
-        [cancelled, closed, has_res, has_resp & (rng.random(n) < 0.25), has_resp],
-        [5, 4, 3, 2, 1], 0)  # TICKET_STATUSES order: open, in_progress, on_hold, resolved, closed, cancelled
+        [cancelled, closed, has_res, has_resp & (rng.random(n) < 0.25), has_resp], [5, 4, 3, 2, 1], 0
+    )  # TICKET_STATUSES order: open, in_progress, on_hold, resolved, closed, cancelled
     technical = np.isin(line, [0, 4])
     tech = _pick(world.acc_technicians, acc, rng)
     tech = np.where(has_resp & (technical | (rng.random(n) < 0.4)), tech, -1)
@@ -129,26 +132,28 @@ def tickets(world: World, rng: np.random.Generator) -> Rows:
     res_due = np.where(own_clock, settle(created + ((res_h + 60) * 3600).astype("timedelta64[s]"), created), NAT)
 
     employee_ids = pa.array(world.emp_id)
-    data = pa.table({
-        "ticket_id": ids("T", n, 9),
-        "account_id": pa.array(world.acc_id).take(pa.array(acc)),
-        "site_id": pa.array(world.site_id).take(pa.array(site)),
-        "service_line": labels(line, SERVICE_LINES),
-        "category": labels(category, category_names),
-        "priority": labels(prio, ("P1", "P2", "P3", "P4")),
-        "kind": labels(planned.astype(int), ("reactive", "planned")),
-        "created_at": timestamps(created),
-        "due_at": timestamps(due),
-        "first_response_at": timestamps(response),
-        "resolved_at": timestamps(resolved),
-        "status": labels(status, ("open", "in_progress", "on_hold", "resolved", "closed", "cancelled")),
-        "technician_id": employee_ids.take(pa.array(np.maximum(tech, 0), mask=tech < 0)),
-        "first_time_fix": pa.array(ftf, mask=~ftf_known),
-        "escalated": pa.array(escalated),
-        "updated_at": timestamps(updated),
-        "response_due_at": timestamps(resp_due),
-        "resolution_due_at": timestamps(res_due),
-    })
+    data = pa.table(
+        {
+            "ticket_id": ids("T", n, 9),
+            "account_id": pa.array(world.acc_id).take(pa.array(acc)),
+            "site_id": pa.array(world.site_id).take(pa.array(site)),
+            "service_line": labels(line, SERVICE_LINES),
+            "category": labels(category, category_names),
+            "priority": labels(prio, ("P1", "P2", "P3", "P4")),
+            "kind": labels(planned.astype(int), ("reactive", "planned")),
+            "created_at": timestamps(created),
+            "due_at": timestamps(due),
+            "first_response_at": timestamps(response),
+            "resolved_at": timestamps(resolved),
+            "status": labels(status, ("open", "in_progress", "on_hold", "resolved", "closed", "cancelled")),
+            "technician_id": employee_ids.take(pa.array(np.maximum(tech, 0), mask=tech < 0)),
+            "first_time_fix": pa.array(ftf, mask=~ftf_known),
+            "escalated": pa.array(escalated),
+            "updated_at": timestamps(updated),
+            "response_due_at": timestamps(resp_due),
+            "resolution_due_at": timestamps(res_due),
+        }
+    )
     return Rows("tickets", data, part=_year_part(clock.local_date(created)).astype(str))
 
 
@@ -246,7 +251,9 @@ def meter_readings(world: World, rng: np.random.Generator) -> Rows:
     gap = rng.random(len(site)) < 0.08
     gap_start = rng.integers(0, len(days) - 130, len(site))
     gap_len = rng.integers(35, 125, len(site))
-    in_gap = (np.arange(len(days))[None, :] >= gap_start[:, None]) & (np.arange(len(days))[None, :] < (gap_start + gap_len)[:, None])
+    in_gap = (np.arange(len(days))[None, :] >= gap_start[:, None]) & (
+        np.arange(len(days))[None, :] < (gap_start + gap_len)[:, None]
+    )
     valid &= ~(gap[:, None] & in_gap)
     silent_site = world.silent_site
     valid &= (site != silent_site)[:, None]
@@ -255,14 +262,18 @@ def meter_readings(world: World, rng: np.random.Generator) -> Rows:
     values = quantity[series, day]
     del quantity, valid
     unit_of = unit[series]
-    values = np.where(unit_of == 1, np.round(values / 1000, 3), np.where(unit_of == 2, np.round(values, 2), np.round(values, 1)))
-    data = pa.table({
-        "site_id": pa.array(world.site_id).take(pa.array(site[series])),
-        "reading_date": pa.array(days[day]),
-        "carrier": labels(carrier[series], CARRIER_NAMES),
-        "quantity": pa.array(values),
-        "unit": labels(unit_of, UNIT_NAMES),
-    })
+    values = np.where(
+        unit_of == 1, np.round(values / 1000, 3), np.where(unit_of == 2, np.round(values, 2), np.round(values, 1))
+    )
+    data = pa.table(
+        {
+            "site_id": pa.array(world.site_id).take(pa.array(site[series])),
+            "reading_date": pa.array(days[day]),
+            "carrier": labels(carrier[series], CARRIER_NAMES),
+            "quantity": pa.array(values),
+            "unit": labels(unit_of, UNIT_NAMES),
+        }
+    )
     return Rows("meter_readings", data, part=_year_part(days[day]).astype(str))
 
 
@@ -304,12 +315,14 @@ def time_bookings(world: World, rng: np.random.Generator) -> Rows:
     internal = first[-1] + rng.integers(0, len(INTERNAL_ACTIVITIES), n)
     activity = np.where(account < 0, internal, activity)
 
-    data = pa.table({
-        "booking_id": ids("B", n, 8),
-        "employee_id": pa.array(world.emp_id).take(pa.array(emp)),
-        "account_id": pa.array(world.acc_id).take(pa.array(np.maximum(account, 0), mask=account < 0)),
-        "booking_date": pa.array(all_days[wd]),
-        "hours": pa.array(hours),
-        "activity": labels(activity, activity_names),
-    })
+    data = pa.table(
+        {
+            "booking_id": ids("B", n, 8),
+            "employee_id": pa.array(world.emp_id).take(pa.array(emp)),
+            "account_id": pa.array(world.acc_id).take(pa.array(np.maximum(account, 0), mask=account < 0)),
+            "booking_date": pa.array(all_days[wd]),
+            "hours": pa.array(hours),
+            "activity": labels(activity, activity_names),
+        }
+    )
     return Rows("time_bookings", data, part=_year_part(all_days[wd]).astype(str))

@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from kamdata.contract import TABLES_BY_NAME
+from kamdata.build.contract import TABLES_BY_NAME
 
 # German-Excel number: thousands dots, decimal comma, digits as the shortest round-trip text.
 DE_NUMBER_MACRO = """
@@ -52,9 +52,9 @@ class FileStyle:
     """How one file is spelled: dialect, compression/format and timestamp spelling."""
 
     dialect: str = "standard"
-    fmt: str = "csv"            # csv | csv.gz | parquet
-    timestamps: str = "local"   # local | local_space | offset | utc
-    encoding: str = "utf-8"     # utf-8 | utf-8-sig | cp1252
+    fmt: str = "csv"  # csv | csv.gz | parquet
+    timestamps: str = "local"  # local | local_space | offset | utc
+    encoding: str = "utf-8"  # utf-8 | utf-8-sig | cp1252
     crlf: bool = False
 
 
@@ -125,7 +125,9 @@ def _with_faults(rows: Rows, take: np.ndarray) -> pa.Table:
     return data.append_column("_bad_val", pa.array(bad_val[sel], pa.string()))
 
 
-def write_rows(con: duckdb.DuckDBPyConnection, rows: Rows, path: Path, style: FileStyle, take: np.ndarray | None) -> int:
+def write_rows(
+    con: duckdb.DuckDBPyConnection, rows: Rows, path: Path, style: FileStyle, take: np.ndarray | None
+) -> int:
     """Write (a part of) `rows` to `path`; returns the number of records written."""
     table = TABLES_BY_NAME[rows.table]
     columns = [(c.name, c.type) for c in table.columns] + [(name, "text") for name in rows.extra_columns]
@@ -136,7 +138,10 @@ def write_rows(con: duckdb.DuckDBPyConnection, rows: Rows, path: Path, style: Fi
     else:
         delimiter = ";" if style.dialect == "german" else ","
         compression = "gzip" if style.fmt == "csv.gz" else "none"
-        con.execute(f"copy ({select}) to '{path}' (format csv, header true, delimiter '{delimiter}', quote '\"', compression {compression})")
+        con.execute(
+            f"copy ({select}) to '{path}' "
+            f"(format csv, header true, delimiter '{delimiter}', quote '\"', compression {compression})"
+        )
         if style.encoding != "utf-8" or style.crlf:
             _re_encode(path, style)
     con.unregister("rows_out")

@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from kamdata.contract import TABLES, Table
+from kamdata.build.contract import TABLES, Table
 
 SUFFIXES = (".csv.gz", ".csv", ".parquet")
 MANIFEST = "manifest.json"
@@ -51,8 +51,8 @@ def one_line(exc: BaseException) -> str:
 
 @dataclass(frozen=True)
 class ExportFiles:
-    by_table: dict[str, list[Path]]   # files per table, in code-point name order
-    unknown: list[str]                # files that belong to no table (ignored)
+    by_table: dict[str, list[Path]]  # files per table, in code-point name order
+    unknown: list[str]  # files that belong to no table (ignored)
 
 
 @dataclass(frozen=True)
@@ -95,11 +95,15 @@ def read_manifest(exports_dir: Path) -> dict | None:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise FileError(f"{MANIFEST}: not valid JSON ({exc}); expected "
-                        '{"exported_at": "...", "files": {"<file>": {"rows": N, "sha256": "..."}}}.') from exc
+        raise FileError(
+            f"{MANIFEST}: not valid JSON ({exc}); expected "
+            '{"exported_at": "...", "files": {"<file>": {"rows": N, "sha256": "..."}}}.'
+        ) from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
-        raise FileError(f'{MANIFEST}: expected an object with a "files" object mapping file names to '
-                        '{"rows": N, "sha256": "..."}.')
+        raise FileError(
+            f'{MANIFEST}: expected an object with a "files" object mapping file names to '
+            '{"rows": N, "sha256": "..."}.'
+        )
     return manifest
 
 
@@ -134,8 +138,10 @@ def map_columns(file_name: str, header: list[str], table: Table) -> dict[str, in
     for col in table.columns:
         hits = [i for i, name in enumerate(names) if name == col.name]
         if len(hits) > 1:
-            raise FileError(f"{file_name}: column '{col.name}' appears {len(hits)} times in the header; "
-                            f"expected it once. {_expected_columns(table)}.")
+            raise FileError(
+                f"{file_name}: column '{col.name}' appears {len(hits)} times in the header; "
+                f"expected it once. {_expected_columns(table)}."
+            )
         if hits:
             positions[col.name] = hits[0]
         elif col.optional:
@@ -144,9 +150,11 @@ def map_columns(file_name: str, header: list[str], table: Table) -> dict[str, in
             missing.append(col.name)
     if missing:
         found = ", ".join(h.strip() for h in header) or "(nothing)"
-        raise FileError(f"{file_name}: required column{'s' if len(missing) > 1 else ''} "
-                        f"{', '.join(repr(m) for m in missing)} missing. "
-                        f"{_expected_columns(table)} (matched case-insensitively); the header has: {found}.")
+        raise FileError(
+            f"{file_name}: required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(m) for m in missing)} missing. "
+            f"{_expected_columns(table)} (matched case-insensitively); the header has: {found}."
+        )
     return positions
 
 
@@ -168,11 +176,17 @@ class _RawWriter:
         self.next_row_id = first_row_id
         self.records: list[list[str]] = []
         self.lines: list[int] = []
-        fields = ", ".join(f'_record[{positions[c.name] + 1}] as "{c.name}"' if positions[c.name] is not None
-                           else f'null as "{c.name}"' for c in table.columns)
-        self.insert_sql = (f"insert into {raw_name} by name select {fields}, $file as _source_file, "
-                           "_line as _source_line, $order as _file_order, $dialect as _dialect, _row_id "
-                           "from _raw_batch")
+        fields = ", ".join(
+            f'_record[{positions[c.name] + 1}] as "{c.name}"'
+            if positions[c.name] is not None
+            else f'null as "{c.name}"'
+            for c in table.columns
+        )
+        self.insert_sql = (
+            f"insert into {raw_name} by name select {fields}, $file as _source_file, "
+            "_line as _source_line, $order as _file_order, $dialect as _dialect, _row_id "
+            "from _raw_batch"
+        )
         self.params = {"file": file_name, "order": file_order, "dialect": dialect}
 
     def add(self, record: list[str], line: int) -> None:
@@ -185,11 +199,14 @@ class _RawWriter:
         n = len(self.records)
         if not n:
             return
-        batch = pa.Table.from_arrays([
-            pa.array(self.records, type=pa.list_(pa.string())),
-            pa.array(self.lines, type=pa.int64()),
-            pa.array(np.arange(self.next_row_id, self.next_row_id + n, dtype=np.int64)),
-        ], names=["_record", "_line", "_row_id"])
+        batch = pa.Table.from_arrays(
+            [
+                pa.array(self.records, type=pa.list_(pa.string())),
+                pa.array(self.lines, type=pa.int64()),
+                pa.array(np.arange(self.next_row_id, self.next_row_id + n, dtype=np.int64)),
+            ],
+            names=["_record", "_line", "_row_id"],
+        )
         self.con.register("_raw_batch", batch)
         try:
             self.con.execute(self.insert_sql, self.params)
@@ -199,8 +216,9 @@ class _RawWriter:
         self.records, self.lines = [], []
 
 
-def _parse_csv(con, path: Path, table: Table, raw_name: str, file_order: int,
-               first_row_id: int, encoding: str) -> LoadedFile:
+def _parse_csv(
+    con, path: Path, table: Table, raw_name: str, file_order: int, first_row_id: int, encoding: str
+) -> LoadedFile:
     with _open_text(path, encoding) as fh:
         header_line = fh.readline()
         if not header_line.strip():
@@ -225,12 +243,14 @@ def _parse_csv(con, path: Path, table: Table, raw_name: str, file_order: int,
                         f"({dialect} dialect, delimiter '{delimiter}') but the record has {len(record)}"
                         + (f" and spans lines {start}-{last_line}" if last_line > start else "")
                         + ". The file is truncated, has a broken quote or a stray delimiter; "
-                        "fix the export and rerun the build.")
+                        "fix the export and rerun the build."
+                    )
         except csv.Error as exc:
             raise FileError(
                 f"{path.name} line {last_line + 1}: unreadable CSV ({exc}); a quoted field must end with a quote "
                 "followed by the delimiter or the line end, and every quote must be closed. The file is "
-                "truncated or has a broken quote; fix the export and rerun the build.") from exc
+                "truncated or has a broken quote; fix the export and rerun the build."
+            ) from exc
         writer.flush()
     return LoadedFile(path, writer.next_row_id - first_row_id, dialect, encoding)
 
@@ -243,8 +263,10 @@ def load_csv(con, path: Path, table: Table, raw_name: str, file_order: int, firs
         except UnicodeDecodeError:
             con.execute(f"delete from {raw_name} where _source_file = ?", [path.name])
         except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
-            raise FileError(f"{path.name}: unreadable or truncated file ({one_line(exc)}); expected a complete "
-                            "CSV file (gzip-compressed for .csv.gz). Fix the transfer and rerun the build.") from exc
+            raise FileError(
+                f"{path.name}: unreadable or truncated file ({one_line(exc)}); expected a complete "
+                "CSV file (gzip-compressed for .csv.gz). Fix the transfer and rerun the build."
+            ) from exc
     raise FileError(f"{path.name}: the text is neither UTF-8 nor Windows-1252; expected one of these encodings.")
 
 
@@ -274,8 +296,10 @@ def load_parquet(con, path: Path, table: Table, raw_name: str, file_order: int, 
             {"name": path.name, "order": file_order, "first": first_row_id, "path": str(path)},
         ).fetchone()[0]
     except duckdb.Error as exc:
-        raise FileError(f"{path.name}: unreadable Parquet file ({one_line(exc)}); expected a complete Parquet file "
-                        "with the contract's columns. Fix the transfer and rerun the build.") from exc
+        raise FileError(
+            f"{path.name}: unreadable Parquet file ({one_line(exc)}); expected a complete Parquet file "
+            "with the contract's columns. Fix the transfer and rerun the build."
+        ) from exc
     return LoadedFile(path, records, "parquet", "parquet")
 
 

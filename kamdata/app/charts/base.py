@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from kamdata.i18n import text
+from kamdata.app.i18n import text
 
 BANDS = ("healthy", "watch", "at_risk")
 BAND_COLORS = {"healthy": "#2e9e5b", "watch": "#e0a526", "at_risk": "#d64545", None: "#9aa0a6"}
@@ -24,8 +24,20 @@ _D3_LOCALE = {
             "periods": ["AM", "PM"],
             "days": ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"],
             "shortDays": ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"],
-            "months": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-                       "September", "Oktober", "November", "Dezember"],
+            "months": [
+                "Januar",
+                "Februar",
+                "März",
+                "April",
+                "Mai",
+                "Juni",
+                "Juli",
+                "August",
+                "September",
+                "Oktober",
+                "November",
+                "Dezember",
+            ],
             "shortMonths": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
         },
     },
@@ -38,8 +50,20 @@ _D3_LOCALE = {
             "periods": ["AM", "PM"],
             "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
             "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-            "months": ["January", "February", "March", "April", "May", "June", "July", "August",
-                       "September", "October", "November", "December"],
+            "months": [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
             "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         },
     },
@@ -66,7 +90,6 @@ def band_color(field: str, lang: str, title: str | None = None) -> alt.Color:
 def localize(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     """Apply the d3 number/time locale of `lang` (charts are configured once, at the end)."""
     return chart.configure(locale=_D3_LOCALE[lang])
-
 
 
 # Text on heatmap cells: the cells have fixed band colours in both themes, so dark ink stays readable.

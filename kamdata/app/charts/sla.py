@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.charts import BAND_COLORS, CELL_INK, localize, rows_height
+from kamdata.app.charts.base import BAND_COLORS, CELL_INK, localize, rows_height
 
 PCT_FORMAT = ",.1f"
 NO_DATA = BAND_COLORS[None]  # neutral grey (at reduced opacity): a month without judged tickets
@@ -81,8 +81,7 @@ def account_heatmap(data: pd.DataFrame, labels: dict, lang: str, bad: float, goo
     full["breach_label"] = full["breach_label"].where(full["has_data"], labels["no_tickets"])
     base = alt.Chart(full).encode(
         x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
-        y=alt.Y("account_name:N", title=labels["account"], sort="ascending",
-                axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("account_name:N", title=labels["account"], sort="ascending", axis=alt.Axis(labelLimit=220)),
         tooltip=[
             alt.Tooltip("account_name:N", title=labels["account"]),
             alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
@@ -110,8 +109,12 @@ def backlog_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMi
         .encode(
             x=alt.X("bucket:N", title=labels["age"], sort=alt.SortField("bucket_order"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(tickets):Q", title=labels["tickets"], axis=alt.Axis(format=",d", tickMinStep=1)),
-            color=alt.Color("priority:N", title=labels["priority"], legend=alt.Legend(orient="bottom"),
-                            scale=alt.Scale(domain=list(PRIORITY_COLORS), range=list(PRIORITY_COLORS.values()))),
+            color=alt.Color(
+                "priority:N",
+                title=labels["priority"],
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(domain=list(PRIORITY_COLORS), range=list(PRIORITY_COLORS.values())),
+            ),
             tooltip=[
                 alt.Tooltip("bucket:N", title=labels["age"]),
                 alt.Tooltip("priority:N", title=labels["priority"]),
@@ -124,7 +127,10 @@ def backlog_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMi
 
 
 def ppm_chart(data: pd.DataFrame, labels: dict, lang: str, bad: float, good: float) -> alt.TopLevelMixin:
-    """PPM compliance per month as bars coloured like the heatmap. data: month, ppm_compliance_pct, ppm_due, ppm_on_time."""
+    """PPM compliance per month as bars coloured like the heatmap.
+
+    data: month, ppm_compliance_pct, ppm_due, ppm_on_time.
+    """
     chart = (
         alt.Chart(data)
         .mark_bar()

@@ -1,4 +1,4 @@
-"""Run the KPI marts (sql/marts/*.sql) on a database whose stg_* tables are loaded.
+"""Run the models (sql/intermediate/int_*.sql, sql/marts/mart_*.sql) on a database whose stg_* tables are loaded.
 
 Each mart file is one SELECT whose result becomes a table named after the file
 (dbt style). Files may reference each other by name; they run in dependency
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import duckdb
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 MARTS_DIR = SQL_DIR / "marts"
+INTERMEDIATE_DIR = SQL_DIR / "intermediate"
 MACROS_DIR = SQL_DIR / "macros"
 
 
@@ -99,6 +100,17 @@ def _over_marts(sql: str) -> bool:
     return re.search(r"\bas\s+table\b", re.sub(r"--[^\n]*", "", sql), re.I) is not None
 
 
+def model_files() -> list[Path]:
+    """Every model file: the intermediate steps (int_*) and the marts (mart_*)."""
+    return sorted([*INTERMEDIATE_DIR.glob("*.sql"), *MARTS_DIR.glob("*.sql")])
+
+
+def model_path(name: str) -> str:
+    """A model's file relative to the repository, for error messages."""
+    folder = INTERMEDIATE_DIR if name.startswith("int_") else MARTS_DIR
+    return f"sql/{folder.name}/{name}.sql"
+
+
 def _strip_trailing_semicolon(sql: str) -> str:
     return sql.strip().rstrip(";").strip()
 
@@ -116,7 +128,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, as_of: date, settings: dict, pro
     for sql in macros.values():
         if not _over_marts(sql):
             con.execute(sql)
-    models = {p.stem: p.read_text(encoding="utf-8") for p in MARTS_DIR.glob("*.sql")}
+    models = {p.stem: p.read_text(encoding="utf-8") for p in model_files()}
     order = model_order(models)
     for name in order:
         if progress:

@@ -14,14 +14,21 @@ from statistics import NormalDist
 import numpy as np
 import pyarrow as pa
 
-from kamdata.contract import TABLES_BY_NAME
-from kamdata.demo_clock import HOUR
-from kamdata.demo_facts import timestamps
-from kamdata.demo_names import (
-    CITIES, COMMENTS_NEGATIVE, COMMENTS_NEUTRAL, COMMENTS_POSITIVE, COMMITMENTS, SERVICE_LINES, SUBJECTS_CUSTOMER, SUBJECTS_US,
+from kamdata.build.contract import TABLES_BY_NAME
+from kamdata.demo.clock import HOUR
+from kamdata.demo.facts import timestamps
+from kamdata.demo.names import (
+    CITIES,
+    COMMENTS_NEGATIVE,
+    COMMENTS_NEUTRAL,
+    COMMENTS_POSITIVE,
+    COMMITMENTS,
+    SERVICE_LINES,
+    SUBJECTS_CUSTOMER,
+    SUBJECTS_US,
 )
-from kamdata.demo_world import World
-from kamdata.demo_write import Rows
+from kamdata.demo.world import World
+from kamdata.demo.write import Rows
 
 DAY = np.timedelta64(1, "D")
 
@@ -57,58 +64,112 @@ def _recent_instants(world: World, count: int, max_days: int) -> np.ndarray:
 def master_tables(world: World) -> list[Rows]:
     rng = world.rng
     n_acc = world.scale.accounts
-    employees = typed("employees", {
-        "employee_id": world.emp_id, "name": world.emp_name, "department": world.emp_dept, "role": world.emp_role,
-        "weekly_capacity_h": world.emp_capacity, "active": world.emp_active, "email": world.emp_email,
-    })
-    accounts = typed("accounts", {
-        "account_id": world.acc_id, "account_name": world.acc_name, "industry": world.acc_industry,
-        "region": world.acc_region, "kam_id": world.emp_id[world.acc_kam], "customer_since": world.acc_since,
-        "updated_at": _recent_instants(world, n_acc, 400), "source_system": ["CRM"] * n_acc,
-    }, extra_columns=("source_system",))
+    employees = typed(
+        "employees",
+        {
+            "employee_id": world.emp_id,
+            "name": world.emp_name,
+            "department": world.emp_dept,
+            "role": world.emp_role,
+            "weekly_capacity_h": world.emp_capacity,
+            "active": world.emp_active,
+            "email": world.emp_email,
+        },
+    )
+    accounts = typed(
+        "accounts",
+        {
+            "account_id": world.acc_id,
+            "account_name": world.acc_name,
+            "industry": world.acc_industry,
+            "region": world.acc_region,
+            "kam_id": world.emp_id[world.acc_kam],
+            "customer_since": world.acc_since,
+            "updated_at": _recent_instants(world, n_acc, 400),
+            "source_system": ["CRM"] * n_acc,
+        },
+        extra_columns=("source_system",),
+    )
     coords = world.site_has_coords
-    sites = typed("sites", {
-        "site_id": world.site_id, "account_id": world.acc_id[world.site_account], "site_name": world.site_name,
-        "city": [CITIES[c][0] for c in world.site_city], "country": ["DE"] * len(world.site_id),
-        "building_type": world.site_type, "floor_area_m2": world.site_area,
-        "latitude": np.where(coords, world.site_lat, np.nan), "longitude": np.where(coords, world.site_lon, np.nan),
-    })
+    sites = typed(
+        "sites",
+        {
+            "site_id": world.site_id,
+            "account_id": world.acc_id[world.site_account],
+            "site_name": world.site_name,
+            "city": [CITIES[c][0] for c in world.site_city],
+            "country": ["DE"] * len(world.site_id),
+            "building_type": world.site_type,
+            "floor_area_m2": world.site_area,
+            "latitude": np.where(coords, world.site_lat, np.nan),
+            "longitude": np.where(coords, world.site_lon, np.nan),
+        },
+    )
     c = world.contracts
-    contracts = typed("contracts", {
-        "contract_id": [f"C{i + 1:05d}" for i in range(len(c))], "account_id": [world.acc_id[r[0]] for r in c],
-        "service_line": [r[1] for r in c], "start_date": [r[2] for r in c],
-        "end_date": [r[3] if r[3] is not None else np.datetime64("NaT") for r in c],
-        "annual_value_eur": [r[4] for r in c], "notice_period_days": [r[5] for r in c], "auto_renew": [r[6] for r in c],
-    })
+    contracts = typed(
+        "contracts",
+        {
+            "contract_id": [f"C{i + 1:05d}" for i in range(len(c))],
+            "account_id": [world.acc_id[r[0]] for r in c],
+            "service_line": [r[1] for r in c],
+            "start_date": [r[2] for r in c],
+            "end_date": [r[3] if r[3] is not None else np.datetime64("NaT") for r in c],
+            "annual_value_eur": [r[4] for r in c],
+            "notice_period_days": [r[5] for r in c],
+            "auto_renew": [r[6] for r in c],
+        },
+    )
     p = world.sla_policies
-    policies = typed("sla_policies", {
-        "account_id": [world.acc_id[r[0]] for r in p], "priority": [r[1] for r in p],
-        "response_target_h": [r[2] for r in p], "resolution_target_h": [r[3] for r in p], "target_pct": [r[4] for r in p],
-    })
+    policies = typed(
+        "sla_policies",
+        {
+            "account_id": [world.acc_id[r[0]] for r in p],
+            "priority": [r[1] for r in p],
+            "response_target_h": [r[2] for r in p],
+            "resolution_target_h": [r[3] for r in p],
+            "target_pct": [r[4] for r in p],
+        },
+    )
     malus_acc = np.flatnonzero(world.at_risk | (rng.random(n_acc) < 0.35))
-    malus = typed("sla_malus", {
-        "account_id": world.acc_id[malus_acc],
-        "malus_pct_per_point": rng.choice([0.5, 1.0, 1.5, 2.0], len(malus_acc)),
-        "malus_cap_pct": rng.choice([5.0, 10.0, 15.0], len(malus_acc)),
-    })
+    malus = typed(
+        "sla_malus",
+        {
+            "account_id": world.acc_id[malus_acc],
+            "malus_pct_per_point": rng.choice([0.5, 1.0, 1.5, 2.0], len(malus_acc)),
+            "malus_cap_pct": rng.choice([5.0, 10.0, 15.0], len(malus_acc)),
+        },
+    )
     t = world.team
-    team = typed("account_team", {
-        "account_id": [world.acc_id[r[0]] for r in t], "employee_id": [world.emp_id[r[1]] for r in t],
-        "team_role": [r[2] for r in t], "allocation_pct": [r[3] for r in t],
-    })
+    team = typed(
+        "account_team",
+        {
+            "account_id": [world.acc_id[r[0]] for r in t],
+            "employee_id": [world.emp_id[r[1]] for r in t],
+            "team_role": [r[2] for r in t],
+            "allocation_pct": [r[3] for r in t],
+        },
+    )
     target_acc = np.flatnonzero(world.has_target)
     base = world.baseline_year()
-    targets = typed("sustainability_targets", {
-        "account_id": world.acc_id[target_acc], "baseline_year": [base] * len(target_acc),
-        "target_year": [max(2030, base + 5)] * len(target_acc),
-        "target_reduction_pct": rng.choice([30.0, 40.0, 42.5, 55.0], len(target_acc)),
-    })
+    targets = typed(
+        "sustainability_targets",
+        {
+            "account_id": world.acc_id[target_acc],
+            "baseline_year": [base] * len(target_acc),
+            "target_year": [max(2030, base + 5)] * len(target_acc),
+            "target_reduction_pct": rng.choice([30.0, 40.0, 42.5, 55.0], len(target_acc)),
+        },
+    )
     years = list(range(world.clock.start.year, world.clock.as_of.year + 1))
-    factors = typed("emission_factors", {
-        "carrier": ["district_heating"] * len(years), "year": years,
-        "kg_co2e_per_kwh": [round(0.262 - 0.012 * i, 3) for i in range(len(years))],
-        "source": [f"Versorgerbescheinigung Fernwärme nach AGFW FW 309-1 ({y})" for y in years],
-    })
+    factors = typed(
+        "emission_factors",
+        {
+            "carrier": ["district_heating"] * len(years),
+            "year": years,
+            "kg_co2e_per_kwh": [round(0.262 - 0.012 * i, 3) for i in range(len(years))],
+            "source": [f"Versorgerbescheinigung Fernwärme nach AGFW FW 309-1 ({y})" for y in years],
+        },
+    )
     return [employees, accounts, sites, contracts, policies, malus, team, targets, factors]
 
 
@@ -131,7 +192,11 @@ def revenue(world: World) -> Rows:
         carried = np.r_[0.0, np.where(credit, amount + credit_eur, 0.0)[:-1]]
         amount = np.where(credit, -credit_eur, amount + carried).round(2)
         margin = 0.95 if world.at_risk[acc] else rng.uniform(0.78, 0.9)
-        cost = np.where(credit | (rng.random(len(active)) < 0.05), np.nan, (amount * margin * rng.normal(1, 0.02, len(active))).round(2))
+        cost = np.where(
+            credit | (rng.random(len(active)) < 0.05),
+            np.nan,
+            (amount * margin * rng.normal(1, 0.02, len(active))).round(2),
+        )
         rows["account_id"] += [world.acc_id[acc]] * len(active)
         rows["month"] += list(active)
         rows["service_line"] += [line] * len(active)
@@ -159,7 +224,8 @@ def _stratified(rng: np.random.Generator, count: int) -> np.ndarray:
 
 
 def _spread_days(rng: np.random.Generator, count: int, n_days: int) -> np.ndarray:
-    """`count` day indices spread evenly over the history (one per stratum, in order), as a steady programme produces."""
+    """`count` day indices spread evenly over the history (one per stratum, in order),
+    as a steady programme produces."""
     return np.minimum((np.arange(count) + rng.random(count)) * n_days / max(count, 1), n_days - 1).astype(np.int64)
 
 
@@ -196,7 +262,9 @@ def surveys(world: World) -> Rows:
         u = np.empty(count)
         for group in (after, ~after & (picked >= len(days) - window), picked < len(days) - window):
             u[group] = _stratified(rng, int(group.sum()))
-        nps = np.clip(np.round(mean + 1.6 * np.array([NormalDist().inv_cdf(min(max(v, 1e-6), 1 - 1e-6)) for v in u])), 0, 10)
+        nps = np.clip(
+            np.round(mean + 1.6 * np.array([NormalDist().inv_cdf(min(max(v, 1e-6), 1 - 1e-6)) for v in u])), 0, 10
+        )
         if world.at_risk[acc]:
             picked = np.append(picked, len(days) - 1 - rng.integers(1, 25))
             nps = np.append(nps, rng.integers(1, 5))
@@ -213,7 +281,8 @@ def surveys(world: World) -> Rows:
 
 
 def interactions(world: World) -> Rows:
-    """Contacts; the last proactive one was the story's gap ago (long at troubled accounts) while complaints keep coming."""
+    """Contacts; the last proactive one was the story's gap ago (long at troubled accounts)
+    while complaints keep coming."""
     rng, clock = world.rng, world.clock
     days = clock.days
     rows = {k: [] for k in ("account_id", "interaction_date", "channel", "initiated_by", "employee_id", "subject")}
@@ -230,7 +299,9 @@ def interactions(world: World) -> Rows:
             when = days[day]
             year, month = str(when)[:4], str(when)[5:7]
             if ours:
-                channel = rng.choice(["meeting", "call", "email", "site_visit", "review"], p=[0.25, 0.25, 0.25, 0.15, 0.1])
+                channel = rng.choice(
+                    ["meeting", "call", "email", "site_visit", "review"], p=[0.25, 0.25, 0.25, 0.15, 0.1]
+                )
                 subject = rng.choice(SUBJECTS_US)
             else:
                 channel = rng.choice(["call", "email", "meeting"], p=[0.4, 0.5, 0.1])
@@ -246,7 +317,8 @@ def interactions(world: World) -> Rows:
 
 
 def commitments(world: World) -> Rows:
-    """Promises to customers: kept on time, kept late, or still open; the on-time rate of the last 365 days is the story's.
+    """Promises to customers: kept on time, kept late, or still open;
+    the on-time rate of the last 365 days is the story's.
 
     Troubled accounts kept their promises before the onset; since then the rest fall short, and
     their latest broken promise is still open (overdue).
@@ -306,19 +378,36 @@ def opportunities(world: World) -> Rows:
     rng, clock = world.rng, world.clock
     days = clock.days
     stages = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
-    rows = {k: [] for k in ("account_id", "service_line", "stage", "expected_value_eur", "expected_close", "created_on", "updated_at")}
+    rows = {
+        k: []
+        for k in (
+            "account_id",
+            "service_line",
+            "stage",
+            "expected_value_eur",
+            "expected_close",
+            "created_on",
+            "updated_at",
+        )
+    }
     for acc in range(world.scale.accounts):
         missing = [line for line in SERVICE_LINES if line not in world.acc_lines[acc]] or list(SERVICE_LINES)
         for _ in range(rng.integers(2, 8)):
             created = days[rng.integers(len(days) - 730, len(days))]
             stage = stages[rng.choice(6, p=[0.2, 0.2, 0.2, 0.1, 0.18, 0.12])]
             rows["account_id"].append(world.acc_id[acc])
-            rows["service_line"].append(missing[rng.integers(len(missing))] if rng.random() < 0.75 else world.acc_lines[acc][0])
+            rows["service_line"].append(
+                missing[rng.integers(len(missing))] if rng.random() < 0.75 else world.acc_lines[acc][0]
+            )
             rows["stage"].append(stage)
             rows["expected_value_eur"].append(float(round(rng.uniform(40_000, 1_500_000), -3)))
-            rows["expected_close"].append(np.datetime64("NaT") if stage == "lead" and rng.random() < 0.5 else created + int(rng.integers(60, 300)))
+            rows["expected_close"].append(
+                np.datetime64("NaT") if stage == "lead" and rng.random() < 0.5 else created + int(rng.integers(60, 300))
+            )
             rows["created_on"].append(created)
-            touched = created.astype("datetime64[s]") + int(rng.integers(1, 200)) * 86400 * np.timedelta64(1, "s") + 9 * HOUR
+            touched = (
+                created.astype("datetime64[s]") + int(rng.integers(1, 200)) * 86400 * np.timedelta64(1, "s") + 9 * HOUR
+            )
             rows["updated_at"].append(min(touched, clock.cutoff - 7 * HOUR))
     columns = _numbered(rows, "created_on", "opportunity_id", "O", 5)
     columns["updated_at"] = world.clock.unambiguous(np.array(columns["updated_at"], dtype="datetime64[s]"))

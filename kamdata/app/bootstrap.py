@@ -16,12 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kamdata.query import TIMEZONE
 from kamdata.settings import ROOT, configured_db_path, load_settings
 
 DEMO_DB_NAME = "kam.duckdb"
 DEMO_MAX_AGE_S = 24 * 3600
-# The data's time zone (kamdata.db.TIMEZONE; db imports this module, so it is repeated here).
-TIMEZONE = "Europe/Berlin"
 
 
 def berlin_today(now: datetime | None = None) -> date:
@@ -65,8 +64,8 @@ def ensure_demo_database(settings: dict | None = None) -> Path:
 
     A file lock keeps two app processes from building it at the same time.
     """
-    from kamdata.build import run_build
-    from kamdata.demo import generate
+    from kamdata.build.runner import run_build
+    from kamdata.demo.generate import generate
 
     settings = settings or load_settings()
     root = _demo_root(settings)

@@ -77,7 +77,9 @@ class Clock:
     def unambiguous(self, instants: np.ndarray) -> np.ndarray:
         """Move instants out of the fall-back hour (local 02:00-03:00 happens twice) by two hours."""
         _, end = _transitions(self.start.year - 1, self.as_of.year + 1)
-        year_index = np.clip(instants.astype("datetime64[Y]").astype(int) + 1970 - (self.start.year - 1), 0, len(end) - 1)
+        year_index = np.clip(
+            instants.astype("datetime64[Y]").astype(int) + 1970 - (self.start.year - 1), 0, len(end) - 1
+        )
         switch = end[year_index]
         ambiguous = (instants >= switch - HOUR) & (instants < switch + HOUR)
         return np.where(ambiguous, instants + 2 * HOUR, instants)
@@ -100,5 +102,5 @@ def weekday(days: np.ndarray) -> np.ndarray:
 def outdoor_temperature(days: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A German daily mean temperature (°C): about 0 °C in late January, 19 °C in late July."""
     seasonal = 9.5 - 9.5 * np.cos(2 * np.pi * (day_of_year(days) - 20) / 365.25)
-    weather = np.convolve(rng.normal(0, 3.0, len(days) + 6), np.ones(7) / 7 ** 0.5, mode="valid")
+    weather = np.convolve(rng.normal(0, 3.0, len(days) + 6), np.ones(7) / 7**0.5, mode="valid")
     return seasonal + weather[: len(days)]

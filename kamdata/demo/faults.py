@@ -9,16 +9,16 @@ re-export. One bad row per fault, far below the 20 % reject limit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kamdata.demo_facts import timestamps
-from kamdata.demo_world import World
-from kamdata.demo_write import Rows
+from kamdata.demo.facts import timestamps
+from kamdata.demo.world import World
+from kamdata.demo.write import Rows
 
 Raw = str | dict[str, str] | Callable[[World, Rows, int], str]
 
@@ -49,11 +49,21 @@ def _mid_month(world: World, rows: Rows, i: int) -> str:
 
 # Every rejected row of the demo export set (build: table `rejected_rows`).
 FAULTS: tuple[Fault, ...] = (
-    Fault("tickets", "created_at", "unparseable timestamp", {"standard": "2025-02-30T25:61:00", "german": "30.02.2025 25:61"}),
+    Fault(
+        "tickets",
+        "created_at",
+        "unparseable timestamp",
+        {"standard": "2025-02-30T25:61:00", "german": "30.02.2025 25:61"},
+    ),
     Fault("tickets", "priority", "unknown priority", "P7"),
     Fault("tickets", "site_id", "dangling site_id", "S99999"),
     Fault("tickets", "site_id", "site of another account", _other_accounts_site),
-    Fault("tickets", "resolved_at", "resolved before created", {"standard": "2020-01-01T08:00:00", "german": "01.01.2020 08:00"}),
+    Fault(
+        "tickets",
+        "resolved_at",
+        "resolved before created",
+        {"standard": "2020-01-01T08:00:00", "german": "01.01.2020 08:00"},
+    ),
     Fault("meter_readings", "quantity", "negative quantity", {"standard": "-12.5", "german": "-12,5"}),
     Fault("meter_readings", "unit", "water in kWh", "kWh", _water_rows),
     Fault("time_bookings", "hours", "negative hours", "-4"),
@@ -131,7 +141,9 @@ def _set(data: pa.Table, name: str, mask: pa.Array, values) -> pa.Table:
     column = data[name]
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
-        return data.set_column(data.schema.get_field_index(name), name, pc.if_else(mask, values, column).dictionary_encode())
+        return data.set_column(
+            data.schema.get_field_index(name), name, pc.if_else(mask, values, column).dictionary_encode()
+        )
     return data.set_column(data.schema.get_field_index(name), name, pc.if_else(mask, values, column))
 
 
@@ -147,7 +159,9 @@ def reexport_tickets(main: Rows, world: World, count: int, rng: np.random.Genera
     mask_np[picked] = True
     mask = pa.array(mask_np)
     final = data.take(pa.array(picked))
-    final = final.set_column(final.schema.get_field_index("status"), "status", pc.utf8_capitalize(final["status"].cast(pa.string())))
+    final = final.set_column(
+        final.schema.get_field_index("status"), "status", pc.utf8_capitalize(final["status"].cast(pa.string()))
+    )
     earlier = _set(data, "status", mask, pa.scalar("in_progress"))
     earlier = _set(earlier, "resolved_at", mask, pa.scalar(None, data["resolved_at"].type))
     earlier = _set(earlier, "first_time_fix", mask, pa.scalar(None, pa.bool_()))
@@ -164,7 +178,9 @@ def reexport_opportunities(main: Rows, count: int, rng: np.random.Generator) -> 
     picked = np.sort(rng.choice(open_ones, count, replace=False))
     later = data.take(pa.array(picked))
     following = {"qualified": "proposal", "proposal": "negotiation", "negotiation": "won"}
-    later = later.set_column(later.schema.get_field_index("stage"), "stage", pa.array([following[s] for s in stage[picked]]))
+    later = later.set_column(
+        later.schema.get_field_index("stage"), "stage", pa.array([following[s] for s in stage[picked]])
+    )
     shifted = pc.add(later["updated_at"], pa.scalar(np.timedelta64(3, "h").astype("timedelta64[s]"), pa.duration("s")))
     later = later.set_column(later.schema.get_field_index("updated_at"), "updated_at", shifted)
     return Rows("opportunities", later)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.charts import BAND_COLORS, localize, rows_height
+from kamdata.app.charts.base import BAND_COLORS, localize, rows_height
 
 NUMBER = ",.0f"
 ONE_DECIMAL = ",.1f"
@@ -26,14 +26,21 @@ def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin
     """
     x = alt.X("year:O", title=labels["year"], axis=alt.Axis(labelAngle=0))
     y = alt.Y("pct:Q", title=labels["pct"])
-    lines = alt.Chart(data).mark_line(point=True).encode(
-        x=x,
-        y=y,
-        # A line symbol (dashed for the path): the default point symbol with the dash reads as a cog.
-        color=alt.Color("series:N", title=labels["series"],
-                        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2),
-                        scale=alt.Scale(domain=[labels["reduction"], labels["path"]], range=[ACTUAL, PATH])),
-        strokeDash=alt.StrokeDash("series:N", legend=None),
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            # A line symbol (dashed for the path): the default point symbol with the dash reads as a cog.
+            color=alt.Color(
+                "series:N",
+                title=labels["series"],
+                legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2),
+                scale=alt.Scale(domain=[labels["reduction"], labels["path"]], range=[ACTUAL, PATH]),
+            ),
+            strokeDash=alt.StrokeDash("series:N", legend=None),
+        )
     )
     colors = {"on_track": BAND_COLORS["healthy"], "off_track": BAND_COLORS["at_risk"], "open": BAND_COLORS[None]}
     judged = data.dropna(subset=["status_key"]).drop_duplicates("status_key").set_index("status_key")["status"]
@@ -99,8 +106,12 @@ def _site_tooltip(labels: dict) -> list:
 
 
 def _eui_color(labels: dict) -> alt.Color:
-    return alt.Color("eui_kwh_m2:Q", title=labels["eui"], scale=alt.Scale(scheme=EUI_SCHEME),
-                     legend=alt.Legend(orient="right", format=",.1~f"))
+    return alt.Color(
+        "eui_kwh_m2:Q",
+        title=labels["eui"],
+        scale=alt.Scale(scheme=EUI_SCHEME),
+        legend=alt.Legend(orient="right", format=",.1~f"),
+    )
 
 
 def top_sites_chart(data: pd.DataFrame, measure: str, labels: dict, lang: str) -> alt.TopLevelMixin:

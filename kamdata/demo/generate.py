@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from kamdata import demo_facts, demo_tables
-from kamdata.demo_clock import BERLIN, Clock
-from kamdata.demo_faults import dirty
-from kamdata.demo_world import SCALES, World
-from kamdata.demo_write import FileStyle, Rows, connect, write_rows
-from kamdata.readers import file_sha256
+from kamdata.build.readers import file_sha256
+from kamdata.demo import facts as demo_facts
+from kamdata.demo import tables as demo_tables
+from kamdata.demo.clock import BERLIN, Clock
+from kamdata.demo.faults import dirty
+from kamdata.demo.world import SCALES, World
+from kamdata.demo.write import FileStyle, Rows, connect, write_rows
 
 EXPORT_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 MASTER_TABLES = ("accounts", "sites", "employees")
@@ -36,8 +37,10 @@ def _style(table: str, reexport: bool, dialect: str) -> FileStyle:
     if table == "meter_readings":
         fmt = "parquet"
     timestamps = {
-        ("accounts", False): "offset", ("tickets", True): "utc",
-        ("opportunities", False): "local_space", ("opportunities", True): "offset",
+        ("accounts", False): "offset",
+        ("tickets", True): "utc",
+        ("opportunities", False): "local_space",
+        ("opportunities", True): "offset",
     }.get((table, reexport), "local")
     encoding = "utf-8-sig" if table in ("accounts", "surveys") else "utf-8"
     return FileStyle("standard", fmt, timestamps=timestamps, encoding=encoding)
@@ -46,8 +49,13 @@ def _style(table: str, reexport: bool, dialect: str) -> FileStyle:
 def _clean_tables(world: World):
     """Every table's clean rows, one at a time (the big ones are written and freed before the next)."""
     yield from demo_tables.master_tables(world)
-    for make in (demo_tables.revenue, demo_tables.surveys, demo_tables.interactions,
-                 demo_tables.commitments, demo_tables.opportunities):
+    for make in (
+        demo_tables.revenue,
+        demo_tables.surveys,
+        demo_tables.interactions,
+        demo_tables.commitments,
+        demo_tables.opportunities,
+    ):
         yield make(world)
     for make in (demo_facts.tickets, demo_facts.meter_readings, demo_facts.time_bookings):
         yield make(world, world.rng)
@@ -83,7 +91,9 @@ def _clear(out: Path) -> None:
     (out / "manifest.json").unlink(missing_ok=True)
 
 
-def generate(out_dir, scale: str = "small", seed: int = 7, dialect: str = "standard", as_of: date | None = None) -> dict[str, int]:
+def generate(
+    out_dir, scale: str = "small", seed: int = 7, dialect: str = "standard", as_of: date | None = None
+) -> dict[str, int]:
     """Write one export set into `out_dir`; returns records written per table. Deterministic per arguments."""
     as_of = as_of or datetime.now(BERLIN).date()
     out = Path(out_dir)
@@ -94,7 +104,9 @@ def generate(out_dir, scale: str = "small", seed: int = 7, dialect: str = "stand
     files: dict[str, dict] = {}
     for number, clean in enumerate(_clean_tables(world)):
         # Faults draw from their own stream per table so adding one never reshuffles the clean data.
-        files |= _write_table(con, out, dirty(clean, world, scale, dialect, np.random.default_rng([seed, number])), dialect)
+        files |= _write_table(
+            con, out, dirty(clean, world, scale, dialect, np.random.default_rng([seed, number])), dialect
+        )
         del clean
     con.close()
     counts: dict[str, int] = {}
@@ -115,6 +127,8 @@ def cli_demo(args) -> int:
     size = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     for table, n in counts.items():
         print(f"{table:<24}{n:>12,}")
-    print(f"{sum(counts.values()):,} rows in {len(list(out.iterdir())) - 1} files, {size / 1e6:,.1f} MB, "
-          f"written to {out} in {seconds:.1f} s")
+    print(
+        f"{sum(counts.values()):,} rows in {len(list(out.iterdir())) - 1} files, {size / 1e6:,.1f} MB, "
+        f"written to {out} in {seconds:.1f} s"
+    )
     return 0

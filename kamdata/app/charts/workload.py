@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.charts import BAND_COLORS, CELL_INK, localize, rows_height
+from kamdata.app.charts.base import BAND_COLORS, CELL_INK, localize, rows_height
 
 ONE_DECIMAL = ",.1f"
 NUMBER = ",.0f"
@@ -19,14 +19,18 @@ def utilisation_color(title: str, threshold: float, bad: float) -> alt.Color:
     return alt.Color(
         "utilisation_pct:Q",
         title=title,
-        scale=alt.Scale(domain=[100, threshold, bad],
-                        range=[BAND_COLORS["healthy"], BAND_COLORS["watch"], BAND_COLORS["at_risk"]], clamp=True),
+        scale=alt.Scale(
+            domain=[100, threshold, bad],
+            range=[BAND_COLORS["healthy"], BAND_COLORS["watch"], BAND_COLORS["at_risk"]],
+            clamp=True,
+        ),
         legend=alt.Legend(orient="right", format=NUMBER),
     )
 
 
-def utilisation_heatmap(data: pd.DataFrame, row: str, labels: dict, lang: str, threshold: float, bad: float,
-                        tooltip: list) -> alt.TopLevelMixin:
+def utilisation_heatmap(
+    data: pd.DataFrame, row: str, labels: dict, lang: str, threshold: float, bad: float, tooltip: list
+) -> alt.TopLevelMixin:
     """Rows (`row`: department or person) x month, coloured by utilisation, the value in each cell."""
     base = alt.Chart(data).encode(
         x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
@@ -54,8 +58,12 @@ def composition_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLev
         .encode(
             y=alt.Y("account_name:N", title=None, axis=alt.Axis(labelLimit=220)),
             x=alt.X("sum(members):Q", title=labels["members"], axis=alt.Axis(format=",d", tickMinStep=1)),
-            color=alt.Color("department:N", title=labels["department"], legend=alt.Legend(orient="right"),
-                            scale=alt.Scale(scheme="tableau10")),  # ten distinct colours: departments outnumber the theme's eight
+            color=alt.Color(
+                "department:N",
+                title=labels["department"],
+                legend=alt.Legend(orient="right"),
+                scale=alt.Scale(scheme="tableau10"),
+            ),  # ten distinct colours: departments outnumber the theme's eight
             tooltip=[
                 alt.Tooltip("account_name:N", title=labels["account"]),
                 alt.Tooltip("department:N", title=labels["department"]),

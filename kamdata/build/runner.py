@@ -15,17 +15,17 @@ import secrets
 import sys
 import time
 import tomllib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
 
 import kamdata
-from kamdata import buildlog, publish, readers, validate
-from kamdata.build_output import Reporter
-from kamdata.contract import TABLES, Table, stg_ddl
-from kamdata.marts import build_marts
+from kamdata.build import buildlog, publish, readers, validate
+from kamdata.build.contract import TABLES, Table, stg_ddl
+from kamdata.build.marts import build_marts, model_path
+from kamdata.build.report import Reporter
 from kamdata.settings import load_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -57,8 +57,9 @@ def _exported_at(manifest: dict | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError as exc:
-        raise readers.FileError(f"manifest.json: exported_at '{value}' is not an ISO timestamp; expected e.g. "
-                                "2026-11-26T02:00:00+01:00.") from exc
+        raise readers.FileError(
+            f"manifest.json: exported_at '{value}' is not an ISO timestamp; expected e.g. 2026-11-26T02:00:00+01:00."
+        ) from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
 
 
@@ -69,16 +70,20 @@ def check_export_set(exports_dir: Path, files: readers.ExportFiles, manifest: di
         raise readers.FileError(
             f"{exports_dir}: required table{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing; "
             "expected a file <table>.csv, <table>.csv.gz, <table>.parquet or <table>_<part>.<ext> for each. "
-            "The export set is incomplete; rerun the export.")
+            "The export set is incomplete; rerun the export."
+        )
     for name, spec in (manifest or {}).get("files", {}).items():
         path = exports_dir / name
         if not path.is_file():
-            raise readers.FileError(f"manifest.json lists {name}, but {exports_dir} has no such file; "
-                                    "the transfer is incomplete.")
+            raise readers.FileError(
+                f"manifest.json lists {name}, but {exports_dir} has no such file; the transfer is incomplete."
+            )
         expected = (spec or {}).get("sha256") if isinstance(spec, dict) else None
         if expected and readers.file_sha256(path) != str(expected).lower():
-            raise readers.FileError(f"{name}: sha256 differs from manifest.json ({expected}); the file is "
-                                    "truncated or corrupted. Repeat the transfer and rerun the build.")
+            raise readers.FileError(
+                f"{name}: sha256 differs from manifest.json ({expected}); the file is "
+                "truncated or corrupted. Repeat the transfer and rerun the build."
+            )
 
 
 def _manifest_rows(manifest: dict | None, file_name: str) -> int | None:
@@ -88,8 +93,9 @@ def _manifest_rows(manifest: dict | None, file_name: str) -> int | None:
     try:
         return int(spec["rows"])
     except (TypeError, ValueError) as exc:
-        raise readers.FileError(f"manifest.json: rows of {file_name} is '{spec['rows']}'; expected a whole "
-                                "number.") from exc
+        raise readers.FileError(
+            f"manifest.json: rows of {file_name} is '{spec['rows']}'; expected a whole number."
+        ) from exc
 
 
 def _load_table(con, table: Table, files: list[Path], manifest: dict | None, reporter: Reporter) -> None:
@@ -105,7 +111,8 @@ def _load_table(con, table: Table, files: list[Path], manifest: dict | None, rep
             raise readers.FileError(
                 f"{path.name}: {loaded.records} data records read but manifest.json says {expected}; the file "
                 "is truncated, or a broken quote merged lines into one record. Repeat the transfer (or fix "
-                "the quoting) and rerun the build.")
+                "the quoting) and rerun the build."
+            )
         next_row_id += loaded.records
 
 
@@ -113,16 +120,22 @@ def _as_of_from_tickets(con) -> date:
     """The latest ticket update/creation, as a Berlin local date (the connection's TimeZone)."""
     latest = con.execute("select max(greatest(updated_at, created_at))::date from stg_tickets").fetchone()[0]
     if latest is None:
-        raise readers.FileError("cannot determine the as-of date: manifest.json gives no exported_at and "
-                                "no ticket was loaded. Pass --as-of YYYY-MM-DD.")
+        raise readers.FileError(
+            "cannot determine the as-of date: manifest.json gives no exported_at and "
+            "no ticket was loaded. Pass --as-of YYYY-MM-DD."
+        )
     return latest
 
 
 def _write_build_tables(con, table_stats: dict) -> None:
-    con.execute("create table build_tables (table_name VARCHAR, files INTEGER, rows_read BIGINT, "
-                "rows_loaded BIGINT, rows_superseded BIGINT, rows_rejected BIGINT)")
-    rows = [(name, s["files"], s["rows_read"], s["rows_loaded"], s["rows_superseded"], s["rows_rejected"])
-            for name, s in table_stats.items()]
+    con.execute(
+        "create table build_tables (table_name VARCHAR, files INTEGER, rows_read BIGINT, "
+        "rows_loaded BIGINT, rows_superseded BIGINT, rows_rejected BIGINT)"
+    )
+    rows = [
+        (name, s["files"], s["rows_read"], s["rows_loaded"], s["rows_superseded"], s["rows_rejected"])
+        for name, s in table_stats.items()
+    ]
     placeholders = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows))
     con.execute(f"insert into build_tables values {placeholders}", [value for row in rows for value in row])
 
@@ -136,11 +149,17 @@ def _write_build_info(con, summary: dict, settings: dict, exported_at: datetime 
             $rows_superseded::BIGINT as rows_superseded, $project_version::VARCHAR as project_version,
             $settings_json::VARCHAR as settings_json, $exported_at::TIMESTAMPTZ as exported_at""",
         {
-            "build_id": summary["build_id"], "built_at": _now(), "as_of": summary["as_of"],
-            "export_dir": summary["export_dir"], "duration_s": summary["duration_s"],
-            "rows_loaded": summary["rows_loaded"], "rows_rejected": summary["rows_rejected"],
-            "rows_superseded": summary["rows_superseded"], "project_version": kamdata.__version__,
-            "settings_json": json.dumps(settings, ensure_ascii=False, default=str), "exported_at": exported_at,
+            "build_id": summary["build_id"],
+            "built_at": _now(),
+            "as_of": summary["as_of"],
+            "export_dir": summary["export_dir"],
+            "duration_s": summary["duration_s"],
+            "rows_loaded": summary["rows_loaded"],
+            "rows_rejected": summary["rows_rejected"],
+            "rows_superseded": summary["rows_superseded"],
+            "project_version": kamdata.__version__,
+            "settings_json": json.dumps(settings, ensure_ascii=False, default=str),
+            "exported_at": exported_at,
         },
     )
 
@@ -155,13 +174,21 @@ def _run_marts(con, as_of: date, settings: dict, reporter: Reporter) -> list[str
     try:
         return build_marts(con, as_of, settings, progress=progress)
     except (duckdb.Error, ValueError) as exc:
-        where = f"mart {running[-1]} (sql/marts/{running[-1]}.sql)" if running else "the marts"
-        raise BuildError(f"{where} failed: {readers.one_line(exc)}. The staging tables are fine; fix the mart "
-                         "SQL and rerun the build.") from exc
+        where = f"mart {running[-1]} ({model_path(running[-1])})" if running else "the marts"
+        raise BuildError(
+            f"{where} failed: {readers.one_line(exc)}. The staging tables are fine; fix the mart "
+            "SQL and rerun the build."
+        ) from exc
 
 
-def _stage_tables(con, files: readers.ExportFiles, manifest: dict | None, limit_pct: float,
-                  reporter: Reporter, timings: dict[str, float]) -> dict[str, dict]:
+def _stage_tables(
+    con,
+    files: readers.ExportFiles,
+    manifest: dict | None,
+    limit_pct: float,
+    reporter: Reporter,
+    timings: dict[str, float],
+) -> dict[str, dict]:
     """Load, type, validate and de-duplicate every contract table (parents first); counts per table.
 
     Fills `timings` with the seconds each table took."""
@@ -191,8 +218,15 @@ def _stage_tables(con, files: readers.ExportFiles, manifest: dict | None, limit_
     return {t.name: tables[t.name] for t in TABLES}
 
 
-def _build_version(version: Path, exports_dir: Path, as_of: date | None, settings: dict,
-                   summary: dict, reporter: Reporter, started: float) -> None:
+def _build_version(
+    version: Path,
+    exports_dir: Path,
+    as_of: date | None,
+    settings: dict,
+    summary: dict,
+    reporter: Reporter,
+    started: float,
+) -> None:
     """Write the complete new database into `version` (fills `summary`); raises on any file-level problem."""
     if not exports_dir.is_dir():
         raise readers.FileError(f"{exports_dir}: the export directory does not exist or is not a directory.")
@@ -241,13 +275,22 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
     started = time.monotonic()
     settings = settings if settings is not None else load_settings()
     exports_dir, db_path = Path(exports_dir).resolve(), Path(db_path).absolute()
-    build_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     version = publish.version_path(db_path, build_id)
     reporter = Reporter(quiet)
     summary: dict = {
-        "build_id": build_id, "started_at": _now().isoformat(timespec="seconds"), "export_dir": str(exports_dir),
-        "db": str(db_path), "db_file": None, "as_of": None, "duration_s": None, "rows_loaded": None,
-        "rows_rejected": None, "rows_superseded": None, "tables": {}, "unknown_files": [],
+        "build_id": build_id,
+        "started_at": _now().isoformat(timespec="seconds"),
+        "export_dir": str(exports_dir),
+        "db": str(db_path),
+        "db_file": None,
+        "as_of": None,
+        "duration_s": None,
+        "rows_loaded": None,
+        "rows_rejected": None,
+        "rows_superseded": None,
+        "tables": {},
+        "unknown_files": [],
     }
     try:
         parsed_as_of = _parse_as_of(as_of)
@@ -265,8 +308,11 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
             summary["duration_s"] = round(time.monotonic() - started, 3)
             entry = _log_entry(summary, "ok", None)
             buildlog.append_entry(db_path, entry)
-            published = {Path(e["db_file"]).name for e in buildlog.read_log(db_path)
-                          if e.get("status") == "ok" and e.get("db_file")}
+            published = {
+                Path(e["db_file"]).name
+                for e in buildlog.read_log(db_path)
+                if e.get("status") == "ok" and e.get("db_file")
+            }
             summary["pruned"] = publish.prune(db_path, int(settings["build"]["keep_versions"]), published)
     except (BuildError, readers.FileError, validate.LimitExceeded, publish.PublishError) as exc:
         summary["duration_s"] = round(time.monotonic() - started, 3)
@@ -286,8 +332,7 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
 
 def _write_json(json_file, data: dict) -> None:
     if json_file:
-        Path(json_file).write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
-                                   encoding="utf-8")
+        Path(json_file).write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
 
 def cli_build(args) -> int:
@@ -298,8 +343,9 @@ def cli_build(args) -> int:
         print(f"Build failed: cannot read settings {args.settings}: {exc}", file=sys.stderr)
         return 2
     try:
-        run_build(args.exports, args.db, as_of=args.as_of, settings=settings, quiet=args.quiet,
-                  json_file=args.json_file)
+        run_build(
+            args.exports, args.db, as_of=args.as_of, settings=settings, quiet=args.quiet, json_file=args.json_file
+        )
     except BuildError as exc:
         print(f"Build failed: {exc} The published database was not changed.", file=sys.stderr)
         return 1

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from kamdata.contract import TABLES, TABLES_BY_NAME, Column, Table, stg_columns
+from kamdata.build.contract import TABLES, TABLES_BY_NAME, Column, Table, stg_columns
 
-STAGING_DIR = Path(__file__).resolve().parent.parent / "sql" / "staging"
+STAGING_DIR = Path(__file__).resolve().parents[2] / "sql" / "staging"
 SCRATCH = "scratch"  # the attached work database holding raw/typed/intermediate tables
 
 REJECTED_ROWS_DDL = (
@@ -31,8 +31,8 @@ PARSE_REASONS = {
     "timestamp": "'not a valid timestamp (YYYY-MM-DD HH:MM[:SS] with optional +01:00/Z, or DD.MM.YYYY HH:MM[:SS])'",
     "month": "'not a month (YYYY-MM, YYYY-MM-01 or MM.YYYY; the day must be 01)'",
     "decimal": "case when r._dialect = 'german' "
-               "then 'not a number in the German dialect (e.g. 1.234,5; \".\" only separates thousands)' "
-               "else 'not a number (e.g. 1234.5)' end",
+    "then 'not a number in the German dialect (e.g. 1.234,5; \".\" only separates thousands)' "
+    "else 'not a number (e.g. 1234.5)' end",
 }
 
 
@@ -70,8 +70,10 @@ def _sql_string(text: str) -> str:
 
 
 def _fault(column: str, condition: str, reason_sql: str) -> str:
-    return (f"case when {condition} then {{'column_name': {_sql_string(column)}, "
-            f"'raw_value': r.\"{column}\", 'reason': {reason_sql}}} end")
+    return (
+        f"case when {condition} then {{'column_name': {_sql_string(column)}, "
+        f"'raw_value': r.\"{column}\", 'reason': {reason_sql}}} end"
+    )
 
 
 def _column_faults(col: Column, joins: list[str]) -> list[str]:
@@ -83,14 +85,20 @@ def _column_faults(col: Column, joins: list[str]) -> list[str]:
         faults.append(_fault(col.name, f"{typed} is null and not kam_blank({raw})", PARSE_REASONS[col.type]))
     if col.values:
         allowed = ", ".join(_sql_string(v) for v in col.values)
-        faults.append(_fault(col.name, f"{typed} not in ({allowed})",
-                             _sql_string(f"not one of {', '.join(col.values)}")))
+        faults.append(
+            _fault(col.name, f"{typed} not in ({allowed})", _sql_string(f"not one of {', '.join(col.values)}"))
+        )
     if col.references:
         parent = TABLES_BY_NAME[col.references]
         alias, pk = f"fk_{col.name}", parent.key[0]
         joins.append(f'left join stg_{parent.name} as {alias} on {alias}."{pk}" = {typed}')
-        faults.append(_fault(col.name, f'{typed} is not null and {alias}."{pk}" is null',
-                             _sql_string(f"no {parent.name} row with this {pk}")))
+        faults.append(
+            _fault(
+                col.name,
+                f'{typed} is not null and {alias}."{pk}" is null',
+                _sql_string(f"no {parent.name} row with this {pk}"),
+            )
+        )
     return faults
 
 
@@ -98,23 +106,28 @@ def faults_sql(table: Table) -> str:
     """SELECT listing every (row, column, raw text, reason) at fault in the typed table."""
     joins: list[str] = []
     faults = [f for col in table.columns for f in _column_faults(col, joins)]
-    faults += [_fault(chk.column, f"t._check_{i} = false", _sql_string(chk.reason))
-               for i, chk in enumerate(table.checks)]
+    faults += [
+        _fault(chk.column, f"t._check_{i} = false", _sql_string(chk.reason)) for i, chk in enumerate(table.checks)
+    ]
     for fk, shared in table.parent_matches:
         parent = TABLES_BY_NAME[table.column(fk).references]
         alias = f"fk_{fk}"
-        faults.append(_fault(fk, f'{alias}."{shared}" <> t."{shared}"',
-                             f"'its {parent.name} row has {shared} ' || {alias}.\"{shared}\" || "
-                             f"', this row has ' || t.\"{shared}\""))
+        faults.append(
+            _fault(
+                fk,
+                f'{alias}."{shared}" <> t."{shared}"',
+                f"'its {parent.name} row has {shared} ' || {alias}.\"{shared}\" || ', this row has ' || t.\"{shared}\"",
+            )
+        )
     checks = "".join(f", ({chk.sql}) as _check_{i}" for i, chk in enumerate(table.checks))
     return f"""
         with checked as (select *{checks} from {SCRATCH}.typed_{table.name}),
         faults as (
             select t._row_id, t._source_file, t._source_line, t._file_order,
-                   unnest(list_filter([{', '.join(faults)}], lambda f: f is not null)) as f
+                   unnest(list_filter([{", ".join(faults)}], lambda f: f is not null)) as f
             from checked as t
             join {SCRATCH}.raw_{table.name} as r using (_row_id)
-            {' '.join(joins)}
+            {" ".join(joins)}
         )
         select _row_id, _source_file, _source_line, _file_order,
                f.column_name as column_name, f.raw_value as raw_value, f.reason as reason
@@ -144,9 +157,11 @@ def _limit_message(con, table: Table, counts: TableCounts, limit_pct: float) -> 
         """
     ).fetchall()
     causes = "; ".join(f"column {col} {reason} ({n}×, first at {first})" for col, reason, n, first in top)
-    return (f"{table.name}: {counts.rows_rejected} of {counts.rows_read} rows ({share:.1f} %) were rejected, "
-            f"more than the allowed {limit_pct:g} % (settings build.reject_share_limit_pct). Most frequent: "
-            f"{causes}. Fix the export and rerun the build; see rejected_rows for every row.")
+    return (
+        f"{table.name}: {counts.rows_rejected} of {counts.rows_read} rows ({share:.1f} %) were rejected, "
+        f"more than the allowed {limit_pct:g} % (settings build.reject_share_limit_pct). Most frequent: "
+        f"{causes}. Fix the export and rerun the build; see rejected_rows for every row."
+    )
 
 
 def stage_table(con: duckdb.DuckDBPyConnection, table: Table, limit_pct: float) -> TableCounts:

@@ -37,7 +37,8 @@ def check_target(db_path: Path) -> None:
         raise PublishError(
             f"{db_path} is a regular file, not the symlink this build publishes through; it was not "
             "created by `python -m kamdata build`. Move it away (or choose another --db) and rerun; "
-            "nothing was changed.")
+            "nothing was changed."
+        )
 
 
 @contextmanager
@@ -52,7 +53,8 @@ def build_lock(db_path: Path):
                 raise
             raise PublishError(
                 f"another build for {db_path} is running (it holds {lock_file}); only one build runs at a "
-                "time. Wait for it to finish and rerun; nothing was changed.") from exc
+                "time. Wait for it to finish and rerun; nothing was changed."
+            ) from exc
         try:
             yield
         finally:
@@ -106,7 +108,7 @@ def prune(db_path: Path, keep_versions: int, published: set[str]) -> list[str]:
     versions = sorted((db_path.parent / stem for stem in stems), reverse=True)
     old_published = [p for p in versions if p != current and p.name in published]
     doomed = [p for p in versions if p != current and p.name not in published]
-    doomed += old_published[max(keep_versions, 0):]
+    doomed += old_published[max(keep_versions, 0) :]
     for version in doomed:
         remove_version(version)
     return sorted(p.name for p in doomed)

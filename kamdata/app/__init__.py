@@ -1,0 +1,1 @@
+"""The Streamlit side: database access through the cache, filters, formats, widgets, charts, texts."""

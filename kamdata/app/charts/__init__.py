@@ -1,0 +1,1 @@
+"""Altair charts the pages share (band colours, locale) and one module of charts per page."""

@@ -1,0 +1,57 @@
+"""The app's door to the query core: the published database, and results cached per
+(database version, query, parameters, scope).
+
+Pages call `query(name, params, scope)`; kamdata.query runs the file (binding,
+scope, read-only connection), this module only adds Streamlit's cache. The
+key holds the database version, so a new build is read on the next run
+without clearing anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kamdata import query as core
+from kamdata.app import bootstrap
+from kamdata.query import DbVersion, NoDatabase, Scope
+
+__all__ = ["NoDatabase", "current_version", "published_path", "query"]
+
+
+def published_path() -> Path | None:
+    """The configured database path (a symlink), the demo path, or None when neither applies."""
+    return bootstrap.database_path()
+
+
+def current_version() -> DbVersion:
+    """The version the published path points to right now (raises NoDatabase)."""
+    return core.current_version(published_path())
+
+
+def _freeze(params: dict | None) -> tuple:
+    """A hashable, order-independent form of params for the cache key."""
+    frozen = []
+    for key, value in sorted((params or {}).items()):
+        if isinstance(value, (set, frozenset)):
+            value = tuple(sorted(value))
+        elif isinstance(value, list):
+            value = tuple(value)
+        frozen.append((key, value))
+    return tuple(frozen)
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def _cached(version: DbVersion, name: str, frozen_params: tuple, scope: Scope) -> pd.DataFrame:
+    return core.run(version, name, dict(frozen_params), scope)
+
+
+def query(name: str, params: dict | None = None, scope: Scope = None) -> pd.DataFrame:
+    """Run `sql/queries/<name>.sql` on the current database (cached; raises NoDatabase).
+
+    params: named parameters (lists/tuples become DuckDB lists; None = SQL NULL).
+    scope: account ids the user may see, None = all.
+    """
+    return _cached(current_version(), name, _freeze(params), None if scope is None else tuple(scope))

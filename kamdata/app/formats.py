@@ -1,0 +1,129 @@
+"""Numbers, dates and texts for display in the session language; NULL is "n/a" / "k. A.", never 0.
+
+Pages call these as `fmt.pct(...)`, `fmt.day(...)`: one format per kind of
+figure on every page (German "1.234,5 %" / English "1,234.5%").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from kamdata.app.i18n import current_language, t
+from kamdata.query import TIMEZONE
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text) -> str:
+    """Data-derived text made inert for Streamlit markdown (labels, captions, banners)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def na(lang: str | None = None) -> str:
+    """The text for a missing value: "k. A." in German, "n/a" in English."""
+    return "k. A." if (lang or current_language()) == "de" else "n/a"
+
+
+def number(value, lang: str | None = None, decimals: int = 1) -> str:
+    """1234.5 -> "1.234,5" (de) / "1,234.5" (en), rounded half up; NULL -> n/a."""
+    lang = lang or current_language()
+    if missing(value):
+        return na(lang)
+    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
+    if lang == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def integer(value, lang: str | None = None) -> str:
+    """A count with thousands separators."""
+    return number(value, lang, decimals=0)
+
+
+def eur(value, lang: str | None = None, decimals: int = 0) -> str:
+    """1234.5 -> "1.235 €" (de) / "€1,235" (en)."""
+    lang = lang or current_language()
+    if missing(value):
+        return na(lang)
+    text = number(abs(float(value)), lang, decimals)
+    sign = "-" if float(value) < 0 else ""
+    return f"{sign}{text} €" if lang == "de" else f"{sign}€{text}"
+
+
+def eur_short(value, lang: str | None = None) -> str:
+    """Large amounts in millions: 12345678 -> "12,3 Mio. €" (de) / "€12.3M" (en)."""
+    lang = lang or current_language()
+    if missing(value) or abs(float(value)) < 1_000_000:
+        return eur(value, lang)
+    millions = number(float(value) / 1_000_000, lang, 1)
+    return f"{millions} Mio. €" if lang == "de" else f"€{millions}M"
+
+
+def pct(value, lang: str | None = None, decimals: int = 1) -> str:
+    """97.25 -> "97,3 %" (de) / "97.3%" (en)."""
+    lang = lang or current_language()
+    if missing(value):
+        return na(lang)
+    text = number(value, lang, decimals)
+    return f"{text} %" if lang == "de" else f"{text}%"
+
+
+def day(value, lang: str | None = None) -> str:
+    """date(2026, 11, 26) -> "26.11.2026" (de) / "2026-11-26" (en)."""
+    lang = lang or current_language()
+    if missing(value):
+        return na(lang)
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
+
+
+def timestamp(value, lang: str | None = None) -> str:
+    """A timestamp in Berlin local time: "26.11.2026 02:15" (de) / "2026-11-26 02:15" (en)."""
+    lang = lang or current_language()
+    if missing(value):
+        return na(lang)
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(TIMEZONE)
+    return stamp.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
+
+
+def delta(value, kind: str, lang: str | None = None) -> str | None:
+    """A signed change for st.metric ("+1,2 %-Pkt.", "±0" for none); None when it cannot be computed."""
+    lang = lang or current_language()
+    if missing(value):
+        return None
+    if float(value) == 0:
+        return "±0"
+    sign = "+" if float(value) > 0 else ""
+    if kind == "pct_points":
+        unit = " %-Pkt." if lang == "de" else " pp"
+        return f"{sign}{number(value, lang, 1)}{unit}"
+    if kind == "eur":
+        return f"{sign}{eur_short(value, lang)}"
+    if kind == "int":
+        return f"{sign}{integer(value, lang)}"
+    return f"{sign}{number(value, lang, 1)}"
+
+
+def service_line_label(code: str) -> str:
+    """A service line's display name (codes are lower case in the data)."""
+    try:
+        return t(f"common.service_lines.{code}")
+    except KeyError:
+        return code.replace("_", " ").capitalize()

@@ -1,0 +1,288 @@
+"""The query core: the one executor of `sql/queries/*.sql`, with no Streamlit in it.
+
+The dashboard (through its cache, kamdata.app.db), `python -m kamdata bench`,
+and every later caller (review pack, explorer, CLI) run queries through
+`run(version, name, params, scope)`:
+
+- `name` is a file `sql/queries/<name>.sql` holding ONE select.
+- Parameters are DuckDB named parameters (`$accounts`), always bound, never
+  formatted into the SQL. Only the parameters a file's code uses (comments do
+  not count) are passed to it, so a caller may hand the same filter
+  dictionary to every query; a missing one is an error.
+- `scope` is the tuple of account ids the user may see (None = all). The core
+  enforces it, not the query author: on a scoped cursor every table with an
+  `account_id` column is replaced by a temporary view holding only the
+  scope's rows; every table of people (an `employee_id`, no `account_id`) by
+  one holding the members of those accounts' teams and their KAMs; every other
+  table (build statistics, department totals, ...) by an empty view, unless it
+  is reference data (REFERENCE_TABLES) or the query file declares it in a
+  header line
+
+      -- unscoped: stg_employees, mart_department_monthly (why this is not account data)
+
+  So a query cannot forget the restriction: whatever it reads, it reads
+  through the scope (table macros and aggregates included).
+- Macros: the SQL files of sql/macros are created as temporary macros on each
+  cursor, so the queries run with this version's rules even on a database
+  built before a macro changed (the build creates the same files in the
+  database for the marts and outside tools).
+
+Connections: read-only, to the REAL file behind the published symlink (DuckDB
+hands a second connect() to a path this process already holds the OLD
+database), locked down (no file or network access, no extension loading, time
+zone set globally, then `lock_configuration`). Prepared cursors are pooled per
+(version, scope, declared tables); a superseded version's connection is closed
+once idle, so a query in flight during a republish finishes on the version it
+started with.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kamdata.settings import load_settings
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+QUERIES_DIR = SQL_DIR / "queries"
+MACROS_DIR = SQL_DIR / "macros"
+# The data's time zone (settings `kpi.timezone`, KPIS.md: Europe/Berlin). The build computed every
+# date with it and froze it into kpi_params; a session takes it from there (this is the fallback).
+TIMEZONE = load_settings()["kpi"]["timezone"]
+ACCOUNT_COLUMN = "account_id"
+PERSON_COLUMN = "employee_id"
+# Tables every query may read under any scope: parameters and reference data, no account facts.
+REFERENCE_TABLES = {
+    "kpi_params": "the build's KPI parameters",
+    "build_info": "the build's metadata",
+    "mart_emission_factors": "published emission factors",
+    "stg_emission_factors": "published emission factors",
+    "seed_emission_factors": "published emission factors",
+}
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+_UNSCOPED = re.compile(r"^--\s*unscoped:\s*([a-z0-9_,\s]+?)\s*\((.+)\)\s*$", re.M)
+_NAME = re.compile(r"[a-z0-9_]+")
+
+Scope = tuple[str, ...] | None
+
+
+class NoDatabase(RuntimeError):
+    """No database is published at the given path."""
+
+
+@dataclass(frozen=True)
+class DbVersion:
+    """One published database file: its real path and modification time."""
+
+    path: str
+    mtime_ns: int
+
+
+def current_version(path: str | os.PathLike | None) -> DbVersion:
+    """The version the published path (a symlink or a file) points to right now (raises NoDatabase)."""
+    if path is None:
+        raise NoDatabase("no database configured")
+    real = os.path.realpath(path)
+    try:
+        return DbVersion(real, os.stat(real).st_mtime_ns)
+    except FileNotFoundError as exc:
+        raise NoDatabase(f"no database at {path}") from exc
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    """One parsed query file: its SQL, the parameters its code uses, the non-account tables it declares."""
+
+    name: str
+    sql: str
+    params: frozenset[str]
+    unscoped: frozenset[str]
+
+
+@cache
+def load(name: str) -> QueryFile:
+    """Read and parse `sql/queries/<name>.sql` (cached per process; the files ship with the code)."""
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"invalid query name {name!r}")
+    sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    code = _COMMENT.sub("", sql)
+    unscoped: set[str] = set()
+    for tables, _why in _UNSCOPED.findall(sql):
+        unscoped.update(t.strip() for t in tables.split(",") if t.strip())
+    return QueryFile(name, sql, frozenset(_PARAM.findall(code)), frozenset(unscoped))
+
+
+def query_names() -> list[str]:
+    """Every query file's name."""
+    return sorted(path.stem for path in QUERIES_DIR.glob("*.sql"))
+
+
+@lru_cache(maxsize=1)
+def _temp_macros() -> tuple[str, ...]:
+    """sql/macros/*.sql as statements creating temporary macros (run on every new cursor)."""
+    statements = []
+    for path in sorted(MACROS_DIR.glob("*.sql")):
+        text = _COMMENT.sub("", path.read_text(encoding="utf-8"))
+        text = re.sub(r"\bcreate\s+or\s+replace\s+macro\b", "create or replace temp macro", text, flags=re.I)
+        statements.extend(s.strip() for s in text.split(";") if s.strip())
+    return tuple(statements)
+
+
+def _bindable(value):
+    """Tuples and sets become lists (DuckDB LIST parameters); empty filters are NOT widened here."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return list(value) if isinstance(value, (tuple, list)) else value
+
+
+def bind(query: QueryFile, params: dict | None) -> dict:
+    """The parameters query `query` uses, taken from `params` (KeyError naming any that are missing)."""
+    supplied = params or {}
+    missing = query.params - supplied.keys()
+    if missing:
+        raise KeyError(f"query {query.name} needs parameters {sorted(missing)}")
+    return {key: _bindable(supplied[key]) for key in query.params}
+
+
+def _frozen_timezone(con: duckdb.DuckDBPyConnection) -> str:
+    """The time zone the build computed with (kpi_params.kpi_timezone), else TIMEZONE."""
+    try:
+        row = con.execute("select kpi_timezone from kpi_params").fetchone()
+    except duckdb.Error:
+        return TIMEZONE
+    zone = row[0] if row and row[0] else TIMEZONE
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
+        raise ValueError(f"invalid time zone {zone!r} in kpi_params")
+    return zone
+
+
+class _Database:
+    """One read-only, locked-down connection to one version, and its pool of prepared cursors."""
+
+    def __init__(self, version: DbVersion) -> None:
+        con = duckdb.connect(version.path, read_only=True)
+        self.timezone = _frozen_timezone(con)
+        for statement in (
+            f"set global TimeZone = '{self.timezone}'",
+            "set enable_external_access = false",
+            "set autoinstall_known_extensions = false",
+            "set autoload_known_extensions = false",
+            "set lock_configuration = true",
+        ):
+            con.execute(statement)
+        self.con = con
+        self.catalog = con.execute("select current_database()").fetchone()[0]
+        columns = con.execute(
+            "select table_name, bool_or(column_name = $a), bool_or(column_name = $p) from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'main' group by table_name",
+            {"a": ACCOUNT_COLUMN, "p": PERSON_COLUMN},
+        ).fetchall()
+        self.account_tables = sorted(name for name, account, _ in columns if account)
+        self.person_tables = sorted(name for name, account, person in columns if person and not account)
+        self.other_tables = sorted(
+            name for name, account, person in columns if not (account or person) and name not in REFERENCE_TABLES
+        )
+        self.idle: dict[tuple, list[duckdb.DuckDBPyConnection]] = {}
+        self.busy = 0
+
+    def _prepare(self, scope: Scope, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnection:
+        cur = self.con.cursor()
+        if scope is not None:
+            cur.execute(
+                "create temp table _scope as select unnest($ids::varchar[]) as account_id", {"ids": list(scope)}
+            )
+            for table in self.account_tables:
+                cur.execute(
+                    f'create temp view "{table}" as select * from "{self.catalog}".main."{table}" '
+                    f"where {ACCOUNT_COLUMN} in (select account_id from _scope)"
+                )
+            # People of the visible accounts: their account-team members and KAMs (through the views above).
+            cur.execute(
+                "create temp table _people as "
+                "select employee_id from stg_account_team union select kam_id from stg_accounts"
+            )
+            for table in self.person_tables:
+                cur.execute(
+                    f'create temp view "{table}" as select * from "{self.catalog}".main."{table}" '
+                    f"where {PERSON_COLUMN} in (select employee_id from _people)"
+                )
+            for table in self.other_tables:
+                if table not in unscoped:
+                    cur.execute(
+                        f'create temp view "{table}" as select * from "{self.catalog}".main."{table}" where false'
+                    )
+        for statement in _temp_macros():
+            cur.execute(statement)
+        return cur
+
+    def checkout(self, scope: Scope, unscoped: frozenset[str]) -> tuple[tuple, duckdb.DuckDBPyConnection]:
+        key = (scope, unscoped if scope is not None else frozenset())
+        pool = self.idle.get(key)
+        cur = pool.pop() if pool else None
+        self.busy += 1
+        return key, cur
+
+    def close(self) -> None:
+        for pool in self.idle.values():
+            for cur in pool:
+                cur.close()
+        self.con.close()
+
+
+class _Databases:
+    """The open versions; a superseded one is closed when it is idle."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[DbVersion, _Database] = {}
+
+    def run(self, version: DbVersion, query: QueryFile, bound: dict, scope: Scope) -> pd.DataFrame:
+        with self._lock:
+            database = self._open.get(version)
+            if database is None:
+                database = self._open[version] = _Database(version)
+            key, cur = database.checkout(scope, query.unscoped)
+        try:
+            if cur is None:
+                cur = database._prepare(scope, key[1])
+            return cur.execute(query.sql, bound).df()
+        finally:
+            with self._lock:
+                database.busy -= 1
+                if cur is not None:
+                    database.idle.setdefault(key, []).append(cur)
+                self._close_idle(newest=version)
+
+    def _close_idle(self, newest: DbVersion) -> None:
+        """Close every version other than `newest` that no query is using."""
+        for old in [v for v, d in self._open.items() if v != newest and d.busy == 0]:
+            self._open.pop(old).close()
+
+    def close_all(self) -> None:
+        with self._lock:
+            for database in self._open.values():
+                database.close()
+            self._open.clear()
+
+
+_databases = _Databases()
+
+
+def run(version: DbVersion, name: str, params: dict | None = None, scope: Scope = None) -> pd.DataFrame:
+    """Run query `name` on database `version` for a user who may see `scope` (None = all accounts)."""
+    query = load(name)
+    return _databases.run(version, query, bind(query, params), None if scope is None else tuple(scope))
+
+
+def close_all() -> None:
+    """Close every connection (tests, and a process about to exit)."""
+    _databases.close_all()
