@@ -73,6 +73,8 @@ _UNSCOPED = re.compile(r"^--\s*unscoped:\s*([a-z0-9_,\s]+?)\s*\((.+)\)\s*$", re.
 _NAME = re.compile(r"[a-z0-9_]+")
 
 Scope = tuple[str, ...] | None
+# A cursor pool: the scope and the tables the query declared unscoped (only under a scope).
+PoolKey = tuple[Scope, frozenset[str]]
 
 
 class NoDatabase(RuntimeError):
@@ -129,7 +131,7 @@ def query_names() -> list[str]:
 @lru_cache(maxsize=1)
 def _temp_macros() -> tuple[str, ...]:
     """sql/macros/*.sql as statements creating temporary macros (run on every new cursor)."""
-    statements = []
+    statements: list[str] = []
     for path in sorted(MACROS_DIR.glob("*.sql")):
         text = _COMMENT.sub("", path.read_text(encoding="utf-8"))
         text = re.sub(r"\bcreate\s+or\s+replace\s+macro\b", "create or replace temp macro", text, flags=re.I)
@@ -180,7 +182,9 @@ class _Database:
         ):
             con.execute(statement)
         self.con = con
-        self.catalog = con.execute("select current_database()").fetchone()[0]
+        catalog = con.execute("select current_database()").fetchone()
+        assert catalog is not None  # a select without from returns exactly one row
+        self.catalog: str = catalog[0]
         columns = con.execute(
             "select table_name, bool_or(column_name = $a), bool_or(column_name = $p) from duckdb_columns() "
             "where database_name = current_database() and schema_name = 'main' group by table_name",
@@ -191,7 +195,7 @@ class _Database:
         self.other_tables = sorted(
             name for name, account, person in columns if not (account or person) and name not in REFERENCE_TABLES
         )
-        self.idle: dict[tuple, list[duckdb.DuckDBPyConnection]] = {}
+        self.idle: dict[PoolKey, list[duckdb.DuckDBPyConnection]] = {}
         self.busy = 0
 
     def _prepare(self, scope: Scope, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnection:
@@ -224,8 +228,9 @@ class _Database:
             cur.execute(statement)
         return cur
 
-    def checkout(self, scope: Scope, unscoped: frozenset[str]) -> tuple[tuple, duckdb.DuckDBPyConnection]:
-        key = (scope, unscoped if scope is not None else frozenset())
+    def checkout(self, scope: Scope, unscoped: frozenset[str]) -> tuple[PoolKey, duckdb.DuckDBPyConnection | None]:
+        """The pool key and an idle prepared cursor for it (None: the caller prepares a new one)."""
+        key: PoolKey = (scope, unscoped if scope is not None else frozenset())
         pool = self.idle.get(key)
         cur = pool.pop() if pool else None
         self.busy += 1

@@ -122,8 +122,8 @@ def global_filters() -> Filters:
         industries = _multiselect(
             "common.filters.industry", sorted(options["industry"].dropna().unique()), "industries"
         )
-        kam_ids = _multiselect("common.filters.kam", sorted(kams, key=kams.get), "kams", kams.get)
-        accounts = _multiselect("common.filters.accounts", sorted(names, key=names.get), "accounts", names.get)
+        kam_ids = _multiselect("common.filters.kam", sorted(kams, key=kams.__getitem__), "kams", kams.get)
+        accounts = _multiselect("common.filters.accounts", sorted(names, key=names.__getitem__), "accounts", names.get)
         service_lines = _multiselect(
             "common.filters.service_line",
             lines,

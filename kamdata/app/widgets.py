@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from kamdata.app.formats import missing, na
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 
 def list_column(series: pd.Series) -> list[list]:
@@ -37,7 +42,7 @@ def table(data, **kwargs):
     return st.dataframe(data, **kwargs)
 
 
-def decimal_column(label: str, decimals: int = 1, help: str | None = None) -> st.column_config.NumberColumn:
+def decimal_column(label: str, decimals: int = 1, help: str | None = None) -> ColumnConfig:
     """A number column with exactly `decimals` decimals in the browser's locale ("60,0" next to
     "33,3", not "60"); the grid takes the shown precision from `step`."""
     return st.column_config.NumberColumn(label, format="localized", step=10.0**-decimals, help=help)

@@ -6,6 +6,8 @@ needs no map tiles, so it renders offline and in both themes.
 
 from __future__ import annotations
 
+from typing import Final
+
 import altair as alt
 import pandas as pd
 
@@ -13,7 +15,7 @@ from kamdata.app.charts.base import BAND_COLORS, localize, rows_height
 
 NUMBER = ",.0f"
 ONE_DECIMAL = ",.1f"
-EUI_SCHEME = "orangered"
+EUI_SCHEME: Final = "orangered"  # Final: typed as the literal altair expects
 ACTUAL = "#1f6feb"  # the theme's primary colour
 PATH = "#8b949e"  # neutral grey, readable on light and dark backgrounds, distinct from the on-track colours
 
