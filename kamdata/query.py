@@ -12,8 +12,9 @@ and every later caller (review pack, explorer, CLI) run queries through
 - `scope` is the tuple of account ids the user may see (None = all). The core
   enforces it, not the query author: on a scoped cursor every table with an
   `account_id` column is replaced by a temporary view holding only the
-  scope's rows; every table of people (an `employee_id`, no `account_id`) by
-  one holding the members of those accounts' teams and their KAMs; every other
+  scope's rows; every table of sites' facts (a `site_id`, no `account_id`: meter
+  readings) by the visible accounts' sites; every table of people (an
+  `employee_id`) by the members of those accounts' teams and their KAMs; every other
   table (build statistics, department totals, ...) by an empty view, unless it
   is reference data (REFERENCE_TABLES) or the query file declares it in a
   header line
@@ -56,8 +57,13 @@ MACROS_DIR = SQL_DIR / "macros"
 # The data's time zone (settings `kpi.timezone`, KPIS.md: Europe/Berlin). The build computed every
 # date with it and froze it into kpi_params; a session takes it from there (this is the fallback).
 TIMEZONE = load_settings()["kpi"]["timezone"]
-ACCOUNT_COLUMN = "account_id"
-PERSON_COLUMN = "employee_id"
+# How a table is restricted under a scope, by the first of these columns it has: the key set is
+# materialised from the (already scoped) views of the tables before it, so order matters.
+SCOPE_KEYS = (
+    ("account_id", "select unnest($ids::varchar[]) as id"),
+    ("site_id", "select site_id from stg_sites"),  # meter readings: the visible accounts' sites
+    ("employee_id", "select employee_id from stg_account_team union select kam_id from stg_accounts"),
+)
 # Tables every query may read under any scope: parameters and reference data, no account facts.
 REFERENCE_TABLES = {
     "kpi_params": "the build's KPI parameters",
@@ -185,40 +191,34 @@ class _Database:
         catalog = con.execute("select current_database()").fetchone()
         assert catalog is not None  # a select without from returns exactly one row
         self.catalog: str = catalog[0]
-        columns = con.execute(
-            "select table_name, bool_or(column_name = $a), bool_or(column_name = $p) from duckdb_columns() "
-            "where database_name = current_database() and schema_name = 'main' group by table_name",
-            {"a": ACCOUNT_COLUMN, "p": PERSON_COLUMN},
-        ).fetchall()
-        self.account_tables = sorted(name for name, account, _ in columns if account)
-        self.person_tables = sorted(name for name, account, person in columns if person and not account)
-        self.other_tables = sorted(
-            name for name, account, person in columns if not (account or person) and name not in REFERENCE_TABLES
-        )
+        columns: dict[str, set[str]] = {}
+        for table, column in con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'main'"
+        ).fetchall():
+            columns.setdefault(table, set()).add(column)
+        # key column -> the tables restricted by it (a table goes to the first key it has)
+        self.keyed: dict[str, list[str]] = {key: [] for key, _ in SCOPE_KEYS}
+        self.other_tables: list[str] = []
+        for table in sorted(columns):
+            key = next((k for k, _ in SCOPE_KEYS if k in columns[table]), None)
+            if key is not None:
+                self.keyed[key].append(table)
+            elif table not in REFERENCE_TABLES:
+                self.other_tables.append(table)
         self.idle: dict[PoolKey, list[duckdb.DuckDBPyConnection]] = {}
         self.busy = 0
 
     def _prepare(self, scope: Scope, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnection:
         cur = self.con.cursor()
         if scope is not None:
-            cur.execute(
-                "create temp table _scope as select unnest($ids::varchar[]) as account_id", {"ids": list(scope)}
-            )
-            for table in self.account_tables:
-                cur.execute(
-                    f'create temp view "{table}" as select * from "{self.catalog}".main."{table}" '
-                    f"where {ACCOUNT_COLUMN} in (select account_id from _scope)"
-                )
-            # People of the visible accounts: their account-team members and KAMs (through the views above).
-            cur.execute(
-                "create temp table _people as "
-                "select employee_id from stg_account_team union select kam_id from stg_accounts"
-            )
-            for table in self.person_tables:
-                cur.execute(
-                    f'create temp view "{table}" as select * from "{self.catalog}".main."{table}" '
-                    f"where {PERSON_COLUMN} in (select employee_id from _people)"
-                )
+            for key, ids in SCOPE_KEYS:
+                cur.execute(f"create temp table _scope_{key} as {ids}", {"ids": list(scope)} if "$ids" in ids else {})
+                for table in self.keyed[key]:
+                    cur.execute(
+                        f'create temp view "{table}" as select * from "{self.catalog}".main."{table}" '
+                        f"where {key} in (select * from _scope_{key})"
+                    )
             for table in self.other_tables:
                 if table not in unscoped:
                     cur.execute(

@@ -83,6 +83,15 @@ def test_people_under_a_scope_are_the_account_team_and_kam(adhoc, published):
     assert _run(published, "people", scope=("A1",)).equals(_run(published, "team", scope=("A1",)))
 
 
+def test_site_facts_under_a_scope_are_the_accounts_sites(adhoc, published):
+    adhoc("readings", "select count(*) as n from stg_meter_readings")
+    adhoc("own", "select count(*) as n from stg_meter_readings where site_id in (select site_id from stg_sites)")
+    everything = _run(published, "readings")["n"].iloc[0]
+    a1 = _run(published, "readings", scope=("A1",))["n"].iloc[0]
+    assert 0 < a1 < everything
+    assert a1 == _run(published, "own", scope=("A1",))["n"].iloc[0]
+
+
 @pytest.mark.parametrize(
     "sql",
     [

@@ -1,8 +1,8 @@
 """Every query file under a one-account scope shows that account's data and nothing else.
 
 The reference is built independently of kamdata.query's views: a copy of the
-fixture database that physically holds only the account's rows (and its
-people: the account team and the KAM), with every other non-reference table
+fixture database that physically holds only the account's rows (its sites'
+meter readings, and its people: the account team and the KAM), with every other non-reference table
 emptied unless the query declares it `-- unscoped:`. The same SQL run there,
 unscoped, must give exactly what the core returns for the scoped user on the
 full database: for row lists no foreign row, for aggregates no foreign sum.
@@ -35,17 +35,21 @@ def _reference(account: str, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnect
     con.execute(f"set TimeZone = '{query.TIMEZONE}'")
     con.execute("attach $path as src (read_only)", {"path": _version().path})
     tables = con.execute(
-        "select table_name, bool_or(column_name = 'account_id'), bool_or(column_name = 'employee_id') "
+        "select table_name, bool_or(column_name = 'account_id'), bool_or(column_name = 'site_id'), "
+        "bool_or(column_name = 'employee_id') "
         "from duckdb_columns() where database_name = 'src' and schema_name = 'main' group by table_name"
     ).fetchall()
+    sites = "select site_id from src.main.stg_sites where account_id = $a"
     people = (
         "select employee_id from src.main.stg_account_team where account_id = $a "
         "union select kam_id from src.main.stg_accounts where account_id = $a"
     )
-    for table, has_account, has_person in tables:
+    for table, has_account, has_site, has_person in tables:
         source = f"src.main.{table}"
         if has_account:
             con.execute(f"create table {table} as select * from {source} where account_id = $a", {"a": account})
+        elif has_site:
+            con.execute(f"create table {table} as select * from {source} where site_id in ({sites})", {"a": account})
         elif has_person:
             con.execute(
                 f"create table {table} as select * from {source} where employee_id in ({people})", {"a": account}
