@@ -110,7 +110,10 @@ def faults_sql(table: Table) -> str:
         _fault(chk.column, f"t._check_{i} = false", _sql_string(chk.reason)) for i, chk in enumerate(table.checks)
     ]
     for fk, shared in table.parent_matches:
-        parent = TABLES_BY_NAME[table.column(fk).references]
+        parent_name = table.column(fk).references
+        if parent_name is None:
+            raise ValueError(f"contract: {table.name}.{fk} is in parent_matches but is not a foreign key")
+        parent = TABLES_BY_NAME[parent_name]
         alias = f"fk_{fk}"
         faults.append(
             _fault(
@@ -164,6 +167,13 @@ def _limit_message(con, table: Table, counts: TableCounts, limit_pct: float) -> 
     )
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """The one value of a `select count(...)` (an aggregate without group by always returns one row)."""
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
 def stage_table(con: duckdb.DuckDBPyConnection, table: Table, limit_pct: float) -> TableCounts:
     """Type, validate and de-duplicate scratch.raw_<table> into stg_<table>; rejected rows are recorded."""
     name = table.name
@@ -186,10 +196,10 @@ def stage_table(con: duckdb.DuckDBPyConnection, table: Table, limit_pct: float) 
         select {columns} from {SCRATCH}.ranked_{name} where _rank = 1 order by _file_order, _source_line"""
     )
     counts = TableCounts(
-        rows_read=con.execute(f"select count(*) from {SCRATCH}.raw_{name}").fetchone()[0],
-        rows_loaded=con.execute(f"select count(*) from stg_{name}").fetchone()[0],
-        rows_superseded=con.execute(f"select count(*) from {SCRATCH}.ranked_{name} where _rank > 1").fetchone()[0],
-        rows_rejected=con.execute(f"select count(distinct _row_id) from {SCRATCH}.faults_{name}").fetchone()[0],
+        rows_read=_count(con, f"select count(*) from {SCRATCH}.raw_{name}"),
+        rows_loaded=_count(con, f"select count(*) from stg_{name}"),
+        rows_superseded=_count(con, f"select count(*) from {SCRATCH}.ranked_{name} where _rank > 1"),
+        rows_rejected=_count(con, f"select count(distinct _row_id) from {SCRATCH}.faults_{name}"),
     )
     if counts.rows_read != counts.rows_loaded + counts.rows_superseded + counts.rows_rejected:
         raise AssertionError(f"row identity broken for {name}: {counts} (a bug in the build, not in the export)")

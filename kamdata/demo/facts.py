@@ -289,8 +289,8 @@ def time_bookings(world: World, rng: np.random.Generator) -> Rows:
     workday = np.flatnonzero(weekday(all_days) < 5)
     n_emp = world.scale.employees
     days_per_week = np.minimum(5, np.ceil(world.emp_capacity / 8.0)).astype(int)
-    emp, wd = np.meshgrid(np.arange(n_emp), workday, indexing="ij")
-    emp, wd = emp.ravel(), wd.ravel()
+    emp_grid, wd_grid = np.meshgrid(np.arange(n_emp), workday, indexing="ij")
+    emp, wd = emp_grid.ravel(), wd_grid.ravel()
     scheduled = (weekday(all_days[wd]) < days_per_week[emp]) & (wd < world.emp_leave_day[emp])
     emp, wd = emp[scheduled], wd[scheduled]
     stressed = (world.emp_load[emp] > 1) & (wd >= len(all_days) - world.emp_onset[emp])

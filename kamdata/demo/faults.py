@@ -198,4 +198,5 @@ def repeat_meter_readings(main: Rows, count: int, rng: np.random.Generator) -> N
     corrected = data.take(pa.array(picked))
     wrong = pc.multiply(data["quantity"], pa.scalar(10.0))
     main.data = pa.concat_tables([_set(data, "quantity", pa.array(mask_np), wrong), corrected])
-    main.part = np.concatenate([main.part, main.part[picked]])
+    if main.part is not None:  # split files: each corrected row goes to its original's file
+        main.part = np.concatenate([main.part, main.part[picked]])

@@ -57,8 +57,8 @@ def _clean_tables(world: World):
         demo_tables.opportunities,
     ):
         yield make(world)
-    for make in (demo_facts.tickets, demo_facts.meter_readings, demo_facts.time_bookings):
-        yield make(world, world.rng)
+    for make_facts in (demo_facts.tickets, demo_facts.meter_readings, demo_facts.time_bookings):
+        yield make_facts(world, world.rng)
 
 
 def _write_table(con, out: Path, parts: list[Rows], dialect: str) -> dict[str, dict]:
@@ -66,6 +66,7 @@ def _write_table(con, out: Path, parts: list[Rows], dialect: str) -> dict[str, d
     files = {}
     for index, rows in enumerate(parts):
         style = _style(rows.table, index > 0, dialect)
+        groups: dict[str, np.ndarray | None]
         if rows.part is None:
             groups = {"_reexport" if index else "": None}
         else:

@@ -178,7 +178,7 @@ def revenue(world: World) -> Rows:
     rng = world.rng
     months = world.clock.months[:-1]
     last = months[-1]
-    rows = {k: [] for k in ("account_id", "month", "service_line", "revenue_eur", "cost_eur")}
+    rows: dict[str, list] = {k: [] for k in ("account_id", "month", "service_line", "revenue_eur", "cost_eur")}
     for acc, line, start, end, value, _, _ in world.contracts:
         covered = months + 27 >= start
         if end is not None:
@@ -251,7 +251,7 @@ def surveys(world: World) -> Rows:
     rng, clock = world.rng, world.clock
     days = clock.days
     window = 365
-    rows = {k: [] for k in ("account_id", "response_date", "nps", "csat", "comment")}
+    rows: dict[str, list] = {k: [] for k in ("account_id", "response_date", "nps", "csat", "comment")}
     for acc in range(world.scale.accounts):
         count = rng.poisson(2.0 * len(days) / 30.4)
         picked = _spread_days(rng, count, len(days))
@@ -285,7 +285,9 @@ def interactions(world: World) -> Rows:
     while complaints keep coming."""
     rng, clock = world.rng, world.clock
     days = clock.days
-    rows = {k: [] for k in ("account_id", "interaction_date", "channel", "initiated_by", "employee_id", "subject")}
+    rows: dict[str, list] = {
+        k: [] for k in ("account_id", "interaction_date", "channel", "initiated_by", "employee_id", "subject")
+    }
     for acc in range(world.scale.accounts):
         count = rng.poisson(3.2 * len(days) / 30.4)
         picked = np.sort(rng.choice(len(days), count))
@@ -328,11 +330,13 @@ def commitments(world: World) -> Rows:
     yesterday = days[-1]
     as_of = np.datetime64(clock.as_of)
     window = 365
-    owners = {}
+    owners: dict[int, list[int]] = {}
     for acc, emp, role, _ in world.team:
         if role in ("Key Account Manager", "Objektleitung"):
             owners.setdefault(acc, []).append(emp)
-    rows = {k: [] for k in ("account_id", "owner_id", "promised_on", "due_date", "done_on", "description")}
+    rows: dict[str, list] = {
+        k: [] for k in ("account_id", "owner_id", "promised_on", "due_date", "done_on", "description")
+    }
     troubled = world.at_risk | world.watch
     for acc in range(world.scale.accounts):
         count = rng.poisson(2.5 * len(days) / 30.4)
@@ -378,7 +382,7 @@ def opportunities(world: World) -> Rows:
     rng, clock = world.rng, world.clock
     days = clock.days
     stages = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
-    rows = {
+    rows: dict[str, list] = {
         k: []
         for k in (
             "account_id",
@@ -410,5 +414,5 @@ def opportunities(world: World) -> Rows:
             )
             rows["updated_at"].append(min(touched, clock.cutoff - 7 * HOUR))
     columns = _numbered(rows, "created_on", "opportunity_id", "O", 5)
-    columns["updated_at"] = world.clock.unambiguous(np.array(columns["updated_at"], dtype="datetime64[s]"))
-    return typed("opportunities", columns)
+    updated_at = world.clock.unambiguous(np.array(columns.pop("updated_at"), dtype="datetime64[s]"))
+    return typed("opportunities", {**columns, "updated_at": updated_at})

@@ -112,7 +112,7 @@ def pa_to_duckdb(arrow_type: pa.DataType) -> str:
     return "varchar"
 
 
-def _with_faults(rows: Rows, take: np.ndarray) -> pa.Table:
+def _with_faults(rows: Rows, take: np.ndarray | None) -> pa.Table:
     """The rows of one file plus the raw-fault helper columns."""
     n = rows.data.num_rows
     bad_col = np.full(n, None, dtype=object)
