@@ -1,7 +1,7 @@
 """Browser-test harness: one Streamlit server on the fixture database, one headless chromium.
 
-Opt-in locally (CI=true or KAM_E2E=1) because it needs Debian's chromium and takes
-~half a minute; in CI a missing browser is a failure, never a silent skip.
+Opt-in (KAM_E2E=1, or CI=true) because it needs Debian's chromium and takes ~half a
+minute; once they are switched on, a missing browser is a failure, never a silent skip.
 """
 
 from __future__ import annotations
@@ -122,10 +122,7 @@ def app_url(e2e_db, tmp_path_factory):
 def browser():
     """Debian's chromium driven by Playwright (never `playwright install`)."""
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"browser tests are on but {CHROMIUM} is missing: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
