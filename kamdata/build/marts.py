@@ -38,18 +38,19 @@ def kpi_param_values(as_of: date, settings: dict) -> dict:
 
 
 def create_kpi_params(con: duckdb.DuckDBPyConnection, as_of: date, settings: dict) -> None:
-    """The one-row `kpi_params` table every mart reads its parameters from."""
+    """The one-row `kpi_params` table every mart reads its parameters from (needs sql/macros/rules.sql)."""
     values = kpi_param_values(as_of, settings)
     names = list(values)
     select = ", ".join(f"${i + 1} as {name}" for i, name in enumerate(names))
     con.execute(f"create or replace table kpi_params as select {select}", [values[n] for n in names])
-    # D_end = end of the as-of day (24:00 Europe/Berlin); last complete month = month before D's month.
+    # D_end = end of the as-of day (24:00 local); last complete month = month before D's month.
+    # The rules are macros of sql/macros/rules.sql (created before this table, see build_marts).
     con.execute(
         """
         create or replace table kpi_params as
         select *,
-               timezone(kpi_timezone, (as_of + interval 1 day)::timestamp) as d_end,
-               (date_trunc('month', as_of) - interval 1 month)::date as last_complete_month
+               day_end(as_of, kpi_timezone) as d_end,
+               last_complete_month(as_of) as last_complete_month
         from kpi_params
         """
     )
@@ -116,18 +117,18 @@ def _strip_trailing_semicolon(sql: str) -> str:
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, as_of: date, settings: dict, progress=None) -> list[str]:
-    """Create kpi_params, the seeds, the macros and every mart; returns the models in run order.
+    """Create the macros, kpi_params, the seeds and every mart; returns the models in run order.
 
-    Macro files run before the marts, except those defining table macros over the marts
-    (they run after).
+    Macro files run first (kpi_params uses the date rules), except those defining table macros
+    over the marts (they run after the marts).
     """
     con.execute(f"set TimeZone = '{settings['kpi']['timezone']}'")
-    create_kpi_params(con, as_of, settings)
-    create_seed_emission_factors(con, settings)
     macros = {p: p.read_text(encoding="utf-8") for p in sorted(MACROS_DIR.glob("*.sql"))}
     for sql in macros.values():
         if not _over_marts(sql):
             con.execute(sql)
+    create_kpi_params(con, as_of, settings)
+    create_seed_emission_factors(con, settings)
     models = {p.stem: p.read_text(encoding="utf-8") for p in model_files()}
     order = model_order(models)
     for name in order:

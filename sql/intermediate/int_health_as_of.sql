@@ -2,13 +2,13 @@
 -- D itself (is_current) and the last day D' of each of the kpi_history_months months before D.
 -- Parameters (kpi_params): as_of, kpi_timezone, kpi_history_months.
 -- Every window of the health inputs moves with this as_of; d_end is its end (24:00 local),
--- last_complete_month the month before its month.
+-- last_complete_month the month before its month (macros of sql/macros/rules.sql).
 with params as (
     select as_of, kpi_timezone, kpi_history_months from kpi_params
 ),
 
 history_dates as (
-    select (date_trunc('month', p.as_of)::date - to_months(k - 1) - interval 1 day)::date as as_of
+    select prev_month_end(p.as_of - to_months(k - 1)) as as_of
     from params as p
     cross join generate_series(1, p.kpi_history_months) as g(k)
 ),
@@ -22,7 +22,7 @@ as_of_dates as (
 select
     d.as_of,
     d.is_current,
-    timezone(p.kpi_timezone, (d.as_of + interval 1 day)::timestamp) as d_end,
-    (date_trunc('month', d.as_of) - interval 1 month)::date as last_complete_month
+    day_end(d.as_of, p.kpi_timezone) as d_end,
+    last_complete_month(d.as_of) as last_complete_month
 from as_of_dates as d
 cross join params as p

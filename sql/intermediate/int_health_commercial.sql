@@ -5,7 +5,8 @@
 -- = -100 %); margin % over the recent 12 months' rows that give a cost.
 -- "Sums to 0" is judged on the sum rounded to cents: invoices cancelled by a credit note
 -- (11427.16 + 16065.07 + 1355.83 - 28848.06) add up to +-3.6e-12 in DOUBLE, which would
--- otherwise give a growth of about -1e16 % instead of NULL. Same for the margin's revenue.
+-- otherwise give a growth of about -1e16 % instead of NULL. Same for the margin's revenue
+-- (macro margin_pct, sql/macros/kpi.sql).
 -- Parameters: none beyond int_health_as_of.
 with windows as (
     select
@@ -53,7 +54,5 @@ select
             then change_pct(coalesce(revenue_12m_eur, 0), revenue_prior_12m_eur)
     end as revenue_growth_pct,
     cost_12m_eur,
-    case
-        when round(costed_revenue_eur, 2) <> 0 then pct(costed_revenue_eur - cost_12m_eur, costed_revenue_eur)
-    end as margin_pct
+    margin_pct(costed_revenue_eur, cost_12m_eur) as margin_pct
 from sums

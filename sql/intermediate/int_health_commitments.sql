@@ -8,8 +8,9 @@ with commitments as (
         c.account_id,
         a.as_of,
         c.due_date,
-        c.done_on is null or c.done_on > a.as_of as is_open,
-        c.due_date > a.as_of - p.kpi_commitment_window_days and c.due_date <= a.as_of as due_in_window,
+        commitment_open(c.done_on, a.as_of) as is_open,
+        commitment_overdue(c.done_on, c.due_date, a.as_of) as is_overdue,
+        in_days_window(c.due_date, a.as_of, p.kpi_commitment_window_days) as due_in_window,
         c.done_on <= c.due_date as done_on_time
     from stg_commitments as c
     cross join kpi_params as p
@@ -21,8 +22,8 @@ select
     account_id,
     as_of,
     count(*) filter (where is_open) as commitments_open,
-    count(*) filter (where is_open and due_date < as_of) as commitments_overdue,
-    min(due_date) filter (where is_open and due_date < as_of) as oldest_overdue_due_date,
+    count(*) filter (where is_overdue) as commitments_overdue,
+    min(due_date) filter (where is_overdue) as oldest_overdue_due_date,
     count(*) filter (where due_in_window) as commitments_due,
     count(*) filter (where due_in_window and done_on_time) as commitments_on_time,
     pct(

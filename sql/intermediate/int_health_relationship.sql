@@ -9,12 +9,13 @@ select
     max(i.interaction_date) filter (where i.initiated_by = 'us') as last_proactive_date,
     a.as_of - max(i.interaction_date) as days_since_contact,
     a.as_of - max(i.interaction_date) filter (where i.initiated_by = 'us') as days_since_proactive,
-    count(*) filter (where i.interaction_date > a.as_of - p.kpi_proactive_share_days) as interactions_recent,
+    count(*) filter (where in_days_window(i.interaction_date, a.as_of, p.kpi_proactive_share_days))
+        as interactions_recent,
     pct(
         count(*) filter (
-            where i.interaction_date > a.as_of - p.kpi_proactive_share_days and i.initiated_by = 'us'
+            where in_days_window(i.interaction_date, a.as_of, p.kpi_proactive_share_days) and i.initiated_by = 'us'
         ),
-        count(*) filter (where i.interaction_date > a.as_of - p.kpi_proactive_share_days)
+        count(*) filter (where in_days_window(i.interaction_date, a.as_of, p.kpi_proactive_share_days))
     ) as proactive_share_pct
 from stg_interactions as i
 cross join kpi_params as p

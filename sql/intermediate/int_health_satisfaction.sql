@@ -17,6 +17,5 @@ select
 from stg_surveys as s
 cross join kpi_params as p
 inner join int_health_as_of as a
-    on s.response_date > a.as_of - p.kpi_survey_window_days
-   and s.response_date <= a.as_of
+    on in_days_window(s.response_date, a.as_of, p.kpi_survey_window_days)
 group by s.account_id, a.as_of

@@ -20,8 +20,7 @@ tickets as (
     select t.account_id, t.created_date, t.resolution_due, t.resolved_at
     from mart_ticket_sla as t
     cross join span as s
-    where t.created_date > s.after_date
-      and t.created_date <= s.until_date
+    where in_days_window(t.created_date, s.until_date, (s.until_date - s.after_date)::integer)
       and t.resolution_due is not null
 ),
 
@@ -37,8 +36,7 @@ judged as (
     from tickets as t
     cross join params as p
     inner join int_health_as_of as a
-        on t.created_date > a.as_of - p.window_days
-       and t.created_date <= a.as_of
+        on in_days_window(t.created_date, a.as_of, p.window_days)
 )
 
 select

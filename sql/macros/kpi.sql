@@ -6,6 +6,12 @@
 create or replace macro pct(num, den) as
     case when den is null or den = 0 then null else 100.0 * num / den end;
 
+-- margin_pct(revenue, cost): (revenue - cost) / revenue in percent; NULL without a cost or when
+-- the revenue rounds to 0 cents (a DOUBLE sum of invoices cancelled by a credit note can come
+-- out as +-3.6e-12 instead of 0, which would give an absurd margin instead of NULL).
+create or replace macro margin_pct(revenue, cost) as
+    case when round(revenue, 2) <> 0 then pct(revenue - cost, revenue) end;
+
 -- ratio(num, den): plain quotient num / den (e.g. kWh per m2).
 create or replace macro ratio(num, den) as
     case when den is null or den = 0 then null else 1.0 * num / den end;

@@ -6,14 +6,15 @@
 with params as (
     select
         as_of,
-        (date_trunc('month', as_of) - interval 1 day)::date as prev_as_of
+        prev_month_end(as_of) as prev_as_of
     from kpi_params
 ),
 
 contracts as (
     select
         c.*,
-        c.start_date <= p.prev_as_of and (c.end_date is null or c.end_date >= p.prev_as_of) as was_active
+        contract_active_on(c.start_date, c.end_date, p.prev_as_of) as was_active,
+        p.as_of
     from mart_contracts as c
     cross join params as p
 ),
@@ -21,13 +22,12 @@ contracts as (
 contract_summary as (
     select
         account_id,
-        sum(annual_value_eur) filter (where is_active) as acv_eur,
-        sum(annual_value_eur) filter (where was_active) as acv_prev_eur,
+        acv(annual_value_eur, is_active) as acv_eur,
+        acv(annual_value_eur, was_active) as acv_prev_eur,
         count(*) filter (where is_active) as active_contracts,
         string_agg(distinct service_line, ', ' order by service_line) filter (where is_active) as service_lines,
-        min(notice_deadline) filter (where is_active and days_to_notice_deadline >= 0) as next_notice_deadline,
-        arg_min(contract_id, (notice_deadline, contract_id))
-            filter (where is_active and days_to_notice_deadline >= 0) as next_notice_contract_id,
+        next_notice_deadline(is_active, notice_deadline, as_of) as next_notice_deadline,
+        next_notice_contract(contract_id, is_active, notice_deadline, as_of) as next_notice_contract_id,
         bool_or(in_renewal_window) as in_renewal_window
     from contracts
     group by account_id

@@ -57,8 +57,7 @@ overdue as (
     from stg_commitments as c
     cross join params as p
     where c.promised_on <= p.as_of
-      and (c.done_on is null or c.done_on > p.as_of)
-      and c.due_date < p.as_of
+      and commitment_overdue(c.done_on, c.due_date, p.as_of)
     group by c.account_id, p.as_of
 ),
 
@@ -86,8 +85,7 @@ detractors as (
     from stg_surveys as s
     cross join params as p
     where s.nps <= 6
-      and s.response_date > p.as_of - p.alerts_detractor_days
-      and s.response_date <= p.as_of
+      and in_days_window(s.response_date, p.as_of, p.alerts_detractor_days)
     group by s.account_id
 ),
 

@@ -7,7 +7,7 @@ select
     r.service_line,
     r.revenue_eur,
     r.cost_eur,
-    pct(r.revenue_eur - r.cost_eur, r.revenue_eur) as margin_pct
+    margin_pct(r.revenue_eur, r.cost_eur) as margin_pct
 from stg_revenue as r
 cross join kpi_params as p
 where r.month <= p.as_of

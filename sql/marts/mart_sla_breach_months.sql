@@ -7,5 +7,5 @@ select
     string_agg(priority, ', ' order by priority) as breached_priorities,
     count(*) as breached_priority_count
 from mart_sla_monthly
-where resolution_compliance_pct < target_pct
+where below_target(resolution_compliance_pct, target_pct)
 group by account_id, month

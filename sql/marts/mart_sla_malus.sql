@@ -22,8 +22,7 @@ fees as (
     from shortfall
     left join stg_contracts as contract
         on contract.account_id = shortfall.account_id
-       and contract.start_date <= shortfall.month
-       and (contract.end_date is null or contract.end_date >= shortfall.month)
+       and contract_active_on(contract.start_date, contract.end_date, shortfall.month)
     group by shortfall.account_id, shortfall.month
 ),
 

@@ -6,23 +6,20 @@
 -- (VARCHAR[] | NULL): narrows the line-level facts (ACV now and at D', next
 -- notice deadline: contracts in those lines), never the set of accounts;
 -- health, band and alerts are account-level and stay as they are.
--- Contract rules as in mart_accounts: active at D (mart_contracts.is_active),
--- at D' = start <= D' and (no end or end >= D').
+-- Contract rules as in mart_accounts (macros of sql/macros/rules.sql): active at D
+-- (mart_contracts.is_active), at D' (contract_active_on), ACV (acv), next notice deadline.
 with params as (
-    select (date_trunc('month', as_of) - interval 1 day)::date as prev_as_of
+    select as_of, prev_month_end(as_of) as prev_as_of
     from kpi_params
 ),
 
 contracts as (
     select
         c.account_id,
-        sum(c.annual_value_eur) filter (where c.is_active) as acv_eur,
-        sum(c.annual_value_eur)
-            filter (where c.start_date <= p.prev_as_of and (c.end_date is null or c.end_date >= p.prev_as_of))
-            as acv_prev_eur,
-        min(c.notice_deadline) filter (where c.is_active and c.days_to_notice_deadline >= 0) as next_notice_deadline,
-        arg_min(c.contract_id, (c.notice_deadline, c.contract_id))
-            filter (where c.is_active and c.days_to_notice_deadline >= 0) as next_notice_contract_id
+        acv(c.annual_value_eur, c.is_active) as acv_eur,
+        acv(c.annual_value_eur, contract_active_on(c.start_date, c.end_date, p.prev_as_of)) as acv_prev_eur,
+        next_notice_deadline(c.is_active, c.notice_deadline, p.as_of) as next_notice_deadline,
+        next_notice_contract(c.contract_id, c.is_active, c.notice_deadline, p.as_of) as next_notice_contract_id
     from mart_contracts as c
     cross join params as p
     where in_filter($service_lines, c.service_line)

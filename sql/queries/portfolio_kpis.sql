@@ -4,7 +4,8 @@
 --     month-end D' (mart_accounts *_prev columns);
 --   NPS: responses of the last 365 days to D vs to D', pooled over accounts;
 --   SLA (resolution) compliance: tickets created in the last 90 days vs the
---     90 days before, judged at D_end (mart_ticket_sla, shared macros).
+--     90 days before, judged at D_end (ticket counts of mart_sla_daily;
+--     windows: in_days_window, sql/macros/rules.sql).
 -- Parameters: $accounts, $service_lines (VARCHAR[] | NULL). The
 -- service-line filter narrows the line-level figures only: ACV (contracts in
 -- those lines, rules as in mart_accounts) and SLA (tickets in those lines);
@@ -13,7 +14,7 @@
 with params as (
     select
         as_of,
-        (date_trunc('month', as_of) - interval 1 day)::date as prev_as_of,
+        prev_month_end(as_of) as prev_as_of,
         kpi_sla_health_window_days as sla_days
     from kpi_params
 ),
@@ -26,10 +27,8 @@ accounts as (
 
 acv as (
     select
-        sum(c.annual_value_eur) filter (where c.is_active) as acv_eur,
-        sum(c.annual_value_eur)
-            filter (where c.start_date <= p.prev_as_of and (c.end_date is null or c.end_date >= p.prev_as_of))
-            as acv_prev_eur
+        acv(c.annual_value_eur, c.is_active) as acv_eur,
+        acv(c.annual_value_eur, contract_active_on(c.start_date, c.end_date, p.prev_as_of)) as acv_prev_eur
     from mart_contracts as c
     cross join params as p
     where c.account_id in (select account_id from accounts)
@@ -59,23 +58,33 @@ nps_prev as (
       and s.account_id in (select account_id from accounts)
 ),
 
-sla as (
+sla_days as (
     select
-        compliance_pct(
-            count_if(t.resolution_status = 'met' and t.created_date > p.as_of - p.sla_days),
-            count_if(t.resolution_status = 'breached' and t.created_date > p.as_of - p.sla_days)
-        ) as sla_pct,
-        compliance_pct(
-            count_if(t.resolution_status = 'met' and t.created_date <= p.as_of - p.sla_days),
-            count_if(t.resolution_status = 'breached' and t.created_date <= p.as_of - p.sla_days)
-        ) as sla_prev_pct,
-        count_if(t.resolution_status in ('met', 'breached') and t.created_date > p.as_of - p.sla_days) as sla_tickets
-    from mart_ticket_sla as t
+        in_days_window(t.created_date, p.as_of, p.sla_days) as is_recent,
+        in_days_window(t.created_date, p.as_of - p.sla_days, p.sla_days) as is_prior,
+        t.resolution_met,
+        t.resolution_breached
+    from mart_sla_daily as t
     cross join params as p
     where t.account_id in (select account_id from accounts)
       and in_filter($service_lines, t.service_line)
-      and t.created_date > p.as_of - 2 * p.sla_days
-      and t.created_date <= p.as_of
+),
+
+sla_counts as (
+    select
+        coalesce(sum(resolution_met) filter (where is_recent), 0)::bigint as met,
+        coalesce(sum(resolution_breached) filter (where is_recent), 0)::bigint as breached,
+        coalesce(sum(resolution_met) filter (where is_prior), 0)::bigint as met_prior,
+        coalesce(sum(resolution_breached) filter (where is_prior), 0)::bigint as breached_prior
+    from sla_days
+),
+
+sla as (
+    select
+        compliance_pct(met, breached) as sla_pct,
+        compliance_pct(met_prior, breached_prior) as sla_prev_pct,
+        met + breached as sla_tickets
+    from sla_counts
 )
 
 select

@@ -8,22 +8,20 @@
 --                             any priority below its target, KPIS.md)
 -- Parameters: the global filters $accounts, $service_lines, $date_from,
 -- $date_to (kamdata.query; dates on the ticket's Berlin creation date).
+-- Counts come from mart_sla_daily (per account, day, priority, service line);
+-- below target = macro below_target (sql/macros/rules.sql), as mart_sla_breach_months.
 
-with tickets as (
-    select * from filtered_tickets($accounts, $service_lines, $date_from, $date_to)
-),
-
-by_priority as (
+with by_priority as (
     select
         account_id,
         month,
         priority,
-        count(*) as tickets,
-        count(*) filter (where response_status = 'met') as response_met,
-        count(*) filter (where response_status = 'breached') as response_breached,
-        count(*) filter (where resolution_status = 'met') as resolution_met,
-        count(*) filter (where resolution_status = 'breached') as resolution_breached
-    from tickets
+        sum(tickets)::bigint as tickets,
+        sum(response_met)::bigint as response_met,
+        sum(response_breached)::bigint as response_breached,
+        sum(resolution_met)::bigint as resolution_met,
+        sum(resolution_breached)::bigint as resolution_breached
+    from filtered_sla_days($accounts, $service_lines, $date_from, $date_to)
     group by account_id, month, priority
 ),
 
@@ -33,8 +31,9 @@ judged as (
         accounts.account_name,
         policies.target_pct,
         by_priority.resolution_met + by_priority.resolution_breached as counted,
-        compliance_pct(by_priority.resolution_met, by_priority.resolution_breached) < policies.target_pct
-            as below_target
+        below_target(
+            compliance_pct(by_priority.resolution_met, by_priority.resolution_breached), policies.target_pct
+        ) as below_target
     from by_priority
     join stg_accounts as accounts using (account_id)
     left join stg_sla_policies as policies using (account_id, priority)

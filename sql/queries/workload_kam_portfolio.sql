@@ -1,8 +1,8 @@
 -- KAM portfolio load (mart_kam_portfolio): one row per KAM who manages at least
 -- one of the filtered accounts; the figures cover the KAM's whole portfolio.
 -- ACV follows the service-line filter like every line-level fact: the annual
--- value of the KAM's accounts' contracts active at D (mart_contracts.is_active)
--- in the selected lines, the same source and rule as the ACV of portfolio_kpis.sql
+-- value of the KAM's accounts' contracts active at D (acv macro over mart_contracts,
+-- sql/macros/rules.sql) in the selected lines, the same source and rule as the ACV of portfolio_kpis.sql
 -- and portfolio_accounts.sql (without a line filter it equals
 -- mart_kam_portfolio.acv_eur). Accounts, at risk and watch are account-level
 -- and stay.
@@ -17,7 +17,7 @@ with kams as (
 acv as (
     select
         a.kam_id,
-        sum(c.annual_value_eur) filter (where c.is_active) as acv_eur
+        acv(c.annual_value_eur, c.is_active) as acv_eur
     from mart_contracts as c
     join mart_accounts as a using (account_id)
     where in_filter($service_lines, c.service_line)
