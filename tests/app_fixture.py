@@ -1,9 +1,11 @@
-"""The fixture database for app tests (AppTest), built once per test session.
+"""The fixture database for app tests (AppTest) and query tests.
 
-`fixture_db()` writes the shared mini-portfolio export set (tests/exportset.py,
-as of 2026-11-26) with a few additions the pages need, builds it once and
-returns the published path; `app(monkeypatch, page, **query)` runs app.py
-on it. Additions to the base export set (worked examples for the tests):
+`build_app_db(root)` writes the shared mini-portfolio export set
+(tests/exportset.py, as of 2026-11-26) with a few additions the pages need,
+builds it and returns the published path; tests/conftest.py builds it once per
+session (fixture `app_db`). `app(monkeypatch, page, db_path=..., **query)`
+runs app.py on a database (fixture `run_app`: on `app_db` unless told
+otherwise). Additions to the base export set (worked examples for the tests):
 
 - SLA policies only for A1, so A2's reactive ticket T4 has no SLA.
 - Tickets of A1 in the last 90 days (D = 2026-11-26, D_end = 27.11. 00:00):
@@ -16,11 +18,7 @@ on it. Additions to the base export set (worked examples for the tests):
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -56,22 +54,18 @@ EXTRA_TICKETS = [
 ]
 
 
-@lru_cache(maxsize=1)
-def fixture_db() -> Path:
-    """Build the app fixture database once per session; returns the published (symlink) path."""
-    root = Path(tempfile.mkdtemp(prefix="kam-app-fixture-"))
-    atexit.register(shutil.rmtree, root, True)
+def build_app_db(root: Path) -> Path:
+    """Build the app fixture database under `root`; returns the published (symlink) path."""
     a1_policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
     return build_fixture_db(root, rows={"sla_policies": a1_policies}, add={"tickets": EXTRA_TICKETS})
 
 
-def app(monkeypatch, page: str | None = None, db_path=None, settings: str | None = None, **query) -> AppTest:
-    """Run app.py on the fixture database, optionally on `page` with URL `query`.
-
-    db_path: another published path ("" = none configured); settings: a
-    settings TOML merged over the shipped one (KAM_SETTINGS).
+def app(monkeypatch, page: str | None = None, *, db_path: Path | str, settings: str | None = None, **query) -> AppTest:
+    """Run app.py on the published database `db_path` ("" = none configured), optionally on `page`
+    with URL `query`; settings: a settings TOML merged over the shipped one (KAM_SETTINGS).
+    Tests use the fixture `run_app` (tests/conftest.py), which passes the app fixture database.
     """
-    monkeypatch.setenv("KAM_DB", str(fixture_db() if db_path is None else db_path))
+    monkeypatch.setenv("KAM_DB", str(db_path))
     if settings:
         monkeypatch.setenv("KAM_SETTINGS", settings)
     else:

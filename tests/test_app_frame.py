@@ -13,14 +13,13 @@ import pytest
 from kamdata.app import bootstrap, frame, i18n, pages, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.filters import FILTERS_KEY, _unique_labels
-from tests.app_fixture import app, fixture_db
 
 REVIEW = "app_pages/account_review.py"
 
 
 @pytest.mark.parametrize("page", [None, "app_pages/data_status.py", REVIEW])
-def test_every_page_renders(monkeypatch, page):
-    at = app(monkeypatch, page)
+def test_every_page_renders(run_app, page):
+    at = run_app(page)
     assert not at.exception
     assert at.caption[0].value.startswith("Daten per 26.11.2026 (erstellt ")
 
@@ -36,10 +35,10 @@ ALL_PAGES = [
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_every_table_shows_missing_values_as_n_a(monkeypatch, page):
+def test_every_table_shows_missing_values_as_n_a(run_app, page):
     # Streamlit prints NULL cells as "None" unless the table has a placeholder (kamdata.widgets.table).
     for lang, text in (("de", "k. A."), ("en", "n/a")):
-        at = app(monkeypatch, page, account="A1", lang=lang)
+        at = run_app(page, account="A1", lang=lang)
         assert at.dataframe, page
         assert {frame.proto.placeholder for frame in at.dataframe} == {text}, page
 
@@ -53,8 +52,8 @@ def test_sparkline_keeps_the_values_and_leaves_an_empty_cell_without_any():
     assert widgets.sparkline_column(lists) == [[50.0, 60.0], None, None]
 
 
-def test_review_page_takes_the_account_from_the_url(monkeypatch):
-    at = app(monkeypatch, REVIEW, account="A1")
+def test_review_page_takes_the_account_from_the_url(run_app):
+    at = run_app(REVIEW, account="A1")
     assert at.title[0].value == "Klinikum Nord"
     components = at.dataframe[0].value.set_index("component")
     assert len(components) == 6
@@ -63,12 +62,12 @@ def test_review_page_takes_the_account_from_the_url(monkeypatch):
     at.selectbox[0].select("A2").run()
     assert at.query_params["account"] == "A2"
     assert at.title[0].value == "Logistik Süd GmbH"
-    at = app(monkeypatch, REVIEW, account="x'); drop table mart_accounts; --")
+    at = run_app(REVIEW, account="x'); drop table mart_accounts; --")
     assert at.warning[0].value.startswith(r"Account „x'\); drop table")
 
 
-def test_url_seeds_the_global_filters(monkeypatch):
-    at = app(monkeypatch, kams=["Anna Schmidt"], accounts=["Klinikum Nord"], period=["2026-01-01", "2026-06-30"])
+def test_url_seeds_the_global_filters(run_app):
+    at = run_app(kams=["Anna Schmidt"], accounts=["Klinikum Nord"], period=["2026-01-01", "2026-06-30"])
     assert at.multiselect(key="kams").value == ["E1"]
     assert at.multiselect(key="accounts").value == ["A1"]
     assert at.date_input(key="period").value == (date(2026, 1, 1), date(2026, 6, 30))
@@ -89,14 +88,14 @@ def test_filter_labels_stay_unique_when_names_repeat():
     }
 
 
-def test_default_period_is_the_last_twelve_months(monkeypatch):
-    at = app(monkeypatch)
+def test_default_period_is_the_last_twelve_months(run_app):
+    at = run_app()
     # D = 2026-11-26: from 1 December 2025 to D.
     assert at.date_input(key="period").value == (date(2025, 12, 1), date(2026, 11, 26))
 
 
-def test_language_switch_translates_labels(monkeypatch):
-    at = app(monkeypatch)
+def test_language_switch_translates_labels(run_app):
+    at = run_app()
     assert at.multiselect(key="regions").label == "Region"
     assert at.multiselect(key="industries").label == "Branche"
     at.radio(key="lang").set_value("en").run()
@@ -128,24 +127,24 @@ def _settings_file(tmp_path, text: str) -> str:
     return str(path)
 
 
-def test_no_database_and_demo_disabled_explains_what_to_do(monkeypatch, tmp_path):
-    at = app(monkeypatch, db_path="", settings=_settings_file(tmp_path, '[paths]\ndb = ""\ndemo_dir = ""\n'))
+def test_no_database_and_demo_disabled_explains_what_to_do(run_app, tmp_path):
+    at = run_app(db_path="", settings=_settings_file(tmp_path, '[paths]\ndb = ""\ndemo_dir = ""\n'))
     assert not at.exception
     assert at.warning[0].value == "Keine Datenbank vorhanden."
     assert "(nicht konfiguriert, Demo abgeschaltet)" in at.markdown[0].value
 
 
-def test_configured_database_missing_explains_what_to_do(monkeypatch, tmp_path):
-    at = app(monkeypatch, db_path=tmp_path / "missing.duckdb")
+def test_configured_database_missing_explains_what_to_do(run_app, tmp_path):
+    at = run_app(db_path=tmp_path / "missing.duckdb")
     assert not at.exception
     assert at.warning[0].value == "Keine Datenbank vorhanden."
     assert str(tmp_path / "missing.duckdb") in at.markdown[0].value
 
 
-def _published_copy(tmp_path, log_entries=()) -> "os.PathLike":
-    """A published database (symlink -> versioned copy of the fixture) with its own build log."""
+def _published_copy(source, tmp_path, log_entries=()) -> "os.PathLike":
+    """A published database (symlink -> versioned copy of `source`) with its own build log."""
     version = tmp_path / "kam.duckdb.v1"
-    shutil.copy(fixture_db().resolve(), version)
+    shutil.copy(source.resolve(), version)
     link = tmp_path / "kam.duckdb"
     link.symlink_to(version.name)
     with open(tmp_path / "kam.duckdb.builds.jsonl", "w", encoding="utf-8") as fh:
@@ -154,7 +153,7 @@ def _published_copy(tmp_path, log_entries=()) -> "os.PathLike":
     return link
 
 
-def test_failed_last_build_shows_a_red_banner_with_its_error(monkeypatch, tmp_path):
+def test_failed_last_build_shows_a_red_banner_with_its_error(run_app, app_db, tmp_path):
     failed = {
         "build_id": "b2",
         "started_at": "2026-11-27T02:00:00+01:00",
@@ -162,7 +161,7 @@ def test_failed_last_build_shows_a_red_banner_with_its_error(monkeypatch, tmp_pa
         "status": "failed",
         "error": "tickets.csv: column created_at missing",
     }
-    at = app(monkeypatch, db_path=_published_copy(tmp_path, [failed]))
+    at = run_app(db_path=_published_copy(app_db, tmp_path, [failed]))
     assert at.error[0].value.startswith("Die letzte Datenaufbereitung (27.11.2026 02:01) ist fehlgeschlagen")
     # The build's message is escaped so that markdown shows it verbatim.
     assert at.error[0].value.endswith(r"Fehler: tickets\.csv\: column created\_at missing")
@@ -173,18 +172,18 @@ def test_failed_last_build_shows_a_red_banner_with_its_error(monkeypatch, tmp_pa
     ]
 
 
-def test_stale_data_shows_a_red_banner(monkeypatch, tmp_path):
-    at = app(monkeypatch, settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 0\n"))
+def test_stale_data_shows_a_red_banner(run_app, tmp_path):
+    at = run_app(settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 0\n"))
     assert any("Die Daten sind" in e.value and "(Grenze: 0 Stunden)" in e.value for e in at.error)
 
 
-def test_stale_banner_never_reads_as_the_limit_itself(monkeypatch, tmp_path):
+def test_stale_banner_never_reads_as_the_limit_itself(monkeypatch, run_app, tmp_path):
     # 36.2 h against a 36 h limit: rounded to whole hours it would say "36 Stunden alt (Grenze: 36 Stunden)".
     monkeypatch.setattr(frame, "data_age_hours", lambda info, now=None: 36.2)
-    at = app(monkeypatch, settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 36\n"))
+    at = run_app(settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 36\n"))
     assert any("Die Daten sind 36,2 Stunden alt (Grenze: 36 Stunden)" in e.value for e in at.error)
     monkeypatch.setattr(frame, "data_age_hours", lambda info, now=None: 37.4)
-    at = app(monkeypatch, settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 36\n"))
+    at = run_app(settings=_settings_file(tmp_path, "[app]\nfreshness_limit_h = 36\n"))
     assert any("Die Daten sind 37 Stunden alt (Grenze: 36 Stunden)" in e.value for e in at.error)
 
 
@@ -225,9 +224,9 @@ def test_demo_uses_todays_date_in_berlin(monkeypatch, tmp_path):
     assert seen["as_of"] == date(2000, 1, 2)
 
 
-def test_links_to_the_home_page_never_use_its_url_path(monkeypatch):
+def test_links_to_the_home_page_never_use_its_url_path(run_app):
     # Streamlit serves the default page at "/" only; "/portfolio" answers "Page not found".
-    at = app(monkeypatch, REVIEW, account="A1", regions="Nord")
+    at = run_app(REVIEW, account="A1", regions="Nord")
     links = [e.proto for e in at.main if getattr(e, "type", "") == "page_link"]
     assert [(link.label, link.page, link.query_string) for link in links] == [("Portfolio", "", "regions=Nord")]
     # Links built by URL (table and alert links, kamdata.pages.page_url): the home page is "./".

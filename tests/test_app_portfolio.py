@@ -11,15 +11,13 @@ Hand-derived figures of the fixture:
 
 import duckdb
 
-from tests.app_fixture import app, fixture_db
-
 
 def metrics(at) -> dict:
     return {m.label: m.value for m in at.metric}
 
 
-def test_kpi_tiles_show_hand_derived_figures_in_german(monkeypatch):
-    at = app(monkeypatch)
+def test_kpi_tiles_show_hand_derived_figures_in_german(run_app):
+    at = run_app()
     assert not at.exception
     shown = metrics(at)
     assert shown["Accounts"] == "2"
@@ -30,30 +28,30 @@ def test_kpi_tiles_show_hand_derived_figures_in_german(monkeypatch):
     assert shown["Ø Health-Score"] == "58,3"
 
 
-def test_english_labels_and_number_format(monkeypatch):
-    at = app(monkeypatch, lang="en")
+def test_english_labels_and_number_format(run_app):
+    at = run_app(lang="en")
     shown = metrics(at)
     assert shown["Annual contract value"] == "€730,000"
     assert shown["SLA compliance"] == "33.3%"
     assert at.title[0].value == "Portfolio"
 
 
-def test_region_filter_from_url_changes_the_numbers_like_the_marts(monkeypatch):
-    at = app(monkeypatch, regions=["Nord"])
+def test_region_filter_from_url_changes_the_numbers_like_the_marts(run_app, app_db):
+    at = run_app(regions=["Nord"])
     assert at.multiselect(key="regions").value == ["Nord"]
     shown = metrics(at)
     # Only A1 is in region Nord: 480,000 EUR, NPS 100.
     assert shown["Accounts"] == "1"
     assert shown["Jahresvertragswert"] == "480.000 €"
     assert shown["NPS"] == "100"
-    con = duckdb.connect(str(fixture_db().resolve()), read_only=True)
+    con = duckdb.connect(str(app_db.resolve()), read_only=True)
     acv = con.execute("select sum(acv_eur) from mart_accounts where region = 'Nord'").fetchone()[0]
     con.close()
     assert acv == 480000.0
 
 
-def test_service_line_filter_narrows_line_facts_never_the_accounts(monkeypatch):
-    at = app(monkeypatch)
+def test_service_line_filter_narrows_line_facts_never_the_accounts(run_app):
+    at = run_app()
     at.multiselect(key="lines").set_value(["cleaning"]).run()
     shown = metrics(at)
     # Both accounts stay; ACV = cleaning contracts only: C1 480,000 EUR (A2 holds none -> 0).
@@ -77,13 +75,13 @@ def test_service_line_filter_narrows_line_facts_never_the_accounts(monkeypatch):
     assert shown["Ø Health-Score"] == "58,3"
 
 
-def test_service_line_filter_explains_what_it_narrows(monkeypatch):
-    at = app(monkeypatch)
+def test_service_line_filter_explains_what_it_narrows(run_app):
+    at = run_app()
     assert "Die Auswahl der Accounts bleibt gleich" in at.multiselect(key="lines").help
 
 
-def test_account_table_sorted_by_risk_with_review_links(monkeypatch):
-    at = app(monkeypatch, regions=["Nord", "Süd"])
+def test_account_table_sorted_by_risk_with_review_links(run_app):
+    at = run_app(regions=["Nord", "Süd"])
     table = at.dataframe[-1].value
     assert list(table["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]  # unscored A2 last
     assert list(table["band"]) == ["beobachten", "zu wenig Daten"]
@@ -95,8 +93,8 @@ def test_account_table_sorted_by_risk_with_review_links(monkeypatch):
     assert at.dataframe[-1].proto.placeholder == "k. A."
 
 
-def test_alerts_are_translated_and_link_to_the_review(monkeypatch):
-    at = app(monkeypatch)
+def test_alerts_are_translated_and_link_to_the_review(run_app):
+    at = run_app()
     alerts = at.dataframe[0].value
     assert set(alerts["reason"]) == {"NPS-Kritiker-Antwort (Wert 6) am 12.11.2026", "Kein proaktiver Kontakt erfasst"}
     assert set(alerts["link"]) == {"review?account=A2"}
@@ -104,8 +102,8 @@ def test_alerts_are_translated_and_link_to_the_review(monkeypatch):
     assert "No proactive contact on record" in set(at.dataframe[0].value["reason"])
 
 
-def test_filter_matching_nothing_shows_a_message(monkeypatch):
-    at = app(monkeypatch, regions=["Nord"], industries=["logistics"])
+def test_filter_matching_nothing_shows_a_message(run_app):
+    at = run_app(regions=["Nord"], industries=["logistics"])
     assert not at.exception
     assert at.info[0].value.startswith("Keine Daten für die gewählten Filter")
     assert not at.metric

@@ -20,7 +20,6 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from tests.app_fixture import app, fixture_db
 from tests.exportset import base_row, build_fixture_db
 
 PAGE = "app_pages/sla.py"
@@ -30,8 +29,8 @@ def metrics(at) -> dict:
     return {m.label: m.value for m in at.metric}
 
 
-def test_headline_figures_in_german(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_headline_figures_in_german(run_app):
+    at = run_app(PAGE)
     assert not at.exception
     assert at.title[0].value == "SLA & Service"
     # compliance per priority, account heatmap, backlog ageing (no PPM due: a message instead)
@@ -48,8 +47,8 @@ def test_headline_figures_in_german(monkeypatch):
     }
 
 
-def test_english_labels_and_number_format(monkeypatch):
-    at = app(monkeypatch, PAGE, lang="en")
+def test_english_labels_and_number_format(run_app):
+    at = run_app(PAGE, lang="en")
     assert not at.exception
     shown = metrics(at)
     assert at.title[0].value == "SLA & service"
@@ -58,8 +57,8 @@ def test_english_labels_and_number_format(monkeypatch):
     assert "SLA breaches" in [h.value for h in at.subheader]
 
 
-def test_service_line_filter_changes_compliance_like_the_mart(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_service_line_filter_changes_compliance_like_the_mart(run_app, app_db):
+    at = run_app(PAGE)
     at.multiselect(key="lines").set_value(["technical"]).run()
     shown = metrics(at)
     # technical: T1 breached, T5 met (T4 has no SLA) -> 1 / 2 = 50 %; responses T1, T5 met -> 100 %.
@@ -67,7 +66,7 @@ def test_service_line_filter_changes_compliance_like_the_mart(monkeypatch):
     assert shown["Reaktionsquote im SLA"] == "100,0 %"
     # Malus is contractual per account and month: the service line does not change it.
     assert shown["Malus-Risiko"] == "4.000 €"
-    con = duckdb.connect(str(fixture_db().resolve()), read_only=True)
+    con = duckdb.connect(str(app_db.resolve()), read_only=True)
     mart = con.execute(
         "select compliance_pct(count(*) filter (where resolution_status = 'met'),"
         " count(*) filter (where resolution_status = 'breached'))"
@@ -77,8 +76,8 @@ def test_service_line_filter_changes_compliance_like_the_mart(monkeypatch):
     assert mart == 50.0
 
 
-def test_breach_list_drills_down_to_the_tickets(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_breach_list_drills_down_to_the_tickets(run_app):
+    at = run_app(PAGE)
     breaches = at.dataframe[0].value
     assert list(breaches["priority"]) == ["P1", "P2"]
     assert list(breaches["shortfall_points"]) == [95.0, 95.0]
@@ -94,8 +93,8 @@ def test_breach_list_drills_down_to_the_tickets(monkeypatch):
     assert str(tickets["resolved_at"].iloc[0]) == "2026-11-02 15:00:00"
 
 
-def test_account_without_sla_policy_shows_na_not_zero(monkeypatch):
-    at = app(monkeypatch, PAGE, accounts=["Logistik Süd GmbH"])
+def test_account_without_sla_policy_shows_na_not_zero(run_app):
+    at = run_app(PAGE, accounts=["Logistik Süd GmbH"])
     assert not at.exception
     shown = metrics(at)
     # A2's only ticket T4 has no SLA policy: compliance "k. A.", MTTR 4 h from its resolution.
@@ -112,8 +111,8 @@ def test_account_without_sla_policy_shows_na_not_zero(monkeypatch):
     ]
 
 
-def test_period_without_tickets_shows_one_helpful_message(monkeypatch):
-    at = app(monkeypatch, PAGE, period=["2026-01-01", "2026-01-31"])
+def test_period_without_tickets_shows_one_helpful_message(run_app):
+    at = run_app(PAGE, period=["2026-01-01", "2026-01-31"])
     assert not at.exception
     assert not at.metric
     assert [i.value for i in at.info] == [
@@ -146,13 +145,13 @@ def _on_time_account(number: int) -> dict[str, list]:
     }
 
 
-def test_heatmap_keeps_at_most_40_accounts_worst_first(monkeypatch, tmp_path):
+def test_heatmap_keeps_at_most_40_accounts_worst_first(run_app, tmp_path):
     added: dict[str, list] = {}
     for number in range(10, 50):
         for table, rows in _on_time_account(number).items():
             added.setdefault(table, []).extend(rows)
     db_path = build_fixture_db(tmp_path, add=added)
-    at = app(monkeypatch, PAGE, db_path=db_path)
+    at = run_app(PAGE, db_path=db_path)
     assert not at.exception
     # 41 accounts with judged tickets: Klinikum Nord (base ticket T1 breached: a breach month) and 40
     # on-time ones (A2's base ticket is planned); 40 are drawn, Klinikum Nord first.
@@ -165,8 +164,8 @@ def test_heatmap_keeps_at_most_40_accounts_worst_first(monkeypatch, tmp_path):
     assert len(shown) == 40 and "Klinikum Nord" in shown
 
 
-def test_breach_percentages_all_with_one_decimal(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_breach_percentages_all_with_one_decimal(run_app):
+    at = run_app(PAGE)
     config = json.loads(at.dataframe[0].proto.columns)
     # Compliance 0 %, target 95 %, shortfall 95 points: the grid shows "0,0", "95,0", "95,0" (the
     # precision comes from the step), never "95" next to "33,3".
@@ -175,7 +174,7 @@ def test_breach_percentages_all_with_one_decimal(monkeypatch):
         assert config[column]["type_config"]["step"] == 0.1
 
 
-def test_heatmap_months_without_judged_tickets_are_grey_cells(monkeypatch, tmp_path):
+def test_heatmap_months_without_judged_tickets_are_grey_cells(run_app, tmp_path):
     # Base export set: Klinikum Nord has judged tickets only in November (T1); the added Account 10
     # in October (T10b) and November (T10) -> Klinikum Nord's October cell is drawn as "no judged
     # tickets", not left blank.
@@ -194,7 +193,7 @@ def test_heatmap_months_without_judged_tickets_are_grey_cells(monkeypatch, tmp_p
         )
     )
     db_path = build_fixture_db(tmp_path, add=added)
-    at = app(monkeypatch, PAGE, db_path=db_path)
+    at = run_app(PAGE, db_path=db_path)
     assert not at.exception
     drawn = pa.ipc.open_stream(at.get("vega_lite_chart")[1].proto.datasets[0].data.data).read_pandas()
     cells = {(row.account_name, row.month.strftime("%Y-%m")): row for row in drawn.itertuples()}

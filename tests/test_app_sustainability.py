@@ -20,7 +20,6 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from tests.app_fixture import app, fixture_db
 from tests.exportset import base_row, build_fixture_db
 
 PAGE = "app_pages/sustainability.py"
@@ -30,8 +29,8 @@ def metrics(at) -> dict:
     return {m.label: m.value for m in at.metric}
 
 
-def test_energy_co2_and_intensity_in_german_with_factor_sources(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_energy_co2_and_intensity_in_german_with_factor_sources(run_app):
+    at = run_app(PAGE)
     assert not at.exception
     assert metrics(at) == {
         "Energie (MWh)": "16,8",
@@ -52,14 +51,14 @@ def test_energy_co2_and_intensity_in_german_with_factor_sources(monkeypatch):
     assert len(at.get("vega_lite_chart")) == 4
 
 
-def test_account_filter_changes_the_figures_like_the_mart(monkeypatch):
-    at = app(monkeypatch, PAGE, accounts=["Klinikum Nord"])
+def test_account_filter_changes_the_figures_like_the_mart(run_app, app_db):
+    at = run_app(PAGE, accounts=["Klinikum Nord"])
     shown = metrics(at)
     assert shown["Energie (MWh)"] == "12,3"
     assert shown["CO2e (t)"] == "4,7"
     assert shown["EUI (kWh/m²)"] == "1,0"
     assert shown["Abdeckung"] == "5,0 %"
-    con = duckdb.connect(str(fixture_db().resolve()), read_only=True)
+    con = duckdb.connect(str(app_db.resolve()), read_only=True)
     kwh, kg, coverage = con.execute(
         "select kwh, kg_co2e, coverage_pct from mart_sustainability_yearly where account_id = 'A1' and year = 2026"
     ).fetchone()
@@ -68,8 +67,8 @@ def test_account_filter_changes_the_figures_like_the_mart(monkeypatch):
     assert kg == pytest.approx(4691.328)
 
 
-def test_account_without_reduction_target(monkeypatch):
-    at = app(monkeypatch, PAGE, accounts=["Logistik Süd GmbH"])
+def test_account_without_reduction_target(run_app):
+    at = run_app(PAGE, accounts=["Logistik Süd GmbH"])
     assert not at.exception
     assert "Für die gewählten Accounts ist kein Reduktionsziel hinterlegt." in [i.value for i in at.info]
     # carrier mix, top consumers and map still show A2's gas reading (4,500 kWh = 4.5 MWh)
@@ -77,8 +76,8 @@ def test_account_without_reduction_target(monkeypatch):
     assert len(at.get("vega_lite_chart")) == 3
 
 
-def test_english_labels(monkeypatch):
-    at = app(monkeypatch, PAGE, lang="en")
+def test_english_labels(run_app):
+    at = run_app(PAGE, lang="en")
     assert not at.exception
     shown = metrics(at)
     assert shown["Energy (MWh)"] == "16.8"
@@ -87,8 +86,8 @@ def test_english_labels(monkeypatch):
     assert "Meter coverage gaps" in [h.value for h in at.subheader]
 
 
-def test_account_and_site_tables_and_coverage_gaps(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_account_and_site_tables_and_coverage_gaps(run_app):
+    at = run_app(PAGE)
     per_account = at.dataframe[0].value
     assert sorted(per_account["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
     sites = at.dataframe[1].value
@@ -110,8 +109,8 @@ def db_with_account_without_readings(tmp_path_factory):
     )
 
 
-def test_account_without_readings_shows_a_helpful_message(monkeypatch, db_with_account_without_readings):
-    at = app(monkeypatch, PAGE, db_path=db_with_account_without_readings, accounts=["Neubau AG"])
+def test_account_without_readings_shows_a_helpful_message(run_app, db_with_account_without_readings):
+    at = run_app(PAGE, db_path=db_with_account_without_readings, accounts=["Neubau AG"])
     assert not at.exception
     assert not at.metric
     assert not at.get("vega_lite_chart")
@@ -121,15 +120,15 @@ def test_account_without_readings_shows_a_helpful_message(monkeypatch, db_with_a
     ]
 
 
-def test_period_without_readings_shows_the_message(monkeypatch):
-    at = app(monkeypatch, PAGE, period=["2025-01-01", "2025-12-31"])
+def test_period_without_readings_shows_the_message(run_app):
+    at = run_app(PAGE, period=["2025-01-01", "2025-12-31"])
     assert not at.exception
     assert not at.metric
     assert len(at.info) == 1
 
 
-def test_top_consumers_rank_by_intensity(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_top_consumers_rank_by_intensity(run_app):
+    at = run_app(PAGE)
     at.button_group(key="sustainability_rank").set_value("eui_kwh_m2").run()
     assert not at.exception
     spec = json.loads(at.get("vega_lite_chart")[1].proto.spec)  # carrier mix, top consumers, map, path
@@ -137,10 +136,10 @@ def test_top_consumers_rank_by_intensity(monkeypatch):
     assert spec["encoding"]["x"]["title"] == "EUI (kWh/m²)"
 
 
-def test_factor_source_text_is_shown_inert(monkeypatch, tmp_path):
+def test_factor_source_text_is_shown_inert(run_app, tmp_path):
     source = "<b>Lieferant</b> [Mix](http://example.com) *2026*"
     db_path = build_fixture_db(tmp_path, rows={"emission_factors": [base_row("emission_factors", source=source)]})
-    at = app(monkeypatch, PAGE, db_path=db_path)
+    at = run_app(PAGE, db_path=db_path)
     assert not at.exception
     caption = next(c.value for c in at.caption if c.value.startswith("CO2e = kWh"))
     # markdown specials escaped (kamdata.app.formats.md_escape): no tag, no link, no emphasis
@@ -168,9 +167,9 @@ def db_with_older_years(tmp_path_factory):
     )
 
 
-def test_everything_under_the_year_picker_follows_the_year(monkeypatch, db_with_older_years):
+def test_everything_under_the_year_picker_follows_the_year(run_app, db_with_older_years):
     # Default period 01.12.2025-26.11.2026 -> years 2025 and 2026; default: newest complete year 2025.
-    at = app(monkeypatch, PAGE, db_path=db_with_older_years)
+    at = run_app(PAGE, db_path=db_with_older_years)
     assert not at.exception
     assert at.selectbox(key="sustainability_year").value == 2025
     assert metrics(at)["Energie (MWh)"] == "10,0"  # 10,000 kWh
@@ -198,19 +197,19 @@ def test_everything_under_the_year_picker_follows_the_year(monkeypatch, db_with_
     assert sorted(mix["month"].dt.strftime("%Y-%m").unique()) == ["2026-10"]
 
 
-def test_target_path_starts_at_the_baseline_year(monkeypatch, db_with_older_years):
+def test_target_path_starts_at_the_baseline_year(run_app, db_with_older_years):
     # A1: baseline 2022, -40 % by 2030; readings in 2021, 2025, 2026. 2021 lies before the baseline
     # (a "reduction vs baseline" there is meaningless): not drawn. Path 2025 = 40 x 3 / 8 = 15 %,
     # 2026 = 40 x 4 / 8 = 20 %.
-    at = app(monkeypatch, PAGE, db_path=db_with_older_years)
+    at = run_app(PAGE, db_path=db_with_older_years)
     assert not at.exception
     path = chart_rows(at.get("vega_lite_chart")[-1])
     assert sorted(path["year"].unique()) == [2025, 2026]
     assert dict(zip(path["year"], path["path_pct"])) == {2025: pytest.approx(15.0), 2026: pytest.approx(20.0)}
 
 
-def test_reduction_column_has_a_short_header_and_help(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_reduction_column_has_a_short_header_and_help(run_app):
+    at = run_app(PAGE)
     config = json.loads(at.dataframe[0].proto.columns)
     assert config["reduction_pct"]["label"] == "Reduktion (%)"
     assert "Basisjahr" in config["reduction_pct"]["help"]

@@ -9,7 +9,7 @@ no technician); A2's T4 is resolved. Both accounts belong to KAM E1.
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app_fixture import APP, app, fixture_db
+from tests.app_fixture import APP
 
 PAGE = "app_pages/workload.py"
 AGGREGATED_NOTE = "Betriebsratsregel: Auslastung wird nur aggregiert je Abteilung gezeigt"
@@ -19,8 +19,8 @@ def metrics(at) -> dict:
     return {m.label: m.value for m in at.metric}
 
 
-def test_aggregated_workload_in_german(monkeypatch):
-    at = app(monkeypatch, PAGE)
+def test_aggregated_workload_in_german(run_app):
+    at = run_app(PAGE)
     assert not at.exception
     assert metrics(at) == {
         "Auslastung gesamt": "1,1 %",
@@ -38,16 +38,16 @@ def test_aggregated_workload_in_german(monkeypatch):
     assert list(kams["accounts"]) == [2]
 
 
-def test_english_labels(monkeypatch):
-    at = app(monkeypatch, PAGE, lang="en")
+def test_english_labels(run_app):
+    at = run_app(PAGE, lang="en")
     assert not at.exception
     assert metrics(at)["Overall utilisation"] == "1.1%"
     assert at.title[0].value == "Team workload"
     assert at.info[0].value.startswith("Works-council rule")
 
 
-def test_account_filter_narrows_team_and_backlog(monkeypatch):
-    at = app(monkeypatch, PAGE, accounts=["Logistik Süd GmbH"])
+def test_account_filter_narrows_team_and_backlog(run_app):
+    at = run_app(PAGE, accounts=["Logistik Süd GmbH"])
     assert not at.exception
     shown = metrics(at)
     # A2's only ticket T4 is resolved; department figures stay company-wide.
@@ -61,10 +61,10 @@ def test_account_filter_narrows_team_and_backlog(monkeypatch):
     assert "Keine offenen Tickets für die gewählten Accounts." in [s.value for s in at.success]
 
 
-def test_per_person_figures_only_when_settings_allow(monkeypatch, tmp_path):
+def test_per_person_figures_only_when_settings_allow(monkeypatch, tmp_path, app_db):
     override = tmp_path / "settings.toml"
     override.write_text("[app]\nshow_per_person_workload = true\n", encoding="utf-8")
-    monkeypatch.setenv("KAM_DB", str(fixture_db()))
+    monkeypatch.setenv("KAM_DB", str(app_db))
     monkeypatch.setenv("KAM_SETTINGS", str(override))
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.switch_page(PAGE).run()
@@ -74,21 +74,21 @@ def test_per_person_figures_only_when_settings_allow(monkeypatch, tmp_path):
     assert len(at.get("vega_lite_chart")) == 4
 
 
-def test_period_without_bookings_shows_a_message(monkeypatch):
-    at = app(monkeypatch, PAGE, period=["2026-01-01", "2026-01-31"])
+def test_period_without_bookings_shows_a_message(run_app):
+    at = run_app(PAGE, period=["2026-01-01", "2026-01-31"])
     assert not at.exception
     assert not at.metric
     assert [i.value for i in at.info][1:] == ["Keine Zeitbuchungen im gewählten Zeitraum. Zeitraum erweitern."]
     assert not at.get("vega_lite_chart")
 
 
-def test_kam_portfolio_value_follows_the_service_line_filter(monkeypatch):
+def test_kam_portfolio_value_follows_the_service_line_filter(run_app):
     # KAM E1 (Anna Schmidt) manages A1 and A2. Contracts active at D = 26.11.2026:
     # C1 (A1, cleaning, 01.01.2024-31.12.2026) 480,000 EUR; C2 (A2, technical, since 01.07.2023,
     # open-ended) 250,000 EUR. All lines: 730,000; cleaning: 480,000; technical: 250,000 -- the
     # same figures as the Portfolio page's ACV tile (tests/test_app_portfolio.py). The accounts
     # (and their bands) are account-level and stay.
-    at = app(monkeypatch, PAGE)
+    at = run_app(PAGE)
     kams = at.dataframe[-1].value
     assert dict(zip(kams["kam_name"], kams["acv_eur"])) == {"Anna Schmidt": 730000.0}
     at.multiselect(key="lines").set_value(["cleaning"]).run()

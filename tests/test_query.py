@@ -11,21 +11,16 @@ import duckdb
 import pytest
 
 from kamdata import query
-from tests.app_fixture import fixture_db
-
-
-def _published_copy(tmp_path):
-    """A published database: symlink -> a versioned copy of the fixture."""
-    version = tmp_path / "kam.duckdb.v1"
-    shutil.copy(fixture_db().resolve(), version)
-    link = tmp_path / "kam.duckdb"
-    link.symlink_to(version.name)
-    return link
 
 
 @pytest.fixture
-def published(tmp_path):
-    return _published_copy(tmp_path)
+def published(tmp_path, app_db):
+    """A published database: symlink -> a versioned copy of the app fixture database."""
+    version = tmp_path / "kam.duckdb.v1"
+    shutil.copy(app_db.resolve(), version)
+    link = tmp_path / "kam.duckdb"
+    link.symlink_to(version.name)
+    return link
 
 
 def _run(link, name, params=None, scope=None):

@@ -10,8 +10,6 @@ full database: for row lists no foreign row, for aggregates no foreign sum.
 
 from __future__ import annotations
 
-from functools import cache
-
 import duckdb
 import pandas as pd
 import pytest
@@ -19,21 +17,15 @@ import pytest
 from kamdata import query
 from kamdata.bench import parameter_values
 from kamdata.query import MACROS_DIR, REFERENCE_TABLES
-from tests.app_fixture import fixture_db
 
 ACCOUNTS = ("A1", "A2")
 
 
-def _version():
-    return query.current_version(fixture_db())
-
-
-@cache
-def _reference(account: str, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory database with only `account`'s rows (see the module docstring)."""
+def _reference(version: query.DbVersion, account: str, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory database with only `account`'s rows of `version` (see the module docstring)."""
     con = duckdb.connect()
     con.execute(f"set TimeZone = '{query.TIMEZONE}'")
-    con.execute("attach $path as src (read_only)", {"path": _version().path})
+    con.execute("attach $path as src (read_only)", {"path": version.path})
     tables = con.execute(
         "select table_name, bool_or(column_name = 'account_id'), bool_or(column_name = 'site_id'), "
         "bool_or(column_name = 'employee_id') "
@@ -64,8 +56,23 @@ def _reference(account: str, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnect
     return con
 
 
-def _params(account: str) -> list[tuple[str, dict]]:
-    portfolio, filtered = parameter_values(_version())
+@pytest.fixture(scope="module")
+def reference(app_version):
+    """`reference(account, unscoped)`: the reference database, built once per (account, unscoped tables)."""
+    built: dict[tuple[str, frozenset[str]], duckdb.DuckDBPyConnection] = {}
+
+    def get(account: str, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnection:
+        if (account, unscoped) not in built:
+            built[account, unscoped] = _reference(app_version, account, unscoped)
+        return built[account, unscoped]
+
+    yield get
+    for con in built.values():
+        con.close()
+
+
+def _params(version: query.DbVersion, account: str) -> list[tuple[str, dict]]:
+    portfolio, filtered = parameter_values(version)
     variants = [("portfolio", portfolio), ("filtered", filtered)]
     # Queries about one account: the scoped account itself, and another one (must come back empty).
     other = next(a for a in ACCOUNTS if a != account)
@@ -84,36 +91,36 @@ def _same(expected: pd.DataFrame, actual: pd.DataFrame, label: str) -> None:
 
 @pytest.mark.parametrize("name", query.query_names())
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_scoped_query_equals_the_query_on_that_account_alone(name, account):
+def test_scoped_query_equals_the_query_on_that_account_alone(name, account, app_version, reference):
     spec = query.load(name)
-    reference = _reference(account, spec.unscoped)
-    for variant, params in _params(account):
-        expected = reference.execute(spec.sql, query.bind(spec, params)).df()
-        actual = query.run(_version(), name, params, scope=(account,))
+    con = reference(account, spec.unscoped)
+    for variant, params in _params(app_version, account):
+        expected = con.execute(spec.sql, query.bind(spec, params)).df()
+        actual = query.run(app_version, name, params, scope=(account,))
         _same(expected, actual, f"{name} [{variant}] scope {account}")
 
 
-def test_the_scope_changes_what_queries_return():
+def test_the_scope_changes_what_queries_return(app_version):
     """The comparison above can fail: scoped results differ from unscoped ones on the fixture."""
-    portfolio, _ = parameter_values(_version())
+    portfolio, _ = parameter_values(app_version)
     changed = set()
     for name in query.query_names():
-        unscoped = query.run(_version(), name, portfolio)
-        scoped = query.run(_version(), name, portfolio, scope=("A1",))
+        unscoped = query.run(app_version, name, portfolio)
+        scoped = query.run(app_version, name, portfolio, scope=("A1",))
         if not unscoped.reset_index(drop=True).equals(scoped.reset_index(drop=True)):
             changed.add(name)
     assert {"portfolio_accounts", "portfolio_kpis", "sla_kpis", "filters_accounts", "status_rejected_rows"} <= changed
 
 
-def test_an_account_outside_the_scope_is_invisible_even_when_asked_for():
-    frame = query.run(_version(), "review_account_health", {"account_id": "A2"}, scope=("A1",))
+def test_an_account_outside_the_scope_is_invisible_even_when_asked_for(app_version):
+    frame = query.run(app_version, "review_account_health", {"account_id": "A2"}, scope=("A1",))
     assert frame.empty
-    frame = query.run(_version(), "filters_accounts", {}, scope=("A1",))
+    frame = query.run(app_version, "filters_accounts", {}, scope=("A1",))
     assert frame["account_id"].tolist() == ["A1"]
 
 
-def test_an_empty_scope_sees_nothing():
-    frame = query.run(_version(), "portfolio_accounts", {"accounts": None, "service_lines": None}, scope=())
+def test_an_empty_scope_sees_nothing(app_version):
+    frame = query.run(app_version, "portfolio_accounts", {"accounts": None, "service_lines": None}, scope=())
     assert frame.empty
-    kpis = query.run(_version(), "portfolio_kpis", {"accounts": None, "service_lines": None}, scope=()).iloc[0]
+    kpis = query.run(app_version, "portfolio_kpis", {"accounts": None, "service_lines": None}, scope=()).iloc[0]
     assert kpis["accounts"] == 0 and kpis["acv_eur"] == 0

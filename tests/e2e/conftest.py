@@ -67,20 +67,13 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def e2e_db() -> Path:
-    """The shared AppTest fixture database (tests/app_fixture.py), built once per session."""
-    from tests.app_fixture import fixture_db
-
-    return fixture_db()
-
-
-@pytest.fixture(scope="session")
-def app_url(e2e_db, tmp_path_factory):
-    """`streamlit run app.py` on a free port with KAM_DB = the fixture; stopped at session end."""
+def app_url(app_db, tmp_path_factory):
+    """`streamlit run app.py` on a free port with KAM_DB = the app fixture database (tests/conftest.py);
+    stopped at session end."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "KAM_DB": str(e2e_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "KAM_DB": str(app_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     with open(log_path, "w", encoding="utf-8") as log:
         server = subprocess.Popen(
             [

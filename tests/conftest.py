@@ -1,0 +1,35 @@
+"""Session fixtures: the fixture databases are built once per test session, here, not in module caches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kamdata import query
+from tests.app_fixture import app, build_app_db
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory) -> Path:
+    """The app fixture database (tests/app_fixture.py): the published (symlink) path. Read it, never write it."""
+    return build_app_db(tmp_path_factory.mktemp("app-fixture"))
+
+
+@pytest.fixture(scope="session")
+def app_version(app_db) -> query.DbVersion:
+    """The app fixture database as a version for kamdata.query.run."""
+    return query.current_version(app_db)
+
+
+@pytest.fixture
+def run_app(monkeypatch, app_db) -> Callable[..., AppTest]:
+    """`run_app(page=None, db_path=app_db, settings=None, **query)`: app.py in AppTest (tests.app_fixture.app)
+    on the app fixture database unless `db_path` names another one ("" = none configured)."""
+
+    def run(page: str | None = None, db_path: Path | str | None = None, settings: str | None = None, **params):
+        return app(monkeypatch, page, db_path=app_db if db_path is None else db_path, settings=settings, **params)
+
+    return run
