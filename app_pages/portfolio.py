@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db, pages, widgets
+from kamdata.app import alerts, db, pages, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.charts.base import band_color, band_label, localize
-from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
+from kamdata.app.filters import FILTERS_KEY, Filters, account_labels, user_scope
 from kamdata.app.i18n import current_language, t
 
 lang = current_language()
@@ -146,87 +146,22 @@ def _table(accounts: pd.DataFrame) -> None:
         pages.switch_to("review", account=accounts.iloc[rows[0]]["account_id"])
 
 
-def alert_text(row: pd.Series) -> str:
-    """The alert's reason in the session language, built from its value columns."""
-    kind = row["kind"]
-    count = 0 if pd.isna(row["detail_count"]) else int(row["detail_count"])
-    if kind == "renewal_risk":
-        more = t("portfolio.alerts.more_contracts", count=count - 1) if count > 1 else ""
-        return t(
-            "portfolio.alerts.renewal_risk",
-            date=fmt.day(row["detail_date"]),
-            contract=row["detail_text"],
-            more=more,
-            band=band_label(None if pd.isna(row["band"]) else row["band"], lang),
-        )
-    if kind == "sla_breach":
-        return t(
-            "portfolio.alerts.sla_breach",
-            month=_month(row["detail_date"]),
-            priorities=row["detail_text"],
-            count=count,
-            lookback=int(row["sla_lookback_months"]),
-        )
-    if kind == "overdue_commitment":
-        more = t("portfolio.alerts.more_commitments", count=count) if count > 1 else ""
-        return t(
-            "portfolio.alerts.overdue_commitment",
-            id=row["detail_text"],
-            date=fmt.day(row["detail_date"]),
-            days=fmt.integer(row["detail_value"]),
-            more=more,
-        )
-    if kind == "no_proactive_contact":
-        if pd.isna(row["detail_value"]):
-            return t("portfolio.alerts.no_proactive_contact_never")
-        return t(
-            "portfolio.alerts.no_proactive_contact",
-            days=fmt.integer(row["detail_value"]),
-            date=fmt.day(row["detail_date"]),
-        )
-    if kind == "team_overload":
-        return t(
-            "portfolio.alerts.team_overload",
-            count=count,
-            month=_month(row["detail_date"]),
-            pct=fmt.pct(row["detail_value"]),
-        )
-    if kind == "detractor":
-        more = t("portfolio.alerts.more_detractors", count=count, days=int(row["detractor_days"])) if count > 1 else ""
-        return t(
-            "portfolio.alerts.detractor",
-            score=fmt.integer(row["detail_value"]),
-            date=fmt.day(row["detail_date"]),
-            more=more,
-        )
-    return row["reason"]
-
-
-def _month(value) -> str:
-    stamp = pd.Timestamp(value)
-    return stamp.strftime("%m/%Y") if lang == "de" else stamp.strftime("%Y-%m")
-
-
-def _alert_url(row: pd.Series) -> str:
-    if row["page"] == "review":
-        return _review_url(row["account_id"])
-    return pages.page_url(row["page"], accounts=[row["account_name"]])
-
-
 @st.fragment
 def _alerts() -> None:
     st.subheader(t("portfolio.alerts.title"))
-    alerts = db.query("portfolio_alerts", params, scope)
-    if alerts.empty:
+    found = db.query("portfolio_alerts", params, scope)
+    if found.empty:
         st.success(t("portfolio.alerts.none"), icon=":material/check_circle:")
         return
+    labels = account_labels()
+    rows = [row for _, row in found.iterrows()]
     data = pd.DataFrame(
         {
-            "link": [_alert_url(row) for _, row in alerts.iterrows()],
-            "account_name": alerts["account_name"],
-            "reason": [alert_text(row) for _, row in alerts.iterrows()],
-            "severity": [t(f"portfolio.alerts.severity.{s}") for s in alerts["severity"]],
-            "kind": [t(f"portfolio.alerts.kind.{k}") for k in alerts["kind"]],
+            "link": [alerts.alert_url(row, labels) for row in rows],
+            "account_name": found["account_name"],
+            "reason": [alerts.alert_text(row, lang) for row in rows],
+            "severity": [alerts.severity_label(s, lang) for s in found["severity"]],
+            "kind": [alerts.kind_label(k, lang) for k in found["kind"]],
         }
     )
     widgets.table(

@@ -220,9 +220,8 @@ def test_renewal_risk(con):
     assert (
         risk["reason"] == "Notice deadline 2026-12-31 for contract C-R2a (+1 more in the renewal window); band at_risk"
     )
-    assert (risk["severity"], risk["page"], risk["detail_date"], risk["detail_value"], risk["detail_text"]) == (
+    assert (risk["severity"], risk["detail_date"], risk["detail_value"], risk["detail_text"]) == (
         "high",
-        "review",
         date(2026, 12, 31),
         35.0,
         "C-R2a",
@@ -240,9 +239,8 @@ def test_sla_breach(con):
         one["reason"]
         == "SLA breach in 2026-09: resolution compliance below target for P1 (1 of the last 3 complete months)"
     )
-    assert (one["severity"], one["page"], one["detail_date"], one["detail_text"]) == (
+    assert (one["severity"], one["detail_date"], one["detail_text"]) == (
         "medium",
-        "sla",
         date(2026, 9, 1),
         "P1",
     )
@@ -254,7 +252,7 @@ def test_sla_breach(con):
 def test_overdue_commitment(con):
     one = _alert(con, "O1", "overdue_commitment")
     assert one["reason"] == 'Commitment CM-O1 "send report" overdue since 2026-11-25 (1 d)'
-    assert (one["severity"], one["page"], one["detail_value"], one["detail_count"]) == ("medium", "review", 1.0, 1)
+    assert (one["severity"], one["detail_value"], one["detail_count"]) == ("medium", 1.0, 1)
     # O3: oldest CM-O3a due 2026-09-01 -> 86 days (> 30: high); 2 overdue.
     two = _alert(con, "O3", "overdue_commitment")
     assert two["reason"] == 'Commitment CM-O3a "send report" overdue since 2026-09-01 (86 d); 2 overdue commitments'
@@ -283,16 +281,45 @@ def test_team_overload(con):
     alert = _alert(con, "T1", "team_overload")
     # 200 / 176 = 113.64 % < 130 (team "bad") -> medium; the text names no person.
     assert alert["reason"] == "1 account-team member(s) overloaded in 2026-10 (highest utilisation 113.6 %)"
-    assert (alert["severity"], alert["page"], alert["detail_date"]) == ("medium", "workload", date(2026, 10, 1))
+    assert (alert["severity"], alert["detail_date"]) == ("medium", date(2026, 10, 1))
     assert alert["detail_value"] == pytest.approx(113.636, abs=0.01)
 
 
 def test_detractor(con):
     alert = _alert(con, "D1", "detractor")
     assert alert["reason"] == "NPS detractor response (score 6) on 2026-10-28"
-    assert (alert["severity"], alert["page"], alert["detail_date"], alert["account_name"]) == (
+    assert (alert["severity"], alert["detail_date"], alert["account_name"]) == (
         "high",
-        "review",
         date(2026, 10, 28),
         "Name D1",
     )
+
+
+def test_the_mart_carries_data_not_ui(con):
+    # No page routing in the mart (the app decides, kamdata/app/alerts.py); `reason` stays for outside tools.
+    columns = [r["column_name"] for r in rows(con, "select column_name from (describe mart_alerts)")]
+    assert columns == [
+        "account_id",
+        "account_name",
+        "kind",
+        "reason",
+        "severity",
+        "detail_date",
+        "detail_value",
+        "detail_text",
+        "detail_count",
+    ]
+
+
+def test_every_kind_and_severity_the_mart_emits_has_a_page_and_texts(con):
+    from kamdata.app import alerts, pages
+    from kamdata.app.i18n import LANGUAGES
+
+    fired = rows(con, "select distinct kind, severity from mart_alerts")
+    # All six kinds fire on this fixture (see test_exactly_the_expected_alerts_fire), both severities.
+    assert {r["kind"] for r in fired} == set(alerts.KINDS)
+    assert {r["severity"] for r in fired} == set(alerts.SEVERITIES)
+    for r in fired:
+        assert pages.page(alerts.page_id(r["kind"]))
+        for lang in LANGUAGES:
+            assert alerts.kind_label(r["kind"], lang) and alerts.severity_label(r["severity"], lang)

@@ -114,7 +114,7 @@ def global_filters() -> Filters:
     options = db.query("filters_accounts", {}, user_scope())
     lines = db.query("filters_service_lines", {}, user_scope())["service_line"].tolist()
     as_of = pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).date()
-    names = _unique_labels(dict(zip(options["account_id"], options["account_name"])))
+    names = _account_labels(options)
     kams = _unique_labels(dict(zip(options["kam_id"], options["kam_name"])))
     with st.sidebar:
         st.subheader(t("common.filters.title"))
@@ -154,6 +154,19 @@ def global_filters() -> Filters:
     filters = Filters(regions, industries, kam_ids, accounts, service_lines, date_from, date_to or as_of, resolved)
     st.session_state[FILTERS_KEY] = filters
     return filters
+
+
+def account_labels() -> dict:
+    """account id -> the account filter's label, which is also its URL value (`?accounts=<label>`).
+
+    Links that filter another page to one account pass this label, never the bare
+    name: two accounts sharing a name are told apart by the id in their label.
+    """
+    return _account_labels(db.query("filters_accounts", {}, user_scope()))
+
+
+def _account_labels(options: pd.DataFrame) -> dict:
+    return _unique_labels(dict(zip(options["account_id"], options["account_name"])))
 
 
 def _unique_labels(names: dict) -> dict:

@@ -1,6 +1,8 @@
 -- mart_alerts: one row per account and alert kind that fires at D (KPIS.md "Alerts"), with a
--- reason naming the concrete fact, a severity, the page where it shows and value columns
--- (detail_date, detail_value, detail_text, detail_count) a page can translate from.
+-- reason naming the concrete fact (English, for outside tools), a severity and value columns
+-- (detail_date, detail_value, detail_text, detail_count) a page can translate from. Data only:
+-- which page an alert links to and its text in the app's languages are decided by the app
+-- (kamdata/app/alerts.py).
 -- Parameters (kpi_params): as_of, last_complete_month, alerts_no_proactive_contact_days,
 -- alerts_sla_breach_lookback_months, alerts_detractor_days, health_components_team_bad.
 -- Kinds and severities:
@@ -101,7 +103,6 @@ alerts as (
             coalesce(r.band, 'n/a (insufficient data)')
         ) as reason,
         case when r.band = 'at_risk' then 'high' else 'medium' end as severity,
-        'review' as page,
         r.notice_deadline as detail_date,
         (r.notice_deadline - p.as_of)::double as detail_value,
         r.contract_id as detail_text,
@@ -119,7 +120,6 @@ alerts as (
             strftime(b.latest_month, '%Y-%m'), b.latest_priorities, b.months, p.alerts_sla_breach_lookback_months
         ),
         case when b.months > 1 then 'high' else 'medium' end,
-        'sla',
         b.latest_month,
         b.months::double,
         b.latest_priorities,
@@ -139,7 +139,6 @@ alerts as (
                 then printf('; %d overdue commitments', o.overdue_commitments) else '' end
         ),
         case when o.days_overdue > 30 then 'high' else 'medium' end,
-        'review',
         o.due_date,
         o.days_overdue::double,
         o.commitment_id,
@@ -160,7 +159,6 @@ alerts as (
               or n.days_since_proactive > 2 * p.alerts_no_proactive_contact_days then 'high'
             else 'medium'
         end,
-        'review',
         n.last_proactive_date,
         n.days_since_proactive::double,
         null,
@@ -178,7 +176,6 @@ alerts as (
             t.overloaded_members, strftime(p.last_complete_month, '%Y-%m'), t.team_max_utilisation_pct
         ),
         case when t.team_max_utilisation_pct >= p.health_components_team_bad then 'high' else 'medium' end,
-        'workload',
         p.last_complete_month,
         t.team_max_utilisation_pct,
         null,
@@ -199,7 +196,6 @@ alerts as (
                 else '' end
         ),
         'high',
-        'review',
         d.latest_date,
         d.latest_nps::double,
         null,
@@ -214,7 +210,6 @@ select
     alerts.kind,
     alerts.reason,
     alerts.severity,
-    alerts.page,
     alerts.detail_date,
     alerts.detail_value,
     alerts.detail_text,

@@ -9,7 +9,6 @@ select
     a.band,
     al.kind,
     al.severity,
-    al.page,
     al.reason,
     al.detail_date,
     al.detail_value,

@@ -1,0 +1,122 @@
+"""Alerts for display: the page an alert opens and its text in German and English.
+
+mart_alerts carries data only: per account and kind a severity, an English `reason` for
+outside tools and the value columns (detail_date, detail_value, detail_text, detail_count).
+Which page an alert links to and how it reads in the session language is decided here,
+once, for every page that lists alerts (the portfolio today, the account review later).
+Texts live in texts/alerts.toml.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kamdata.app import formats as fmt
+from kamdata.app import pages
+from kamdata.app.charts.base import band_label
+from kamdata.app.i18n import text
+
+# Alert kind (mart_alerts.kind) -> id of the page (kamdata.app.pages.PAGES) that shows its facts.
+PAGE_BY_KIND = {
+    "renewal_risk": "review",
+    "sla_breach": "sla",
+    "overdue_commitment": "review",
+    "no_proactive_contact": "review",
+    "team_overload": "workload",
+    "detractor": "review",
+}
+KINDS = tuple(PAGE_BY_KIND)
+SEVERITIES = ("high", "medium")
+
+
+def page_id(kind: str) -> str:
+    """The registered page an alert of `kind` links to (KeyError for an unknown kind)."""
+    return pages.page(PAGE_BY_KIND[kind]).id
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return text(f"alerts.kind.{kind}", lang)
+
+
+def severity_label(severity: str, lang: str) -> str:
+    return text(f"alerts.severity.{severity}", lang)
+
+
+def _month(value, lang: str) -> str:
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%m/%Y") if lang == "de" else stamp.strftime("%Y-%m")
+
+
+def alert_text(row: pd.Series, lang: str) -> str:
+    """The alert's reason in `lang`, built from its value columns.
+
+    `row` holds the columns of mart_alerts plus the account's `band` and the
+    parameters `sla_lookback_months` and `detractor_days` (sql/queries/portfolio_alerts.sql).
+    """
+    kind = row["kind"]
+    count = 0 if pd.isna(row["detail_count"]) else int(row["detail_count"])
+
+    def say(key: str, **values) -> str:
+        return text(f"alerts.reason.{key}", lang, **values)
+
+    if kind == "renewal_risk":
+        return say(
+            "renewal_risk",
+            date=fmt.day(row["detail_date"], lang),
+            contract=row["detail_text"],
+            more=say("more_contracts", count=count - 1) if count > 1 else "",
+            band=band_label(None if pd.isna(row["band"]) else row["band"], lang),
+        )
+    if kind == "sla_breach":
+        return say(
+            "sla_breach",
+            month=_month(row["detail_date"], lang),
+            priorities=row["detail_text"],
+            count=count,
+            lookback=int(row["sla_lookback_months"]),
+        )
+    if kind == "overdue_commitment":
+        return say(
+            "overdue_commitment",
+            id=row["detail_text"],
+            date=fmt.day(row["detail_date"], lang),
+            days=fmt.integer(row["detail_value"], lang),
+            more=say("more_commitments", count=count) if count > 1 else "",
+        )
+    if kind == "no_proactive_contact":
+        if pd.isna(row["detail_value"]):
+            return say("no_proactive_contact_never")
+        return say(
+            "no_proactive_contact",
+            days=fmt.integer(row["detail_value"], lang),
+            date=fmt.day(row["detail_date"], lang),
+        )
+    if kind == "team_overload":
+        return say(
+            "team_overload",
+            count=count,
+            month=_month(row["detail_date"], lang),
+            pct=fmt.pct(row["detail_value"], lang),
+        )
+    if kind == "detractor":
+        more = say("more_detractors", count=count, days=int(row["detractor_days"])) if count > 1 else ""
+        return say(
+            "detractor",
+            score=fmt.integer(row["detail_value"], lang),
+            date=fmt.day(row["detail_date"], lang),
+            more=more,
+        )
+    return row["reason"]
+
+
+def alert_url(row: pd.Series, account_labels: dict) -> str:
+    """The link of an alert: the account review by account id, other pages filtered to the account.
+
+    `account_labels` is account id -> the account filter's label
+    (`kamdata.app.filters.account_labels()`): the URL value of that URL-bound
+    filter is the label, which carries the id when two accounts share a name.
+    """
+    target = page_id(row["kind"])
+    if target == "review":
+        return pages.page_url(target, account=row["account_id"])
+    return pages.page_url(target, accounts=[account_labels[row["account_id"]]])

@@ -1,0 +1,157 @@
+"""Alerts in the app (kamdata/app/alerts.py): text in German and English from the mart's value
+columns, and links to the page registered for each kind, filtered to the right account."""
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from kamdata.app import alerts, pages
+from tests.exportset import BASE_ROWS, base_row, build_fixture_db
+
+
+def _row(kind, detail_date=None, detail_value=None, detail_text=None, detail_count=None, band=None) -> pd.Series:
+    """One row as sql/queries/portfolio_alerts.sql returns it (lookback 3 months, detractors 30 days)."""
+    return pd.Series(
+        {
+            "account_id": "A1",
+            "account_name": "Klinikum Nord",
+            "band": band,
+            "kind": kind,
+            "severity": "high",
+            "reason": "English reason from the mart",
+            "detail_date": detail_date,
+            "detail_value": detail_value,
+            "detail_text": detail_text,
+            "detail_count": detail_count,
+            "sla_lookback_months": 3,
+            "detractor_days": 30,
+        }
+    )
+
+
+TEXT_CASES = [
+    (
+        _row("renewal_risk", date(2026, 12, 31), 35.0, "C-R2a", 2, "at_risk"),
+        "Kündigungsfrist 31.12.2026 für Vertrag C-R2a (+1 weitere im Verlängerungsfenster); Status gefährdet",
+        "Notice deadline 2026-12-31 for contract C-R2a (+1 more in the renewal window); band at risk",
+    ),
+    (
+        # no score: the band reads "insufficient data"; one contract: no "+n more"
+        _row("renewal_risk", date(2026, 12, 31), 35.0, "C-R1", 1, None),
+        "Kündigungsfrist 31.12.2026 für Vertrag C-R1; Status zu wenig Daten",
+        "Notice deadline 2026-12-31 for contract C-R1; band insufficient data",
+    ),
+    (
+        _row("sla_breach", date(2026, 10, 1), 2.0, "P1, P2", 2),
+        "SLA verfehlt im 10/2026: Lösungsquote unter Ziel bei P1, P2 (2 der letzten 3 vollständigen Monate)",
+        "SLA breach in 2026-10: resolution compliance below target for P1, P2 (2 of the last 3 complete months)",
+    ),
+    (
+        _row("overdue_commitment", date(2026, 9, 1), 86.0, "CM-O3a", 2),
+        "Zusage CM-O3a überfällig seit 01.09.2026 (86 Tage); 2 überfällige Zusagen",
+        "Commitment CM-O3a overdue since 2026-09-01 (86 days); 2 overdue commitments",
+    ),
+    (
+        _row("no_proactive_contact", date(2026, 9, 26), 61.0),
+        "Seit 61 Tagen kein proaktiver Kontakt (zuletzt am 26.09.2026)",
+        "No proactive contact for 61 days (last on 2026-09-26)",
+    ),
+    (
+        _row("no_proactive_contact"),
+        "Kein proaktiver Kontakt erfasst",
+        "No proactive contact on record",
+    ),
+    (
+        # 113.636 % with one decimal
+        _row("team_overload", date(2026, 10, 1), 113.636, None, 1),
+        "1 Teammitglied(er) überlastet im 10/2026 (höchste Auslastung 113,6 %)",
+        "1 account-team member(s) overloaded in 2026-10 (highest utilisation 113.6%)",
+    ),
+    (
+        _row("detractor", date(2026, 10, 28), 6.0, None, 3),
+        "NPS-Kritiker-Antwort (Wert 6) am 28.10.2026; 3 Kritiker-Antworten in den letzten 30 Tagen",
+        "NPS detractor response (score 6) on 2026-10-28; 3 detractor responses in the last 30 days",
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "german", "english"), TEXT_CASES)
+def test_alert_text_in_both_languages(row, german, english):
+    assert alerts.alert_text(row, "de") == german
+    assert alerts.alert_text(row, "en") == english
+
+
+def test_unknown_kind_falls_back_to_the_marts_reason():
+    assert alerts.alert_text(_row("something_new"), "de") == "English reason from the mart"
+
+
+def test_every_kind_links_to_a_registered_page():
+    assert {kind: alerts.page_id(kind) for kind in alerts.KINDS} == {
+        "renewal_risk": "review",
+        "sla_breach": "sla",
+        "overdue_commitment": "review",
+        "no_proactive_contact": "review",
+        "team_overload": "workload",
+        "detractor": "review",
+    }
+    assert all(pages.page(alerts.page_id(kind)) for kind in alerts.KINDS)
+    assert [alerts.kind_label("detractor", lang) for lang in ("de", "en")] == ["NPS-Kritiker", "NPS detractor"]
+    assert [alerts.severity_label("high", lang) for lang in ("de", "en")] == ["hoch", "high"]
+
+
+def test_portfolio_alerts_in_german_and_english_link_to_the_review(run_app):
+    # App fixture: A2 (Logistik Süd GmbH) has a detractor (R2, nps 6 on 12.11.2026) and no proactive
+    # contact on record; both kinds open the account review by account id.
+    at = run_app()
+    shown = at.dataframe[0].value
+    assert dict(zip(shown["kind"], shown["reason"])) == {
+        "NPS-Kritiker": "NPS-Kritiker-Antwort (Wert 6) am 12.11.2026",
+        "Kein proaktiver Kontakt": "Kein proaktiver Kontakt erfasst",
+    }
+    assert set(shown["severity"]) == {"hoch"}
+    assert list(shown["link"]) == ["review?account=A2", "review?account=A2"]
+    at.radio(key="lang").set_value("en").run()
+    shown = at.dataframe[0].value
+    assert dict(zip(shown["kind"], shown["reason"])) == {
+        "NPS detractor": "NPS detractor response (score 6) on 2026-11-12",
+        "No proactive contact": "No proactive contact on record",
+    }
+    assert set(shown["link"]) == {"review?account=A2"}  # AppTest does not copy the radio into the URL
+
+
+@pytest.fixture(scope="module")
+def same_names_db(tmp_path_factory):
+    """A1 and A2 both named "Klinikum Nord"; A1 breaches its P1 target in October 2026 (the last
+    complete month before D = 26.11.2026): T8 P1 resolved after 7 h > 4 h -> 0 % < 95 % -> an
+    sla_breach alert for A1, which links to the SLA page."""
+    accounts = [dict(row, account_name="Klinikum Nord") for row in BASE_ROWS["accounts"]]
+    breach = base_row(
+        "tickets",
+        ticket_id="T8",
+        account_id="A1",
+        priority="P1",
+        created_at=datetime(2026, 10, 5, 8),
+        first_response_at=datetime(2026, 10, 5, 8, 30),
+        resolved_at=datetime(2026, 10, 5, 15),
+        updated_at=datetime(2026, 10, 5, 15),
+    )
+    return build_fixture_db(
+        tmp_path_factory.mktemp("same-names"), rows={"accounts": accounts}, add={"tickets": [breach]}
+    )
+
+
+def test_alert_link_keeps_two_same_named_accounts_apart(run_app, same_names_db):
+    at = run_app(db_path=same_names_db)
+    assert not at.exception
+    shown = at.dataframe[0].value
+    links = dict(zip(shown["kind"], shown["link"]))
+    # The account filter labels both "Klinikum Nord (A1)" / "... (A2)"; the link uses A1's label.
+    assert links["SLA verfehlt"] == "sla?accounts=Klinikum+Nord+%28A1%29"
+    # Opening that link filters the SLA page to A1 alone (the bare name would match no option).
+    at = run_app("app_pages/sla.py", db_path=same_names_db, accounts=["Klinikum Nord (A1)"])
+    assert not at.exception
+    assert at.multiselect(key="accounts").value == ["A1"]
+    assert at.session_state["filters"].accounts_in_filter == ("A1",)
+    breaches = at.dataframe[0].value
+    assert set(breaches["account_id"]) == {"A1"}
