@@ -14,7 +14,7 @@ import streamlit as st
 from kamdata.app import bootstrap, db, frame, pages
 from kamdata.app.filters import global_filters, language_switch
 from kamdata.app.i18n import t
-from kamdata.settings import load_settings
+from kamdata.app.settings import app_settings
 
 st.set_page_config(page_title="KAM Cockpit", page_icon=":material/domain:", layout="wide")
 
@@ -44,7 +44,7 @@ def _ensure_database(settings: dict) -> bool:
 
 
 def main() -> None:
-    settings = load_settings()
+    settings = app_settings()
     with st.sidebar:
         language_switch()
     if not _ensure_database(settings):

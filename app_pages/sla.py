@@ -15,14 +15,14 @@ from kamdata.app.charts import sla as charts_sla
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
 from kamdata.app.i18n import current_language, t
 from kamdata.query import TIMEZONE
-from kamdata.settings import load_settings
 
 lang = current_language()
 filters: Filters = st.session_state[FILTERS_KEY]
 scope = user_scope()
 params = filters.params()
-sla_thresholds = load_settings()["health"]["components"]["sla"]
-BAD, GOOD = sla_thresholds["bad"], sla_thresholds["good"]
+# The SLA health component's "bad" and "good" compliance, as frozen into the build (colour scale ends).
+kpi = db.kpi_params()
+BAD, GOOD = float(kpi["health_components_sla_bad"]), float(kpi["health_components_sla_good"])
 HEATMAP_ACCOUNTS = 40
 
 

@@ -15,16 +15,17 @@ from kamdata.app import formats as fmt
 from kamdata.app.charts import workload as charts_workload
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
 from kamdata.app.i18n import current_language, t
-from kamdata.settings import load_settings
+from kamdata.app.settings import app_settings
 
 lang = current_language()
 filters: Filters = st.session_state[FILTERS_KEY]
 scope = user_scope()
 params = filters.params()
-settings = load_settings()
-THRESHOLD = settings["kpi"]["overload_threshold_pct"]
-BAD = settings["health"]["components"]["team"]["bad"]
-PER_PERSON = bool(settings["app"].get("show_per_person_workload", False))
+# KPI thresholds as frozen into the build; the works-council switch is an app setting.
+kpi = db.kpi_params()
+THRESHOLD = float(kpi["kpi_overload_threshold_pct"])
+BAD = float(kpi["health_components_team_bad"])
+PER_PERSON = bool(app_settings()["app"].get("show_per_person_workload", False))
 HEATMAP_PEOPLE = 50
 
 

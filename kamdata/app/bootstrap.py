@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kamdata.app.settings import app_settings
 from kamdata.query import TIMEZONE
 from kamdata.settings import ROOT, configured_db_path, load_settings
 
@@ -40,7 +41,7 @@ def _demo_root(settings: dict) -> Path:
 
 def database_path(settings: dict | None = None) -> Path | None:
     """The published database path the app reads: configured, else demo, else None."""
-    settings = settings or load_settings()
+    settings = settings or app_settings()
     configured = configured_db_path(settings)
     if configured is not None:
         return configured
@@ -51,7 +52,7 @@ def database_path(settings: dict | None = None) -> Path | None:
 
 def is_demo(settings: dict | None = None) -> bool:
     """True when the app shows generated demo data (no database configured)."""
-    settings = settings or load_settings()
+    settings = settings or app_settings()
     return configured_db_path(settings) is None and demo_enabled(settings)
 
 

@@ -18,7 +18,7 @@ from kamdata import query as core
 from kamdata.app import bootstrap
 from kamdata.query import DbVersion, NoDatabase, Scope
 
-__all__ = ["NoDatabase", "current_version", "published_path", "query"]
+__all__ = ["NoDatabase", "current_version", "kpi_params", "published_path", "query"]
 
 
 def published_path() -> Path | None:
@@ -55,3 +55,13 @@ def query(name: str, params: dict | None = None, scope: Scope = None) -> pd.Data
     scope: account ids the user may see, None = all.
     """
     return _cached(current_version(), name, _freeze(params), None if scope is None else tuple(scope))
+
+
+def kpi_params() -> pd.Series:
+    """The KPI parameters frozen into the current build (sql/queries/kpi_params.sql), cached per version.
+
+    Pages read KPI thresholds and windows here (e.g. `health_components_sla_bad`,
+    `kpi_overload_threshold_pct`), never from settings.toml: the build computed the
+    figures with these values.
+    """
+    return query("kpi_params").iloc[0]

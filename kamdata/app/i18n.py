@@ -31,10 +31,10 @@ def _texts(file: str) -> dict:
 
 
 def default_language() -> str:
-    """`app.default_language` from settings (read when needed, so a changed setting applies)."""
-    from kamdata.settings import load_settings
+    """`app.default_language` from settings (cached per process until the file changes)."""
+    from kamdata.app.settings import app_settings
 
-    lang = load_settings().get("app", {}).get("default_language", "de")
+    lang = app_settings().get("app", {}).get("default_language", "de")
     return lang if lang in LANGUAGES else "de"
 
 
