@@ -49,6 +49,7 @@ def _headline() -> bool:
     ppm = db.query("sla_ppm", params, scope)
     ppm_total = ppm[ppm["month"].isna()]
     malus = db.query("sla_malus", params, scope)
+    malus_total = malus[malus["account_id"].isna()].iloc[0]  # the query's total row (always there)
     hours = fmt.number(kpis["mttr_h"], lang, 1)
     tiles = [
         ("resolution", fmt.pct(kpis["resolution_compliance_pct"], lang), t("sla.kpi.resolution_help")),
@@ -66,7 +67,7 @@ def _headline() -> bool:
             fmt.pct(ppm_total["ppm_compliance_pct"].iloc[0] if len(ppm_total) else None, lang),
             t("sla.kpi.ppm_help"),
         ),
-        ("malus", fmt.eur(malus["exposure_eur"].sum() if len(malus) else None, lang), t("sla.kpi.malus_help")),
+        ("malus", fmt.eur(malus_total["exposure_eur"], lang), t("sla.kpi.malus_help")),
     ]
     for row in (tiles[:4], tiles[4:]):
         for column, (key, value, help_text) in zip(st.columns(4), row):
@@ -227,11 +228,10 @@ def _breaches() -> None:
 
 def _backlog() -> None:
     st.subheader(t("sla.backlog.title"))
-    data = db.query("sla_backlog_ageing", params, scope)
-    if data["tickets"].sum() == 0:
+    data = db.query("sla_backlog_ageing", params, scope).dropna(subset=["priority"])  # buckets without tickets
+    if data.empty:
         st.success(t("sla.backlog.none"), icon=":material/check_circle:")
         return
-    data = data.dropna(subset=["priority"])
     data["bucket"] = data["backlog_bucket"].map(lambda b: t(f"sla.backlog.buckets.{b}"))
     labels = {
         "age": t("sla.backlog.age"),
@@ -254,7 +254,7 @@ def _ppm() -> None:
 
 def _malus() -> None:
     st.subheader(t("sla.malus.title"))
-    data = db.query("sla_malus", params, scope)
+    data = db.query("sla_malus", params, scope).dropna(subset=["account_id"])  # without the total row
     if data.empty:
         widgets.empty_state(t("sla.malus.none"))
         return

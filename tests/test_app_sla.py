@@ -20,6 +20,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from kamdata import query
 from tests.exportset import base_row, build_fixture_db
 
 PAGE = "app_pages/sla.py"
@@ -209,3 +210,40 @@ def test_heatmap_months_without_judged_tickets_are_grey_cells(run_app, tmp_path)
     spec = json.loads(at.get("vega_lite_chart")[1].proto.spec)
     assert spec["layer"][0]["mark"]["color"] == "#9aa0a6"  # the grey "no data" layer under the cells
     assert any("Grau: keine bewerteten Tickets" in c.value for c in at.caption)
+
+
+def test_malus_tile_is_the_total_row_of_the_query(run_app, tmp_path):
+    # Base export set plus malus terms for A2 (2 %/point, cap 5 %) and an A2 P1 ticket resolved after
+    # 7 h > 4 h in November. A1 November: P2 (T1) 0 % -> 95 points x 1 % -> capped 10 % of 40,000
+    # = 4,000 EUR. A2 November: P1 0 % -> 95 points x 2 % -> capped 5 % of 250,000 / 12 = 20,833.33
+    # -> 1,041.67 EUR. Tile = the query's total row: 5,041.67 -> "5.042 €"; the table lists the
+    # two accounts without the total row.
+    breach = base_row(
+        "tickets",
+        ticket_id="T9",
+        account_id="A2",
+        site_id="S3",
+        priority="P1",
+        created_at=datetime(2026, 11, 3, 8),
+        first_response_at=datetime(2026, 11, 3, 8, 30),
+        resolved_at=datetime(2026, 11, 3, 15),
+        updated_at=datetime(2026, 11, 3, 15),
+    )
+    terms = [
+        base_row("sla_malus"),
+        base_row("sla_malus", account_id="A2", malus_pct_per_point=2.0, malus_cap_pct=5.0),
+    ]
+    db_path = build_fixture_db(tmp_path, rows={"sla_malus": terms}, add={"tickets": [breach]})
+    at = run_app(PAGE, db_path=db_path)
+    assert not at.exception
+    assert metrics(at)["Malus-Risiko"] == "5.042 €"
+    malus = at.dataframe[-1].value
+    assert list(malus["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
+    assert [round(v, 2) for v in malus["exposure_eur"]] == [4000.0, 1041.67]
+    # The total is computed by SQL (grouping sets), one row with account_id NULL.
+    result = query.run(
+        query.current_version(db_path), "sla_malus", {"accounts": None, "date_from": None, "date_to": None}
+    )
+    total = result[result["account_id"].isna()]
+    assert len(total) == 1 and round(total["exposure_eur"].iloc[0], 2) == 5041.67
+    assert total["months"].iloc[0] == 2
