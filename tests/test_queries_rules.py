@@ -16,6 +16,9 @@ Contracts (notice deadline = end - notice days):
   C5 A3 energy    2025-01-01..2027-06-24, 30 d -> deadline 2027-05-25 = D+180  5000
   C6 A3 cleaning  2026-01-01..2026-11-26 (ends ON D), 200 d -> deadline 2026-05-10  40000
   C7 A4 cleaning  2026-01-01..2027-06-25, 30 d -> deadline 2027-05-26 = D+181  1000
+  C8 A4 technical 2026-01-01..2027-12-31, 30 d -> deadline 2027-12-01 (a later one)   0
+  C9 A1 energy    2027-01-01..2027-12-31, 30 d -> deadline 2027-12-01, not started   7000
+  C10 A1 security 2026-01-01..2026-08-01 (ends ON the 1st of August)  12000
 KAMs: A1, A2 -> E1; A3, A4 -> E3.
 """
 
@@ -93,6 +96,9 @@ CONTRACTS = [
     _contract("C5", "A3", "energy", "2025-01-01", "2027-06-24", 5000.0, 30),
     _contract("C6", "A3", "cleaning", "2026-01-01", "2026-11-26", 40000.0, 200),
     _contract("C7", "A4", "cleaning", "2026-01-01", "2027-06-25", 1000.0, 30),
+    _contract("C8", "A4", "technical", "2026-01-01", "2027-12-31", 0.0, 30),
+    _contract("C9", "A1", "energy", "2027-01-01", "2027-12-31", 7000.0, 30),
+    _contract("C10", "A1", "security", "2026-01-01", "2026-08-01", 12000.0, 30),
 ]
 
 # A1 keeps the shipped policies (target 95 %; P1 4 h, P2 24 h resolution); A2's P3 (72 h) has target 50 %.
@@ -219,12 +225,29 @@ def test_acv_now_and_at_previous_month_end(run):
 def test_active_contract_in_mart_contracts(con):
     active = dict(con.execute("select contract_id, is_active from mart_contracts").fetchall())
     # C1 ended on D' (before D), C6 ends ON D (active), C2 started before D.
-    assert active == {"C1": False, "C2": True, "C3": True, "C4": True, "C5": True, "C6": True, "C7": True}
+    assert active == {
+        **{"C1": False, "C2": True, "C3": True, "C4": True, "C5": True, "C6": True, "C7": True},
+        **{"C8": True, "C9": False, "C10": False},
+    }
+
+
+def test_account_master_contract_facts(con):
+    rows = con.execute(
+        "select account_id, acv_eur, acv_prev_eur, next_notice_deadline, next_notice_contract_id, in_renewal_window "
+        "from mart_accounts order by account_id"
+    ).fetchall()
+    # as portfolio_accounts without a line filter (see test_next_notice_deadline_and_renewal_window)
+    assert rows == [
+        ("A1", 60000.0, 120000.0, None, None, False),
+        ("A2", 260000.0, 260000.0, D, "C3", True),
+        ("A3", 45000.0, 45000.0, date(2027, 5, 25), "C5", True),
+        ("A4", 1000.0, 1000.0, date(2027, 5, 26), "C7", False),
+    ]
 
 
 def test_next_notice_deadline_and_renewal_window(run):
     rows = _by_account(run("portfolio_accounts"))
-    # A1: C1 inactive, C2 without end -> none.
+    # A1: C1 inactive, C2 without end, C9 not started yet (its deadline does not count) -> none.
     assert pd.isna(rows["A1"]["next_notice_deadline"]) and not rows["A1"]["in_renewal_window"]
     # A2: C3's deadline is D itself (counts), C4's is D-1 (passed).
     assert rows["A2"]["next_notice_deadline"] == pd.Timestamp(D)
@@ -234,8 +257,9 @@ def test_next_notice_deadline_and_renewal_window(run):
     assert rows["A3"]["next_notice_deadline"] == pd.Timestamp(2027, 5, 25)
     assert rows["A3"]["next_notice_contract_id"] == "C5"
     assert rows["A3"]["in_renewal_window"]
-    # A4: C7's deadline D+181 is the next one but outside the window.
+    # A4: C7's deadline D+181 is the next one (C8's comes later) but outside the window.
     assert rows["A4"]["next_notice_deadline"] == pd.Timestamp(2027, 5, 26)
+    assert rows["A4"]["next_notice_contract_id"] == "C7"
     assert not rows["A4"]["in_renewal_window"]
     # the line filter narrows the contracts: A2 cleaning -> only C4, deadline passed -> none
     cleaning = _by_account(run("portfolio_accounts", service_lines=["cleaning"]))
@@ -248,7 +272,7 @@ def test_kam_acv(run):
     # E1: A1 60000 + A2 260000; E3: A3 45000 + A4 1000.
     assert kams == {"E1": 320000.0, "E3": 46000.0}
     technical = run("workload_kam_portfolio", service_lines=["technical"]).set_index("kam_id")["acv_eur"]
-    # E1: C2 + C3 = 310000; E3 has no technical contract -> 0.
+    # E1: C2 + C3 = 310000; E3's only technical contract C8 is worth 0.
     assert technical.to_dict() == {"E1": 310000.0, "E3": 0.0}
 
 
@@ -392,9 +416,10 @@ def test_proactive_share_and_margin(con):
 def test_malus_fee_from_contracts_active_on_the_first_of_the_month(run):
     malus = run("sla_malus", accounts=["A1"])
     row = malus[malus["account_id"] == "A1"].iloc[0]
-    # A1 months: 05 (TE met) 0; 06 (TG met) 0; 08 (P2 50 %, shortfall 45 -> cap 10 %) x C1 10000 = 1000;
+    # A1 months: 05 (TE met) 0; 06 (TG met) 0;
+    # 08 (P2 50 %, shortfall 45 -> cap 10 %) x (C1 10000 + C10 1000, ends ON 1.8.) = 1100;
     # 10 (TF 0 %, 95 points -> 10 %) x C1 (active on 1.10.) 10000 = 1000;
     # 11 (P1 0 % -> 95 points -> 10 %) x C2 (starts ON 1.11.) 60000 / 12 = 5000 -> 500.
     assert row["months"] == 5
     assert row["months_with_malus"] == 3
-    assert row["exposure_eur"] == pytest.approx(2500.0)
+    assert row["exposure_eur"] == pytest.approx(2600.0)
