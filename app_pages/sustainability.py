@@ -200,14 +200,15 @@ def _accounts_table(accounts: pd.DataFrame, year: int) -> None:
 def _carrier_mix(year: int) -> None:
     st.subheader(t("sustainability.mix.title", year=_year_label(year)))
     data = db.query("sustainability_carrier_mix", _year_params(year), scope)
-    energy = data.dropna(subset=["kwh"])
+    total = data[data["month"].isna()].iloc[0]  # the query's total row (always there)
+    energy = data.dropna(subset=["month", "kwh"])
     if energy.empty:
         widgets.empty_state(t("sustainability.empty"))
         return
     energy = energy.assign(carrier_label=energy["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")))
     labels = _labels("mix", "month", "kwh", "carrier", "co2e", "source")
     st.altair_chart(charts_sustainability.carrier_mix_chart(energy, labels, lang))
-    water = data["m3"].sum(min_count=1)
+    water = total["m3"]
     if pd.notna(water):
         st.caption(t("sustainability.mix.water", year=_year_label(year), value=fmt.number(water, lang, 0)))
 

@@ -40,7 +40,7 @@ def _hours_tooltip() -> list:
     ]
 
 
-def _tiles(total: pd.Series, backlog: pd.DataFrame, kams: pd.DataFrame) -> None:
+def _tiles(total: pd.Series, backlog_total: pd.Series, kams: pd.DataFrame) -> None:
     tiles = [
         (t("workload.kpi.utilisation"), fmt.pct(total["utilisation_pct"], lang), t("workload.kpi.utilisation_help")),
         (
@@ -50,7 +50,7 @@ def _tiles(total: pd.Series, backlog: pd.DataFrame, kams: pd.DataFrame) -> None:
         ),
         (
             t("workload.kpi.open_tickets"),
-            fmt.integer(backlog["open_tickets"].sum(), lang),
+            fmt.integer(backlog_total["open_tickets"], lang),
             t("workload.kpi.open_tickets_help"),
         ),
         (t("workload.kpi.kams"), fmt.integer(len(kams), lang), None),
@@ -196,9 +196,14 @@ monthly = departments.dropna(subset=["department"])
 if monthly.empty:
     widgets.empty_state(t("workload.empty"))
 else:
-    technician_backlog = db.query("workload_technician_backlog", params, scope)
+    backlog = db.query("workload_technician_backlog", params, scope)
+    technician_backlog = backlog.dropna(subset=["department"])  # without the total row
     kam_portfolio = db.query("workload_kam_portfolio", params, scope)
-    _tiles(departments[departments["department"].isna()].iloc[0], technician_backlog, kam_portfolio)
+    _tiles(
+        departments[departments["department"].isna()].iloc[0],
+        backlog[backlog["department"].isna()].iloc[0],
+        kam_portfolio,
+    )
     _departments(monthly)
     _overloaded(monthly)
     if PER_PERSON:

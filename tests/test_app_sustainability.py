@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from kamdata import query
 from tests.exportset import base_row, build_fixture_db
 
 PAGE = "app_pages/sustainability.py"
@@ -213,3 +214,17 @@ def test_reduction_column_has_a_short_header_and_help(run_app):
     config = json.loads(at.dataframe[0].proto.columns)
     assert config["reduction_pct"]["label"] == "Reduktion (%)"
     assert "Basisjahr" in config["reduction_pct"]["help"]
+
+
+def test_water_total_is_the_total_row_of_the_query(run_app, app_version):
+    # Water: A1's site S1 321 m3 on 31.10.2026 (module docstring), the only water reading -> the
+    # carrier-mix query's total row (month and carrier NULL) holds 321, the caption shows "321 m³".
+    rows = query.run(
+        app_version,
+        "sustainability_carrier_mix",
+        {"accounts": None, "date_from": date(2026, 1, 1), "date_to": date(2026, 11, 26)},
+    )
+    total = rows[rows["month"].isna()]
+    assert len(total) == 1 and total["carrier"].isna().all() and total["m3"].iloc[0] == 321.0
+    at = run_app(PAGE)
+    assert any("321 m³" in c.value for c in at.caption)

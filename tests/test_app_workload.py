@@ -9,6 +9,7 @@ no technician); A2's T4 is resolved. Both accounts belong to KAM E1.
 
 from streamlit.testing.v1 import AppTest
 
+from kamdata import query
 from tests.app_fixture import APP
 
 PAGE = "app_pages/workload.py"
@@ -101,3 +102,17 @@ def test_kam_portfolio_value_follows_the_service_line_filter(run_app):
     kams = at.dataframe[-1].value
     assert dict(zip(kams["kam_name"], kams["acv_eur"])) == {"Anna Schmidt": 250000.0}
     assert list(kams["accounts"]) == [2]
+
+
+def test_open_tickets_tile_is_the_total_row_of_the_query(run_app, app_version):
+    # Open tickets at D: only T2 (A1, no technician) -> one 'unassigned' row and the SQL total row
+    # (department NULL) with 1, which the tile shows; filtered to A2 the total row still exists, with 0.
+    rows = query.run(app_version, "workload_technician_backlog", {"accounts": None})
+    assert [(d if isinstance(d, str) else None, n) for d, n in zip(rows["department"], rows["open_tickets"])] == [
+        ("unassigned", 1),
+        (None, 1),
+    ]
+    rows = query.run(app_version, "workload_technician_backlog", {"accounts": ("A2",)})
+    assert rows["department"].isna().all() and list(rows["open_tickets"]) == [0]
+    at = run_app(PAGE)
+    assert metrics(at)["Offene Tickets"] == "1"
