@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+import kamdata
 from kamdata.app import bootstrap, frame, i18n, pages, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.filters import FILTERS_KEY, _unique_labels
@@ -207,6 +208,30 @@ def test_data_age_counts_real_hours_across_the_october_switch():
     # The same as pandas timestamps, and with a naive built_at (Berlin local time).
     info = pd.Series({"exported_at": None, "built_at": pd.Timestamp("2026-10-25 01:30")})
     assert frame.data_age_hours(info, pd.Timestamp("2026-10-25 13:30", tz="Europe/Berlin")) == 13.0
+
+
+def test_demo_mode_reuses_a_fresh_demo_database_of_this_version_and_labels_it(run_app, app_db, tmp_path):
+    # A fresh demo database already built under demo_dir by this version of the code: no rebuild.
+    _published_copy(app_db, tmp_path, [{"status": "ok", "project_version": kamdata.__version__}])
+    settings = _settings_file(tmp_path, f'[paths]\ndb = ""\ndemo_dir = "{tmp_path}"\n')
+    at = run_app(db_path="", settings=settings)
+    assert not at.exception
+    assert any("Demodaten – keine echten Kunden" in m.value for m in at.markdown)
+    assert (tmp_path / "kam.duckdb").resolve().name == "kam.duckdb.v1"
+
+
+@pytest.mark.parametrize("log", [[], [{"status": "ok", "project_version": "0.0.1"}]])
+def test_a_demo_database_built_by_another_version_is_rebuilt(monkeypatch, app_db, tmp_path, log):
+    # Newer code may read models an older build does not have: the demo is rebuilt, not reused.
+    _published_copy(app_db, tmp_path, log)
+    import kamdata.build.runner
+    import kamdata.demo.generate
+
+    built = []
+    monkeypatch.setattr(kamdata.demo.generate, "generate", lambda exports, **kw: None)
+    monkeypatch.setattr(kamdata.build.runner, "run_build", lambda exports, db_path, quiet: built.append(db_path))
+    bootstrap.ensure_demo_database({"paths": {"demo_dir": str(tmp_path)}})
+    assert built == [tmp_path / "kam.duckdb"]
 
 
 def test_demo_uses_todays_date_in_berlin(monkeypatch, tmp_path):

@@ -16,7 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import kamdata
 from kamdata.app.settings import app_settings
+from kamdata.build import buildlog
 from kamdata.query import TIMEZONE
 from kamdata.settings import ROOT, configured_db_path, load_settings
 
@@ -57,7 +59,11 @@ def is_demo(settings: dict | None = None) -> bool:
 
 
 def _demo_is_fresh(db_path: Path) -> bool:
-    return db_path.exists() and time.time() - db_path.resolve().stat().st_mtime < DEMO_MAX_AGE_S
+    """Built less than a day ago by this version of the code (a newer version may need new models)."""
+    if not db_path.exists() or time.time() - db_path.resolve().stat().st_mtime >= DEMO_MAX_AGE_S:
+        return False
+    last = buildlog.last_success(db_path)
+    return last is not None and last.get("project_version") == kamdata.__version__
 
 
 def ensure_demo_database(settings: dict | None = None) -> Path:

@@ -280,6 +280,7 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
     reporter = Reporter(quiet)
     summary: dict = {
         "build_id": build_id,
+        "project_version": kamdata.__version__,
         "started_at": _now().isoformat(timespec="seconds"),
         "export_dir": str(exports_dir),
         "db": str(db_path),
