@@ -92,6 +92,47 @@ def day(value, lang: str | None = None) -> str:
     return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
 
 
+_MONTHS = {
+    "de": (
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def month(value, lang: str | None = None) -> str:
+    """A calendar month by name: date(2026, 11, 1) -> "November 2026" (de and en; "März 2026")."""
+    lang = lang or current_language()
+    if missing(value):
+        return na(lang)
+    stamp = pd.Timestamp(value)
+    return f"{_MONTHS['de' if lang == 'de' else 'en'][stamp.month - 1]} {stamp.year}"
+
+
 def timestamp(value, lang: str | None = None) -> str:
     """A timestamp in Berlin local time: "26.11.2026 02:15" (de) / "2026-11-26 02:15" (en)."""
     lang = lang or current_language()
