@@ -3,7 +3,9 @@ capacity 0, bookings after D, inactive employees, department aggregates and acco
 
 D = 2026-11-26. October 2026 starts on a Thursday: 31 days = 4 full weeks (20 weekdays) + Thu 29,
 Fri 30, Sat 31 -> 22 weekdays. November 2026 starts on a Sunday: 4 full weeks + Sun 29, Mon 30
--> 21 weekdays.
+-> 21 weekdays; November is the running month (the month of D), so its capacity counts only the
+weekdays from the 1st through D (KPIS.md "Team workload"): Mon 2-Fri 6, 9-13, 16-20 (15) + Mon 23-
+Thu 26 (4) = 19 weekdays.
 """
 
 from datetime import date
@@ -59,9 +61,9 @@ def con():
             {"account_id": "A1", "employee_id": "E2", "team_role": "tech", "allocation_pct": 25.0},
         ],
         "time_bookings": (
-            # E1, November: 5 x 21 h on A1 + 6 x 21 h internal = 231 h; plus two bookings after D.
-            _bookings("E1", date(2026, 11, 2), 5, 21.0, "A1")
-            + _bookings("E1", date(2026, 11, 9), 6, 21.0)
+            # E1, November: 5 x 19 h on A1 + 6 x 19 h internal = 209 h; plus two bookings after D.
+            _bookings("E1", date(2026, 11, 2), 5, 19.0, "A1")
+            + _bookings("E1", date(2026, 11, 9), 6, 19.0)
             + _bookings("E1", date(2026, 11, 27), 1, 8.0)
             + _bookings("E1", date(2026, 12, 1), 1, 8.0)
             # E2, October: 4 x 20 h on A1 + 6 x 20 h internal = 200 h; nothing in November.
@@ -84,6 +86,21 @@ def test_weekdays_in_month_macro(con):
     assert got == (21, 22, 20)
 
 
+@pytest.mark.parametrize(
+    ("month", "as_of", "expected"),
+    [
+        (NOV, AS_OF, 19),  # running month: Mon 2 .. Thu 26 -> 19 weekdays (see the module docstring)
+        (OCT, AS_OF, 22),  # a month before the month of D: all of its weekdays
+        (NOV, date(2026, 11, 30), 21),  # D on the last day: the whole month (Mon 30 included)
+        (NOV, date(2026, 11, 1), 0),  # D = Sun 1 Nov: no weekday yet -> capacity 0, utilisation NULL
+        (NOV, date(2026, 11, 2), 1),  # D = Mon 2 Nov: one weekday
+        (date(2026, 12, 1), AS_OF, 0),  # a month after D
+    ],
+)
+def test_capacity_weekdays_macro(con, month, as_of, expected):
+    assert con.execute("select capacity_weekdays(?::date, ?::date)", [month, as_of]).fetchone()[0] == expected
+
+
 def test_workload_rows_cover_active_employees_and_booking_months(con):
     got = rows(con, "select employee_id, month from mart_workload_monthly order by all")
     # Months with bookings up to D: Oct, Nov (the Dec booking is after D). E4 is inactive.
@@ -96,12 +113,13 @@ def _row(con, employee_id, month):
 
 
 def test_exactly_at_threshold_is_not_overloaded(con):
-    # E1 Nov: capacity 50 x 21 / 5 = 210 h; booked 231 h (the Nov 27 and Dec 1 bookings are after D);
-    # 231 / 210 = 110.0 % -> not overloaded (> 110 needed); account_h = 5 x 21 = 105.
+    # E1 Nov (running month): capacity 50 x 19 / 5 = 190 h (a full November would be 210 h);
+    # booked 209 h (the Nov 27 and Dec 1 bookings are after D); 209 / 190 = 110.0 % -> not
+    # overloaded (> 110 needed); account_h = 5 x 19 = 95.
     r = _row(con, "E1", NOV)
-    assert r["capacity_h"] == pytest.approx(210.0)
-    assert r["booked_h"] == pytest.approx(231.0)
-    assert r["account_h"] == pytest.approx(105.0)
+    assert r["capacity_h"] == pytest.approx(190.0)
+    assert r["booked_h"] == pytest.approx(209.0)
+    assert r["account_h"] == pytest.approx(95.0)
     assert r["utilisation_pct"] == pytest.approx(110.0)
     assert r["overloaded"] is False
     assert r["department"] == "Ops"
@@ -117,9 +135,9 @@ def test_over_threshold_is_overloaded(con):
 
 
 def test_month_without_bookings_is_zero_not_null(con):
-    # E2 Nov: capacity 40 x 21 / 5 = 168 h, no bookings -> 0 %, not overloaded.
+    # E2 Nov (running month): capacity 40 x 19 / 5 = 152 h, no bookings -> 0 %, not overloaded.
     r = _row(con, "E2", NOV)
-    assert (r["capacity_h"], r["booked_h"], r["utilisation_pct"], r["overloaded"]) == (168.0, 0.0, 0.0, False)
+    assert (r["capacity_h"], r["booked_h"], r["utilisation_pct"], r["overloaded"]) == (152.0, 0.0, 0.0, False)
 
 
 def test_capacity_zero_gives_null_utilisation_and_overload(con):
@@ -144,19 +162,32 @@ def test_department_monthly(con):
     )
 
 
+def test_department_monthly_running_month_uses_capacity_to_date(con):
+    got = rows(con, "select * from mart_department_monthly where month = ? order by department", [NOV])
+    # Nov (running month, 19 weekdays through D): Ops = E1 190 h + E2 152 h = 342 h capacity, 209 h
+    # booked -> 61.111 % (with a full month's 210 + 168 = 378 h it would read 55.291 %); Sales = KAM
+    # 40 x 19 / 5 = 152 h, nothing booked -> 0 %.
+    ops, sales, tech = got
+    assert (ops["employees"], ops["capacity_h"], ops["booked_h"], ops["overloaded_employees"]) == (2, 342.0, 209.0, 0)
+    assert ops["utilisation_pct"] == pytest.approx(61.111, abs=0.01)
+    assert (sales["capacity_h"], sales["utilisation_pct"]) == (152.0, 0.0)
+    assert tech["capacity_h"] == 0.0 and tech["utilisation_pct"] is None
+
+
 def test_account_team_load(con):
     got = rows(
         con,
         "select employee_id, month, allocated_h, booked_on_account_h, load_pct, team_role"
         " from mart_account_team_load where account_id = 'A1' order by employee_id, month",
     )
-    # E1 (50 %): Oct 220 x 0.5 = 110 h allocated, 0 booked -> 0 %; Nov 210 x 0.5 = 105 h, 105 booked -> 100 %.
-    # E2 (25 %): Oct 176 x 0.25 = 44 h, 80 booked -> 181.818 %; Nov 168 x 0.25 = 42 h, 0 -> 0 %.
+    # E1 (50 %): Oct 220 x 0.5 = 110 h allocated, 0 booked -> 0 %; Nov (running, 190 h capacity)
+    # 190 x 0.5 = 95 h, 95 booked -> 100 %.
+    # E2 (25 %): Oct 176 x 0.25 = 44 h, 80 booked -> 181.818 %; Nov 152 x 0.25 = 38 h, 0 -> 0 %.
     expected = [
         ("E1", OCT, 110.0, 0.0, 0.0),
-        ("E1", NOV, 105.0, 105.0, 100.0),
+        ("E1", NOV, 95.0, 95.0, 100.0),
         ("E2", OCT, 44.0, 80.0, 181.818),
-        ("E2", NOV, 42.0, 0.0, 0.0),
+        ("E2", NOV, 38.0, 0.0, 0.0),
     ]
     assert len(got) == len(expected)
     for r, (employee_id, month, allocated, booked, load) in zip(got, expected):

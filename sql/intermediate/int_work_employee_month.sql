@@ -1,6 +1,8 @@
 -- int_work_employee_month: one row per employee (active or not) and month that has any booking
 -- in the data up to D. Parameters (kpi_params): as_of, kpi_overload_threshold_pct.
--- Capacity = weekly_capacity_h x Mon-Fri days of the month / 5; bookings after D do not count;
+-- Capacity = weekly_capacity_h x Mon-Fri days of the month / 5, for the month of D (the running
+-- month) only the Mon-Fri days from the 1st through D (macro capacity_weekdays, KPIS.md), so its
+-- utilisation compares hours booked so far with capacity so far; bookings after D do not count;
 -- utilisation is NULL when capacity is 0 and 0 % for an employee without bookings that month.
 with params as (
     select as_of, kpi_overload_threshold_pct from kpi_params
@@ -37,11 +39,12 @@ employee_months as (
         e.department,
         e.active,
         m.month,
-        e.weekly_capacity_h * weekdays_in_month(m.month) / 5.0 as capacity_h,
+        e.weekly_capacity_h * capacity_weekdays(m.month, p.as_of) / 5.0 as capacity_h,
         coalesce(b.booked_h, 0) as booked_h,
         coalesce(b.account_h, 0) as account_h
     from stg_employees as e
     cross join months as m
+    cross join params as p
     left join booked as b
         on b.employee_id = e.employee_id
        and b.month = m.month
