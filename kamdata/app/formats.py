@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from kamdata.app.i18n import current_language, t
+from kamdata.app.i18n import current_language, texts
+from kamdata.app.i18n import text as i18n_text
 from kamdata.query import TIMEZONE
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -162,9 +163,74 @@ def delta(value, kind: str, lang: str | None = None) -> str | None:
     return f"{sign}{number(value, lang, 1)}"
 
 
-def service_line_label(code: str) -> str:
+def service_line_label(code: str, lang: str | None = None) -> str:
     """A service line's display name (codes are lower case in the data)."""
     try:
-        return t(f"common.service_lines.{code}")
+        return i18n_text(f"common.service_lines.{code}", lang or current_language())
     except KeyError:
         return code.replace("_", " ").capitalize()
+
+
+_SLUG_CHARS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def slug(code) -> str:
+    """The key of a data code in texts/labels.toml: "Süd" -> "sued", "IT & Telecom" -> "it_telecom"."""
+    return re.sub(r"[^a-z0-9]+", "_", str(code).lower().translate(_SLUG_CHARS)).strip("_")
+
+
+def label(kind: str, code, lang: str | None = None) -> str:
+    """A data code in the UI language: label("category", "hvac") -> "Heizung, Lüftung, Klima" / "HVAC".
+
+    Kinds: region, industry, category, department, service_line (texts/labels.toml,
+    service lines in texts/common.toml). A code without a translation is shown as the
+    data holds it (underscores as spaces); NULL -> n/a.
+    """
+    lang = lang or current_language()
+    if missing(code):
+        return na(lang)
+    if kind == "service_line":
+        return service_line_label(code, lang)
+    entry = texts("labels").get(kind, {}).get(slug(code))
+    if entry is None:
+        text = str(code)
+        return text.replace("_", " ").capitalize() if "_" in text or text.islower() else text
+    return entry[lang]
+
+
+def known_label(kind: str, code, lang: str | None = None):
+    """label() where the code has a translation, else the value unchanged (safe on shown text)."""
+    if missing(code) or (kind != "service_line" and slug(code) not in texts("labels").get(kind, {})):
+        return code
+    return label(kind, code, lang)
+
+
+def reject_reason(reason, lang: str | None = None) -> str:
+    """A build's reason for a rejected row (English) in the UI language; unknown reasons as they are."""
+    lang = lang or current_language()
+    if missing(reason):
+        return na(lang)
+    if lang == "en":
+        return str(reason)
+    for rule in texts("labels")["reject_reasons"]:
+        found = re.match(rule["pattern"], str(reason))
+        if found:
+            return rule["de"].format(**found.groupdict())
+    return str(reason)
+
+
+def count(n, unit: str, lang: str | None = None) -> str:
+    """A count with its noun in singular or plural: count(1, "account") -> "1 Account", 2 -> "2 Accounts".
+
+    Units are the tables of [units] in texts/common.toml (`one` / `other` per language).
+    """
+    lang = lang or current_language()
+    forms = texts("common")["units"][unit]
+    word = forms["one" if not missing(n) and float(n) == 1 else "other"][lang]
+    return f"{integer(n, lang)} {word}"
+
+
+def in_month(value, lang: str | None = None) -> str:
+    """ "im November 2026" / "in November 2026": a month named in running text, never "im 11/2026"."""
+    lang = lang or current_language()
+    return f"{'im' if lang == 'de' else 'in'} {month(value, lang)}"

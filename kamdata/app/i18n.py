@@ -55,6 +55,11 @@ def text(key: str, lang: str, **fmt) -> str:
     return node[lang].format(**fmt) if fmt else node[lang]
 
 
+def texts(file: str) -> dict:
+    """The parsed text file (for lookups that are not single keys, e.g. fmt.label, fmt.reject_reason)."""
+    return _texts(file)
+
+
 def t(key: str, **fmt) -> str:
     """The text for `key` in the session's language."""
     return text(key, current_language(), **fmt)
@@ -64,7 +69,9 @@ def all_keys(file: str) -> list[str]:
     """Every text key of one file (for completeness tests)."""
     keys: list[str] = []
 
-    def walk(prefix: str, node: dict) -> None:
+    def walk(prefix: str, node) -> None:
+        if not isinstance(node, dict):
+            return  # arrays of tables (labels.reject_reasons) are patterns, not keyed texts
         if any(lang in node for lang in LANGUAGES):
             keys.append(prefix)
             return
