@@ -146,9 +146,10 @@ def test_alert_link_keeps_two_same_named_accounts_apart(run_app, same_names_db):
     assert not at.exception
     shown = at.dataframe[0].value
     links = dict(zip(shown["kind"], shown["link"]))
-    # The account filter labels both "Klinikum Nord (A1)" / "... (A2)"; the link uses A1's label.
-    assert links["SLA verfehlt"] == "sla?accounts=Klinikum+Nord+%28A1%29"
-    # Opening that link filters the SLA page to A1 alone (the bare name would match no option).
+    # The link filters by account id, never by the shared name.
+    assert links["SLA verfehlt"] == "sla?accounts=A1"
+    # Opening that link filters the SLA page to A1 alone; an old link with A1's label
+    # "Klinikum Nord (A1)" does too (the bare name is ambiguous and would match no account).
     at = run_app("app_pages/sla.py", db_path=same_names_db, accounts=["Klinikum Nord (A1)"])
     assert not at.exception
     assert at.multiselect(key="accounts").value == ["A1"]

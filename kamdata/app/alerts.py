@@ -112,11 +112,9 @@ def alert_text(row: pd.Series, lang: str) -> str:
 def alert_url(row: pd.Series, account_labels: dict) -> str:
     """The link of an alert: the account review by account id, other pages filtered to the account.
 
-    `account_labels` is account id -> the account filter's label
-    (`kamdata.app.filters.account_labels()`): the URL value of that URL-bound
-    filter is the label, which carries the id when two accounts share a name.
+    The account filter's URL value is the account id (kamdata.app.filters); `account_labels` is unused.
     """
     target = page_id(row["kind"])
     if target == "review":
         return pages.page_url(target, account=row["account_id"])
-    return pages.page_url(target, accounts=[account_labels[row["account_id"]]])
+    return pages.page_url(target, accounts=[row["account_id"]])
