@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db, frame, widgets
+from kamdata.app import db, frame, page_state, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
 from kamdata.app.i18n import current_language, t
@@ -103,6 +103,12 @@ def _tables() -> None:
     )
 
 
+def _url_notice(name: str, values: list[str]) -> None:
+    """A URL value of this page that matches nothing is ignored, and the page says so."""
+    if values:
+        st.warning(t("data_status.url_ignored", name=name, values=", ".join(values)), icon=":material/link_off:")
+
+
 @st.fragment
 def _rejected() -> None:
     st.subheader(t("data_status.rejected.title"))
@@ -110,19 +116,25 @@ def _rejected() -> None:
     if summary.empty:
         st.success(t("data_status.rejected.none"), icon=":material/check_circle:")
         return
+    # The filters are in the URL (?tables=tickets&reasons=...): the export's table names and the
+    # build's reason texts, so a shared link shows the same rows in either language.
     left, right = st.columns(2)
+    table_options = sorted(summary["table_name"].unique())
+    _url_notice("tables", page_state.seed("tables", table_options, multi=True))
     tables = left.multiselect(
         t("data_status.rejected.filter_table"),
-        sorted(summary["table_name"].unique()),
+        table_options,
         placeholder=t("common.filters.all"),
-        key="rejected_tables",
+        **page_state.widget("tables", multi=True),
     )
     reasons_available = summary[summary["table_name"].isin(tables)] if tables else summary
+    reason_options = sorted(reasons_available["reason"].unique())
+    _url_notice("reasons", page_state.seed("reasons", reason_options, multi=True))
     reasons = right.multiselect(
         t("data_status.rejected.filter_reason"),
-        sorted(reasons_available["reason"].unique()),
+        reason_options,
         placeholder=t("common.filters.all"),
-        key="rejected_reasons",
+        **page_state.widget("reasons", multi=True),
     )
     data = db.query("status_rejected_rows", {"tables": tuple(tables) or None, "reasons": tuple(reasons) or None}, scope)
     shown = int(
@@ -137,7 +149,8 @@ def _rejected() -> None:
         column_config={
             "table_name": st.column_config.TextColumn(t("data_status.tables.table")),
             "source_file": st.column_config.TextColumn(t("data_status.rejected.file")),
-            "line_number": st.column_config.NumberColumn(t("data_status.rejected.line"), format="plain"),
+            # "%d": exact digits (format "plain" draws 50591 as 50590.99999999999), sorts as a number
+            "line_number": st.column_config.NumberColumn(t("data_status.rejected.line"), format="%d"),
             "column_name": st.column_config.TextColumn(t("data_status.rejected.column")),
             "raw_value": st.column_config.TextColumn(t("data_status.rejected.raw")),
             "reason": st.column_config.TextColumn(t("data_status.rejected.reason"), width="large"),

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db, pages, widgets
+from kamdata.app import db, page_state, pages, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.charts import sustainability as charts_sustainability
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
@@ -21,8 +21,20 @@ lang = current_language()
 filters: Filters = st.session_state[FILTERS_KEY]
 scope = user_scope()
 params = filters.params()
-as_of_year = pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).year
+as_of = pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).date()
+as_of_year = as_of.year
 TOP_SITES = 15
+RANKINGS = ["kwh", "eui_kwh_m2"]
+
+
+def _page_params() -> dict:
+    """The global filters for the yearly queries. Only complete years are judged against the
+    target path, so when the period lies within the running year (the default 12-month period
+    in December, or any period of this year) the last complete year is offered too."""
+    date_from = params["date_from"]
+    if date_from is not None and date_from.year >= as_of_year:
+        return {**params, "date_from": date(as_of_year - 1, 1, 1)}
+    return params
 
 
 def _labels(section: str, *keys: str) -> dict:
@@ -43,18 +55,29 @@ def _year_label(year: int) -> str:
     return t("sustainability.year_partial", year=year) if year >= as_of_year else str(year)
 
 
+def _url_notice(name: str, values: list[str]) -> None:
+    """A URL value of this page that matches nothing is ignored, and the page says so."""
+    if values:
+        st.warning(t("sustainability.url_ignored", name=name, values=", ".join(values)), icon=":material/link_off:")
+
+
 def _choose_year(years: list[int]) -> int:
-    """The year for tiles, top consumers and map: newest complete year by default."""
-    complete = [y for y in years if y < as_of_year]
-    default = max(complete) if complete else max(years)
-    return st.selectbox(
+    """The year for tiles, tables, top consumers and map (`?year=`): the last complete year (the
+    year of D - 1) by default, else the newest complete one, else the running year."""
+    offered = sorted(set(years), reverse=True)
+    complete = [y for y in offered if y < as_of_year]
+    default = as_of_year - 1 if as_of_year - 1 in complete else max(complete) if complete else offered[0]
+    _url_notice("year", page_state.seed("year", offered, default))
+    year = st.selectbox(
         t("sustainability.year"),
-        sorted(years, reverse=True),
-        index=sorted(years, reverse=True).index(default),
+        offered,
         format_func=_year_label,
-        key="sustainability_year",
         help=t("sustainability.year_help"),
+        **page_state.widget("year"),
     )
+    if params["date_from"] is not None and params["date_from"].year >= as_of_year and year < as_of_year:
+        st.caption(t("sustainability.year_added", year=year, period_from=fmt.day(params["date_from"])))
+    return year
 
 
 def _year_params(year: int) -> dict:
@@ -76,7 +99,37 @@ def _tiles(row: pd.Series) -> None:
     for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles):
         with column:
             widgets.kpi_tile(label, value, help=help_text)
+    if int(row["year"]) >= as_of_year:
+        st.caption(t("sustainability.partial_tiles", start=fmt.day(date(as_of_year, 1, 1)), as_of=fmt.day(as_of)))
     st.caption(t("sustainability.factor_caption", sources=sources))
+
+
+def _running_year() -> pd.DataFrame:
+    """Like-for-like reduction of the running year per account (sustainability_running_year)."""
+    return db.query("sustainability_running_year", {"accounts": params["accounts"]}, scope)
+
+
+def _like_for_like(data: pd.DataFrame, running: pd.DataFrame) -> pd.DataFrame:
+    """`data` (rows per account and year) with the running year's reduction replaced by the
+    like-for-like one (January .. last complete month of both years): the yearly figure compares a
+    partial year with a full baseline year. on_track stays NULL there (not judged)."""
+    ytd = running.set_index("account_id")["reduction_ytd_pct"]
+    is_running = data["year"] >= as_of_year
+    return data.assign(
+        reduction_pct=data["reduction_pct"].where(~is_running, data["account_id"].map(ytd)),
+        on_track=data["on_track"].where(~is_running, None),
+    )
+
+
+def _months_label(running: pd.DataFrame) -> str | None:
+    """ "Jan.–Nov." / "Jan–Nov" for the compared months, None when no month of the year is complete."""
+    months = running["months_compared"].dropna()
+    if months.empty:
+        return None
+    last = int(months.iloc[0])
+    first_name = fmt.month(date(as_of_year, 1, 1), lang).split()[0]
+    last_name = fmt.month(date(as_of_year, last, 1), lang).split()[0]
+    return first_name if last == 1 else f"{first_name}–{last_name}"
 
 
 def _path_rows(data: pd.DataFrame) -> pd.DataFrame:
@@ -107,17 +160,19 @@ def _path_rows(data: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.fragment
-def _target_path(accounts: pd.DataFrame) -> None:
+def _target_path(accounts: pd.DataFrame, running: pd.DataFrame) -> None:
     st.subheader(t("sustainability.path.title"))
     with_target = accounts.dropna(subset=["baseline_year"]).drop_duplicates("account_id")
     if with_target.empty:
         widgets.empty_state(t("sustainability.path.no_target"))
         return
     names = dict(zip(with_target["account_id"], with_target["account_name"]))
+    _url_notice("account", page_state.seed("account", list(names), next(iter(names))))
     account_id = st.selectbox(
-        t("sustainability.path.account"), list(names), format_func=names.get, key="sustainability_path_account"
+        t("sustainability.path.account"), list(names), format_func=names.get, **page_state.widget("account")
     )
     data = db.query("sustainability_target_path", {"account_id": account_id}, scope)
+    data = _like_for_like(data.assign(account_id=account_id), running)
     rows = _path_rows(data)
     if rows.empty:
         widgets.empty_state(t("sustainability.path.no_data"))
@@ -141,6 +196,17 @@ def _target_path(accounts: pd.DataFrame) -> None:
             target_year=int(target["target_year"]),
         )
     )
+    if (data["year"] >= as_of_year).any():
+        _partial_note(running)
+
+
+def _partial_note(running: pd.DataFrame) -> None:
+    """What the running year's reduction compares, and that it is not judged."""
+    months = _months_label(running)
+    if months is None:
+        st.caption(t("sustainability.partial_none", year=as_of_year))
+    else:
+        st.caption(t("sustainability.partial_note", year=as_of_year, months=months))
 
 
 def number(key: str) -> st.column_config.NumberColumn:
@@ -155,10 +221,11 @@ def decimal(key: str, help_key: str | None = None) -> st.column_config.NumberCol
     )
 
 
-def _accounts_table(accounts: pd.DataFrame, year: int) -> None:
-    """The accounts' figures in the selected year (like the tiles above)."""
+def _accounts_table(accounts: pd.DataFrame, year: int, running: pd.DataFrame) -> None:
+    """The accounts' figures in the selected year (like the tiles above); the running year's
+    reduction like for like (same months of the baseline year), not judged."""
     st.subheader(t("sustainability.accounts.title", year=_year_label(year)))
-    in_year = accounts[accounts["year"] == year]
+    in_year = _like_for_like(accounts[accounts["year"] == year], running)
     if in_year.empty:
         widgets.empty_state(t("sustainability.accounts.none"))
         return
@@ -195,6 +262,8 @@ def _accounts_table(accounts: pd.DataFrame, year: int) -> None:
             "factor_sources": st.column_config.TextColumn(t("sustainability.accounts.sources"), width="large"),
         },
     )
+    if year >= as_of_year:
+        _partial_note(running)
 
 
 def _carrier_mix(year: int) -> None:
@@ -218,13 +287,13 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
     if sites.empty:
         widgets.empty_state(t("sustainability.sites.none"))
         return
+    _url_notice("rank", page_state.seed("rank", RANKINGS, "kwh"))
     measure = (
         st.segmented_control(
             t("sustainability.sites.rank"),
-            ["kwh", "eui_kwh_m2"],
-            default="kwh",
-            key="sustainability_rank",
+            RANKINGS,
             format_func=lambda m: t(f"sustainability.sites.rank_{m}"),
+            **page_state.widget("rank"),
         )
         or "kwh"
     )
@@ -309,6 +378,7 @@ def _factors() -> None:
         data = data.assign(
             carrier=data["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")),
             origin=data["origin"].map(lambda o: t(f"sustainability.factors.{o}")),
+            year=data["year"].astype("Int64"),
         )
         widgets.table(
             data,
@@ -316,7 +386,8 @@ def _factors() -> None:
             placeholder=fmt.na(lang),
             column_config={
                 "carrier": st.column_config.TextColumn(t("sustainability.factors.carrier")),
-                "year": st.column_config.NumberColumn(t("sustainability.year"), format="plain"),
+                # "%d": a year as its digits (no grouping "2.024", no float artefacts of "plain")
+                "year": st.column_config.NumberColumn(t("sustainability.year"), format="%d"),
                 "kg_co2e_per_kwh": st.column_config.NumberColumn(
                     t("sustainability.factors.factor"), format="localized"
                 ),
@@ -328,7 +399,8 @@ def _factors() -> None:
 
 st.title(t("sustainability.title"))
 st.caption(t("sustainability.intro"))
-yearly = db.query("sustainability_yearly", params, scope)
+page_params = _page_params()
+yearly = db.query("sustainability_yearly", page_params, scope)
 if yearly.empty:
     widgets.empty_state(t("sustainability.empty"))
 else:
@@ -336,8 +408,9 @@ else:
     # (every year from the baseline on) and the factor list come after a divider.
     year = _choose_year(yearly["year"].astype(int).tolist())
     _tiles(yearly[yearly["year"] == year].iloc[0])
-    accounts = db.query("sustainability_accounts", params, scope)
-    _accounts_table(accounts, year)
+    accounts = db.query("sustainability_accounts", page_params, scope)
+    running = _running_year()
+    _accounts_table(accounts, year, running)
     _carrier_mix(year)
     sites = db.query("sustainability_sites", {**params, "year": year}, scope)
     _top_sites(sites, year)  # full width: site labels and bars both need room
@@ -346,5 +419,5 @@ else:
         _site_table(sites, year)
     _gaps(year)
     st.divider()
-    _target_path(accounts)
+    _target_path(accounts, running)
     _factors()

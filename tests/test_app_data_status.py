@@ -7,6 +7,8 @@ for October 2026 (S1 and S3), last complete month October -> S1 and S3 miss
 January-September (9 months), S2 never reports (10 months).
 """
 
+import json
+
 PAGE = "app_pages/data_status.py"
 
 
@@ -38,9 +40,9 @@ def test_rejected_rows_with_source_line_and_filters(run_app):
     assert rejected[["table_name", "source_file", "line_number", "column_name", "raw_value"]].values.tolist() == [
         ["tickets", "tickets.csv", 8, "priority", "P9"]
     ]
-    at.multiselect(key="rejected_tables").set_value(["tickets"]).run()
+    at.multiselect(key="tables").set_value(["tickets"]).run()
     assert len(table_with(at, "raw_value")) == 1
-    assert at.multiselect(key="rejected_reasons").options == ["not one of P1, P2, P3, P4"]
+    assert at.multiselect(key="reasons").options == ["not one of P1, P2, P3, P4"]
 
 
 def test_tickets_without_sla_follow_the_global_filters(run_app):
@@ -57,3 +59,41 @@ def test_meter_coverage_gaps(run_app):
     assert gaps.loc[["S1", "S2", "S3"], "months_missing"].tolist() == [9, 10, 9]
     assert gaps.loc[["S1", "S2", "S3"], "never_reports"].tolist() == [False, True, False]
     assert at.title[0].value == "Data status"
+
+
+REASON = "not one of P1, P2, P3, P4"  # the build's reason for T7's priority "P9" (line 8)
+
+
+def test_rejected_row_filters_come_from_the_url(run_app):
+    at = run_app(PAGE, tables=["tickets"], reasons=[REASON], lang="en")
+    assert not at.exception
+    assert at.multiselect(key="tables").value == ["tickets"]
+    assert at.multiselect(key="reasons").value == [REASON]
+    assert table_with(at, "raw_value")["line_number"].tolist() == [8]
+    assert not [w for w in at.warning if w.value.startswith("Link value ignored")]
+    # a choice made on the page goes into the URL
+    at.multiselect(key="reasons").set_value([]).run()
+    assert "reasons" not in at.query_params
+    at.multiselect(key="tables").set_value([]).run()
+    at.multiselect(key="tables").set_value(["tickets"]).run()
+    assert at.query_params["tables"] == "tickets"
+
+
+def test_rejected_row_filter_from_the_url_that_matches_nothing_shows_a_notice(run_app):
+    at = run_app(PAGE, tables=["tickets", "nonsense"], reasons=["gibt es nicht"])
+    assert not at.exception
+    assert at.multiselect(key="tables").value == ["tickets"]  # the known value is kept
+    assert [w.value for w in at.warning] == [
+        "Link-Wert ignoriert: „tables=nonsense“ passt zu keiner Auswahl dieser Seite.",
+        "Link-Wert ignoriert: „reasons=gibt es nicht“ passt zu keiner Auswahl dieser Seite.",
+    ]
+    assert len(table_with(at, "raw_value")) == 1  # the unknown reason filters nothing away
+
+
+def test_line_numbers_are_shown_as_exact_integers(run_app):
+    # format "plain" draws 50591 as 50590.99999999999 in the grid (tests/e2e/test_browser_numbers.py
+    # reads it in the browser); "%d" prints the integer's digits.
+    at = run_app(PAGE)
+    rejected = next(d for d in at.dataframe if "raw_value" in d.value.columns)
+    assert json.loads(rejected.proto.columns)["line_number"]["type_config"]["format"] == "%d"
+    assert str(rejected.value["line_number"].dtype) == "int64"

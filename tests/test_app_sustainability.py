@@ -17,6 +17,7 @@ import json
 from datetime import date
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -40,7 +41,7 @@ def test_energy_co2_and_intensity_in_german_with_factor_sources(run_app):
         "CO2e (kg/m²)": "0,1",
         "Abdeckung": "6,7 %",
     }
-    assert at.selectbox(key="sustainability_year").value == 2026
+    assert at.selectbox(key="year").value == 2026
     captions = " ".join(c.value for c in at.caption)
     assert "Supplier mix 2026" in captions
     assert r"BAFA Informationsblatt CO2\-Faktoren 2024\: Erdgas" in captions  # markdown-escaped data text
@@ -130,7 +131,7 @@ def test_period_without_readings_shows_the_message(run_app):
 
 def test_top_consumers_rank_by_intensity(run_app):
     at = run_app(PAGE)
-    at.button_group(key="sustainability_rank").set_value("eui_kwh_m2").run()
+    at.button_group(key="rank").set_value("eui_kwh_m2").run()
     assert not at.exception
     spec = json.loads(at.get("vega_lite_chart")[1].proto.spec)  # carrier mix, top consumers, map, path
     assert spec["encoding"]["x"]["field"] == "eui_kwh_m2"
@@ -172,7 +173,7 @@ def test_everything_under_the_year_picker_follows_the_year(run_app, db_with_olde
     # Default period 01.12.2025-26.11.2026 -> years 2025 and 2026; default: newest complete year 2025.
     at = run_app(PAGE, db_path=db_with_older_years)
     assert not at.exception
-    assert at.selectbox(key="sustainability_year").value == 2025
+    assert at.selectbox(key="year").value == 2025
     assert metrics(at)["Energie (MWh)"] == "10,0"  # 10,000 kWh
     assert "Je Account 2025" in [h.value for h in at.subheader]
     # 2025: only A1 (S1's 10,000 kWh); no 2026 row under a 2025 picker.
@@ -185,7 +186,7 @@ def test_everything_under_the_year_picker_follows_the_year(run_app, db_with_olde
     assert sorted(mix["month"].dt.strftime("%Y-%m").unique()) == ["2025-06"]
     assert mix["kwh"].sum() == pytest.approx(10000.0)
 
-    at.selectbox(key="sustainability_year").set_value(2026).run()
+    at.selectbox(key="year").set_value(2026).run()
     assert not at.exception
     assert metrics(at)["Energie (MWh)"] == "16,8"  # 12,345.6 + 4,500 kWh, as in the base fixture
     per_account = at.dataframe[0].value
@@ -228,3 +229,119 @@ def test_water_total_is_the_total_row_of_the_query(run_app, app_version):
     assert len(total) == 1 and total["carrier"].isna().all() and total["m3"].iloc[0] == 321.0
     at = run_app(PAGE)
     assert any("321 m³" in c.value for c in at.caption)
+
+
+def test_last_complete_year_is_offered_and_chosen_when_the_period_lies_in_the_running_year(
+    run_app, db_with_older_years
+):
+    # Period 01.01.-26.11.2026 touches only the running year 2026; the last complete year 2025
+    # (S1: 10,000 kWh) is offered as well and chosen, the running year stays selectable, labelled.
+    at = run_app(PAGE, db_path=db_with_older_years, period=["2026-01-01", "2026-11-26"])
+    assert not at.exception
+    picker = at.selectbox(key="year")
+    assert picker.value == 2025
+    assert picker.options == ["2026 (laufend)", "2025"]
+    assert metrics(at)["Energie (MWh)"] == "10,0"
+    assert any(c.value.startswith("Der Zeitraumfilter (ab 01.01.2026) liegt im laufenden Jahr") for c in at.caption)
+    # a complete year: no partial-year note under the tiles
+    assert not any(c.value.startswith("Laufendes Jahr:") for c in at.caption)
+    picker.set_value(2026).run()
+    assert metrics(at)["Energie (MWh)"] == "16,8"
+    assert "Laufendes Jahr: Werte vom 01.01.2026 bis zum Datenstand 26.11.2026" in " ".join(c.value for c in at.caption)
+
+
+def test_english_running_year_label(run_app, db_with_older_years):
+    at = run_app(PAGE, db_path=db_with_older_years, lang="en")
+    assert at.selectbox(key="year").options == ["2026 (to date)", "2025"]
+
+
+@pytest.fixture(scope="module")
+def db_with_baseline_readings(tmp_path_factory):
+    """The fixture export set plus S1 electricity in A1's baseline year 2022: 10,000 kWh on 31.03.
+    and 5,000 kWh on 15.12. (after October, the last complete month of 2026)."""
+    reading = dict(site_id="S1", carrier="electricity", unit="kWh")
+    return build_fixture_db(
+        tmp_path_factory.mktemp("baseline-readings"),
+        add={
+            "meter_readings": [
+                {**reading, "reading_date": date(2022, 3, 31), "quantity": 10000.0},
+                {**reading, "reading_date": date(2022, 12, 15), "quantity": 5000.0},
+            ]
+        },
+    )
+
+
+# Electricity factor for every year: the export's only row, 0.38 (2026; for 2022 the earliest year).
+# 2022 whole year: 15,000 x 0.38 = 5,700 kg; January-October 2022: 10,000 x 0.38 = 3,800 kg.
+# 2026 (January-October; D = 26.11.2026): 12,345.6 x 0.38 = 4,691.328 kg.
+# Yearly mart (partial 2026 vs whole 2022): (5,700 - 4,691.328) / 5,700 = +17.70 % -- looks like progress.
+# Like for like: (3,800 - 4,691.328) / 3,800 = -23.456 % -- emissions rose.
+LIKE_FOR_LIKE = (3800 - 4691.328) / 3800 * 100
+
+
+def test_running_year_query_compares_the_same_months(db_with_baseline_readings):
+    version = query.current_version(db_with_baseline_readings)
+    yearly = query.run(version, "sustainability_target_path", {"account_id": "A1"}).set_index("year")
+    assert yearly.loc[2026, "reduction_pct"] == pytest.approx((5700 - 4691.328) / 5700 * 100)
+    assert pd.isna(yearly.loc[2026, "on_track"])
+    rows = query.run(version, "sustainability_running_year", {"accounts": None})
+    assert rows["account_id"].tolist() == ["A1"]  # only A1 has a reduction target
+    row = rows.iloc[0]
+    assert (row["year"], row["months_compared"], row["baseline_year"]) == (2026, 10, 2022)
+    assert row["kg_co2e_ytd"] == pytest.approx(4691.328)
+    assert row["baseline_kg_co2e_ytd"] == pytest.approx(3800.0)
+    assert row["reduction_ytd_pct"] == pytest.approx(LIKE_FOR_LIKE)
+
+
+def test_running_year_shows_the_like_for_like_reduction_not_judged(run_app, db_with_baseline_readings):
+    at = run_app(PAGE, db_path=db_with_baseline_readings, accounts=["Klinikum Nord"])
+    assert not at.exception
+    assert at.selectbox(key="year").value == 2026  # no complete year with readings in the period
+    table = at.dataframe[0].value.set_index("account_name")
+    assert table.loc["Klinikum Nord", "reduction_pct"] == pytest.approx(round(LIKE_FOR_LIKE, 1))
+    assert pd.isna(table.loc["Klinikum Nord", "on_track"])
+    note = (
+        "2026 (laufend): Reduktion Januar–Oktober 2026 gegenüber denselben Monaten des Basisjahrs (gleiche "
+        "Monate, nicht das ganze Basisjahr). Teiljahr: nicht gegen den Zielpfad bewertet"
+    )
+    assert sum(c.value.startswith(note) for c in at.caption) == 2  # under the table and under the path
+    path = chart_rows(at.get("vega_lite_chart")[-1])
+    reduction = path[path["series"] == "Reduktion (%)"].set_index("year")
+    assert reduction.loc[2026, "pct"] == pytest.approx(LIKE_FOR_LIKE)
+    assert reduction.loc[2026, "status"] == "laufendes Jahr (nicht bewertet)"
+    assert reduction.loc[2022, "pct"] == pytest.approx(0.0)
+
+
+def test_view_state_comes_from_the_url(run_app, db_with_older_years):
+    at = run_app(PAGE, db_path=db_with_older_years, year="2026", rank="eui_kwh_m2", account="A1")
+    assert not at.exception
+    assert at.selectbox(key="year").value == 2026
+    assert metrics(at)["Energie (MWh)"] == "16,8"
+    spec = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+    assert spec["encoding"]["x"]["field"] == "eui_kwh_m2"
+    assert at.selectbox(key="account").value == "A1"
+    assert not [w for w in at.warning if w.value.startswith("Link-Wert ignoriert")]
+    # a choice made on the page goes into the URL under its code, not its (translated) label
+    at.selectbox(key="year").set_value(2025).run()
+    assert at.query_params["year"] == "2025"
+    at.button_group(key="rank").set_value("kwh").run()
+    assert at.query_params["rank"] == "kwh"
+
+
+def test_url_value_that_matches_nothing_shows_a_notice(run_app, db_with_older_years):
+    at = run_app(PAGE, db_path=db_with_older_years, year="1999", rank="volume", lang="en")
+    assert not at.exception
+    assert at.selectbox(key="year").value == 2025  # the default
+    notices = [w.value for w in at.warning]
+    assert "Link value ignored: “year=1999” matches no choice on this page; the default choice is shown." in notices
+    assert any("“rank=volume”" in n for n in notices)
+
+
+def test_emission_factor_years_are_exact_integers(run_app):
+    # The export's one factor row (electricity 2026) plus the shipped defaults: years as integers
+    # with "%d" (no "2.026" grouping, no float artefacts of format "plain").
+    at = run_app(PAGE)
+    factors = next(d for d in at.dataframe if "kg_co2e_per_kwh" in d.value.columns)
+    assert json.loads(factors.proto.columns)["year"]["type_config"]["format"] == "%d"
+    assert str(factors.value["year"].dtype) == "Int64"
+    assert 2026 in factors.value["year"].tolist()
