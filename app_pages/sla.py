@@ -14,15 +14,22 @@ from kamdata.app import formats as fmt
 from kamdata.app.charts import sla as charts_sla
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
 from kamdata.app.i18n import current_language, t
+from kamdata.app.settings import app_settings
 from kamdata.query import TIMEZONE
 
 lang = current_language()
 filters: Filters = st.session_state[FILTERS_KEY]
 scope = user_scope()
-params = filters.params()
+# Running-month rule (settings app.running_month_min_judged): a running-month cell with fewer judged
+# tickets is drawn but is no breach and takes no part in rankings (sql/queries/sla_compliance.sql).
+MIN_JUDGED = int(app_settings()["app"].get("running_month_min_judged", 5))
+params = {**filters.params(), "running_month_min_judged": MIN_JUDGED}
 # The SLA health component's "bad" and "good" compliance, as frozen into the build (colour scale ends).
 kpi = db.kpi_params()
 BAD, GOOD = float(kpi["health_components_sla_bad"]), float(kpi["health_components_sla_good"])
+AS_OF = pd.Timestamp(kpi["as_of"])
+RUNNING = AS_OF.to_period("M").to_timestamp()  # the running month: the month of the data date
+RUNNING_SUFFIX = t("sla.running.suffix")
 HEATMAP_ACCOUNTS = 40
 
 
@@ -32,7 +39,35 @@ def _labels(*keys: str) -> dict:
 
 
 def _month_label(value) -> str:
-    return pd.Timestamp(value).strftime("%m.%Y" if lang == "de" else "%Y-%m")
+    """ "11.2026" (de) / "2026-11" (en); the running month with its suffix: "12.2026 (laufend)"."""
+    stamp = pd.Timestamp(value)
+    label = stamp.strftime("%m.%Y" if lang == "de" else "%Y-%m")
+    return f"{label} {RUNNING_SUFFIX}" if stamp == RUNNING else label
+
+
+def _running_in(months: pd.Series) -> pd.Timestamp | None:
+    """The running month if the data holds it (the period reaches the data date), else None."""
+    return RUNNING if (pd.to_datetime(months) == RUNNING).any() else None
+
+
+def _status(data: pd.DataFrame) -> pd.Series:
+    """Translated tooltip status per row: complete month, running month, or provisional."""
+    provisional = data["provisional"] if "provisional" in data else pd.Series(False, index=data.index)
+    return pd.Series(
+        [
+            t("sla.running.provisional", n=MIN_JUDGED)
+            if p
+            else t("sla.running.to_date")
+            if r
+            else t("sla.running.final")
+            for r, p in zip(data["running_month"], provisional.fillna(False))
+        ],
+        index=data.index,
+    )
+
+
+def _running_rule() -> None:
+    st.caption(t("sla.running.rule", month=fmt.month(RUNNING, lang), as_of=fmt.day(AS_OF.date(), lang), n=MIN_JUDGED))
 
 
 def _pct_column(label: str) -> st.column_config.NumberColumn:
@@ -50,6 +85,7 @@ def _headline() -> bool:
     ppm_total = ppm[ppm["month"].isna()]
     malus = db.query("sla_malus", params, scope)
     malus_total = malus[malus["account_id"].isna()].iloc[0]  # the query's total row (always there)
+    mtd = db.query("sla_malus_month_to_date", params, scope).iloc[0]  # one row: the month of D
     hours = fmt.number(kpis["mttr_h"], lang, 1)
     tiles = [
         ("resolution", fmt.pct(kpis["resolution_compliance_pct"], lang), t("sla.kpi.resolution_help")),
@@ -68,13 +104,29 @@ def _headline() -> bool:
             t("sla.kpi.ppm_help"),
         ),
         ("malus", fmt.eur(malus_total["exposure_eur"], lang), t("sla.kpi.malus_help")),
+        (
+            "malus_mtd",
+            fmt.eur(mtd["exposure_eur"], lang),
+            t(
+                "sla.kpi.malus_mtd_help",
+                accounts=fmt.integer(mtd["accounts_with_malus"], lang),
+                terms=fmt.integer(mtd["accounts_with_terms"], lang),
+            ),
+        ),
     ]
-    for row in (tiles[:4], tiles[4:]):
-        for column, (key, value, help_text) in zip(st.columns(4), row):
+    labels = {"malus_mtd": t("sla.kpi.malus_mtd", month=fmt.month(mtd["month"], lang))}
+    for row in (tiles[:5], tiles[5:]):
+        for column, (key, value, help_text) in zip(st.columns(5), row):
             with column:
-                widgets.kpi_tile(t(f"sla.kpi.{key}"), value, help=help_text)
+                widgets.kpi_tile(labels.get(key, t(f"sla.kpi.{key}")), value, help=help_text)
     st.caption(
         t("sla.kpi.tickets", count=fmt.integer(kpis["tickets"], lang), no_sla=fmt.integer(kpis["tickets_no_sla"], lang))
+        + " "
+        + t(
+            "sla.kpi.window",
+            date_from=fmt.day(params["date_from"], lang) if params["date_from"] else "…",
+            date_to=fmt.day(params["date_to"], lang) if params["date_to"] else "…",
+        )
     )
     return True
 
@@ -89,7 +141,7 @@ def _compliance() -> None:
     st.subheader(t("sla.compliance.title"))
     monthly = _compliance_at("month_priority")
     long = monthly.melt(
-        id_vars=["month", "priority", "tickets", "target_pct"],
+        id_vars=["month", "priority", "tickets", "target_pct", "running_month"],
         value_vars=["response_compliance_pct", "resolution_compliance_pct"],
         var_name="measure",
         value_name="pct",
@@ -103,9 +155,15 @@ def _compliance() -> None:
             "resolution_compliance_pct": t("sla.compliance.resolution"),
         }
     )
-    labels = _labels("month", "pct", "measure", "target", "priority", "tickets")
-    st.altair_chart(charts_sla.compliance_chart(long, labels, lang))
+    long["status"] = _status(long)
+    labels = {
+        **_labels("month", "pct", "measure", "target", "priority", "tickets"),
+        "running": RUNNING_SUFFIX,
+        "status": t("sla.running.status"),
+    }
+    st.altair_chart(charts_sla.compliance_chart(long, labels, lang, _running_in(long["month"])))
     st.caption(t("sla.compliance.caption"))
+    _running_rule()
 
 
 def _heatmap() -> None:
@@ -115,23 +173,30 @@ def _heatmap() -> None:
     if data.empty:
         widgets.empty_state(t("sla.no_counted"))
         return
-    data["breach_label"] = data["breach_month"].map({True: t("sla.breaches.breached"), False: "–"})
+    data["breach_label"] = data["listed_breach"].map({True: t("sla.breaches.breached"), False: "–"})
+    data["status"] = _status(data)
     labels = {
         **_labels("month", "pct", "tickets"),
         "account": t("sla.heatmap.account"),
         "breach": t("sla.heatmap.breach"),
         "no_tickets": t("sla.heatmap.no_tickets"),
+        "running": RUNNING_SUFFIX,
+        "status": t("sla.running.status"),
     }
     accounts = data["account_name"].nunique()
     if accounts > HEATMAP_ACCOUNTS:  # a readable chart: the accounts with the most breach months first
+        # Provisional running-month cells neither add a breach month nor a "lowest" compliance.
+        judged = data.assign(
+            lowest=data["resolution_compliance_pct"].where(~data["provisional"].astype(bool)),
+        )
         worst = (
-            data.groupby("account_name")
-            .agg(breaches=("breach_month", "sum"), lowest=("resolution_compliance_pct", "min"))
-            .sort_values(["breaches", "lowest"], ascending=[False, True])
+            judged.groupby("account_name")
+            .agg(breaches=("listed_breach", "sum"), lowest=("lowest", "min"))
+            .sort_values(["breaches", "lowest"], ascending=[False, True], na_position="last")
             .index[:HEATMAP_ACCOUNTS]
         )
         data = data[data["account_name"].isin(worst)]
-    st.altair_chart(charts_sla.account_heatmap(data, labels, lang, BAD, GOOD))
+    st.altair_chart(charts_sla.account_heatmap(data, labels, lang, BAD, GOOD, _running_in(data["month"])))
     st.caption(t("sla.heatmap.caption"))
     if accounts > HEATMAP_ACCOUNTS:
         st.caption(t("sla.heatmap.capped", shown=HEATMAP_ACCOUNTS, total=fmt.integer(accounts, lang)))
@@ -179,14 +244,17 @@ def _breach_tickets(breach: pd.Series) -> None:
 def _breaches() -> None:
     st.subheader(t("sla.breaches.title"))
     judged = _compliance_at("account_month_priority")
-    breaches = judged[judged["breach_month"]].reset_index(drop=True)
+    # Listed: below target, and not a provisional running-month cell (sla_compliance.sql).
+    breaches = judged[judged["listed_breach"]].reset_index(drop=True)
     if breaches.empty:
         st.success(t("sla.breaches.none"), icon=":material/check_circle:")
+        _running_rule()
         return
     st.caption(t("sla.breaches.caption"))
     shown = breaches.assign(
         resolution_compliance_pct=breaches["resolution_compliance_pct"].round(1),
         shortfall_points=breaches["shortfall_points"].round(1),
+        month_label=breaches["month"].map(_month_label),
     )
     selection = widgets.table(
         shown,
@@ -194,7 +262,7 @@ def _breaches() -> None:
         placeholder=fmt.na(lang),
         column_order=[
             "account_name",
-            "month",
+            "month_label",
             "priority",
             "tickets",
             "resolution_breached",
@@ -204,9 +272,7 @@ def _breaches() -> None:
         ],
         column_config={
             "account_name": st.column_config.TextColumn(t("sla.heatmap.account")),
-            "month": st.column_config.DateColumn(
-                t("sla.compliance.month"), format="MM.YYYY" if lang == "de" else "YYYY-MM"
-            ),
+            "month_label": st.column_config.TextColumn(t("sla.compliance.month")),
             "priority": st.column_config.TextColumn(t("sla.compliance.priority")),
             "tickets": st.column_config.NumberColumn(t("sla.compliance.tickets"), format="localized"),
             "resolution_breached": st.column_config.NumberColumn(t("sla.breaches.breached"), format="localized"),
@@ -219,11 +285,15 @@ def _breaches() -> None:
         selection_mode="single-row",
         selection_default={"selection": {"rows": [0]}},
     )
+    _running_rule()
     rows = selection.selection.rows if selection else []
     if not rows:
         st.caption(t("sla.breaches.select_hint"))
         return
     _breach_tickets(breaches.iloc[rows[0]])
+
+
+BACKLOG_BUCKETS = ("0-2 d", "3-7 d", "8-30 d", "> 30 d")  # KPIS.md, in age order
 
 
 def _backlog() -> None:
@@ -238,7 +308,8 @@ def _backlog() -> None:
         "tickets": t("sla.compliance.tickets"),
         "priority": t("sla.compliance.priority"),
     }
-    st.altair_chart(charts_sla.backlog_chart(data, labels, lang))
+    buckets = [t(f"sla.backlog.buckets.{b}") for b in BACKLOG_BUCKETS]  # age order, youngest first
+    st.altair_chart(charts_sla.backlog_chart(data, labels, lang, buckets))
     st.caption(t("sla.backlog.caption"))
 
 
@@ -248,8 +319,15 @@ def _ppm() -> None:
     if data.empty:
         widgets.empty_state(t("sla.ppm.none"))
         return
-    labels = {**_labels("month", "pct"), "due": t("sla.ppm.due"), "on_time": t("sla.ppm.on_time")}
-    st.altair_chart(charts_sla.ppm_chart(data, labels, lang, BAD, GOOD))
+    data["status"] = _status(data)
+    labels = {
+        **_labels("month", "pct"),
+        "due": t("sla.ppm.due"),
+        "on_time": t("sla.ppm.on_time"),
+        "running": RUNNING_SUFFIX,
+        "status": t("sla.running.status"),
+    }
+    st.altair_chart(charts_sla.ppm_chart(data, labels, lang, BAD, GOOD, _running_in(data["month"])))
 
 
 def _malus() -> None:
@@ -258,7 +336,20 @@ def _malus() -> None:
     if data.empty:
         widgets.empty_state(t("sla.malus.none"))
         return
+    monthly = db.query("sla_malus_monthly", params, scope).dropna(subset=["account_id"])  # per-month totals apart
+    monthly["status"] = _status(monthly)
+    labels = {
+        "month": t("sla.compliance.month"),
+        "account": t("sla.heatmap.account"),
+        "exposure": t("sla.malus.exposure_month"),
+        "malus_pct": t("sla.malus.malus_pct"),
+        "fee": t("sla.malus.fee"),
+        "running": RUNNING_SUFFIX,
+        "status": t("sla.running.status"),
+    }
+    st.altair_chart(charts_sla.malus_heatmap(monthly, labels, lang, _running_in(monthly["month"])))
     st.caption(t("sla.malus.caption"))
+    st.caption(t("sla.malus.table_caption"))
     widgets.table(
         data.assign(max_malus_pct=data["max_malus_pct"].round(1)),
         hide_index=True,

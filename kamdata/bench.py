@@ -32,8 +32,11 @@ from rich.table import Table
 
 from kamdata import query
 from kamdata.query import DbVersion
+from kamdata.settings import load_settings
 
 GLOBAL_FILTERS = ("accounts", "service_lines", "date_from", "date_to")
+# Query parameters the pages take from the [app] settings (works-council group size, running-month rule).
+APP_PARAMS = ("min_group_size", "running_month_min_judged")
 
 
 @dataclass
@@ -60,7 +63,8 @@ def parameter_values(version: DbVersion) -> tuple[dict, dict]:
     as_of = pd.Timestamp(as_of).date() if pd.notna(as_of) else None
     accounts = sorted(query.run(version, "filters_accounts")["account_id"])[:3]
     account = accounts[0] if accounts else None
-    portfolio = {**dict.fromkeys(GLOBAL_FILTERS), "tables": None, "reasons": None}
+    app = load_settings()["app"]
+    portfolio = {**dict.fromkeys(GLOBAL_FILTERS), "tables": None, "reasons": None, **{k: app[k] for k in APP_PARAMS}}
     breaches = query.run(version, "sla_compliance", {**portfolio, "accounts": [account] if account else []})
     breaches = breaches[breaches["grain"] == "account_month_priority"].sort_values(
         ["month", "priority"], ascending=[False, True]

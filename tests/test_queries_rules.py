@@ -35,6 +35,8 @@ from tests.exportset import BASE_ROWS, base_row, build_fixture_db
 
 D = date(2026, 11, 26)
 ALL = {"accounts": None, "service_lines": None, "date_from": None, "date_to": None}
+# Page parameters from the [app] settings, at their defaults (settings.toml).
+ALL |= {"running_month_min_judged": 5, "min_group_size": 3}
 
 
 def _contract(contract_id, account_id, line, start, end, value, notice):

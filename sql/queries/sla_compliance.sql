@@ -6,12 +6,22 @@
 --                             policy target weighted by tickets over the accounts)
 --   'account_month'           one row per account and month (heatmap; breach_month =
 --                             any priority below its target, KPIS.md)
+-- Every grain says whether its month is the running month (the month of D, `running_month`) and
+-- whether it is still provisional: a running-month row with fewer than
+-- $running_month_min_judged judged tickets (met + breached resolutions, `counted_tickets`).
+-- A provisional row is drawn, marked, but is no breach yet (`listed_breach` false) and takes no
+-- part in "worst" rankings; months before the month of D are never provisional.
 -- Parameters: the global filters $accounts, $service_lines, $date_from,
--- $date_to (kamdata.query; dates on the ticket's Berlin creation date).
+-- $date_to (kamdata.query; dates on the ticket's Berlin creation date) and
+-- $running_month_min_judged (settings app.running_month_min_judged).
 -- Counts come from mart_sla_daily (per account, day, priority, service line);
 -- below target = macro below_target (sql/macros/rules.sql), as mart_sla_breach_months.
 
-with by_priority as (
+with params as (
+    select date_trunc('month', as_of)::date as running_month from kpi_params
+),
+
+by_priority as (
     select
         account_id,
         month,
@@ -59,10 +69,20 @@ aggregated as (
         coalesce(bool_or(below_target), false) as breach_month
     from judged
     group by grouping sets ((account_id, account_name, month, priority), (month, priority), (account_id, account_name, month))
+),
+
+flagged as (
+    select
+        aggregated.*,
+        aggregated.target_pct - aggregated.resolution_compliance_pct as shortfall_points,
+        aggregated.month = p.running_month as running_month,
+        aggregated.month = p.running_month and aggregated.counted_tickets < $running_month_min_judged as provisional
+    from aggregated
+    cross join params as p
 )
 
 select
     *,
-    target_pct - resolution_compliance_pct as shortfall_points
-from aggregated
+    breach_month and not provisional as listed_breach
+from flagged
 order by grain, month desc, shortfall_points desc nulls last, account_name, priority

@@ -16,33 +16,73 @@ PCT_FORMAT = ",.1f"
 NO_DATA = BAND_COLORS[None]  # neutral grey (at reduced opacity): a month without judged tickets
 # Urgent priorities in the alarm colours of the band palette, routine ones neutral.
 PRIORITY_COLORS = {"P1": BAND_COLORS["at_risk"], "P2": BAND_COLORS["watch"], "P3": "#1f6feb", "P4": BAND_COLORS[None]}
+# The running month (month of the data date) is drawn faded; a provisional cell (too few judged tickets) more so.
+RUNNING_OPACITY = 0.55
+PROVISIONAL_OPACITY = 0.3
+RUNNING_DASH = [4, 3]
 
 
-def compliance_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
+def month_axis(running: pd.Timestamp | None, suffix: str, **kwargs) -> alt.Axis:
+    """A month axis ("Dez 26") whose running month reads "Dez 26 (laufend)" (`suffix`).
+
+    The label expression compares the tick's local year and month (Vega: 0-based) with the running
+    month, so it works on ordinal and temporal `yearmonth(month)` axes alike.
+    """
+    axis = {"format": "%b %y", "labelAngle": 0, **kwargs}
+    if running is not None:
+        stamp = pd.Timestamp(running)
+        axis["labelExpr"] = (
+            f"year(datum.value) == {stamp.year} && month(datum.value) == {stamp.month - 1}"
+            f" ? datum.label + ' {suffix}' : datum.label"
+        )
+    return alt.Axis(**axis)
+
+
+def running_opacity(field: str = "running_month") -> alt.OpacityValue:
+    """Faded marks for the running month, full opacity otherwise."""
+    return alt.condition(f"datum.{field}", alt.value(RUNNING_OPACITY), alt.value(1.0))
+
+
+def compliance_chart(
+    data: pd.DataFrame, labels: dict, lang: str, running: pd.Timestamp | None = None
+) -> alt.TopLevelMixin:
     """Monthly response/resolution compliance per priority (small multiples) with the dashed target.
 
-    data: month, priority, measure (translated), pct, target_pct, tickets.
+    data: month, priority, measure (translated), pct, target_pct, tickets, running_month, status
+    (translated). The running month (`running`, None when the period does not reach it) is labelled
+    with labels["running"] on the axis, reached by a dashed segment and drawn as a faded point.
     """
-    base = alt.Chart(data)
-    x = alt.X("yearmonth(month):T", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0))
-    lines = base.mark_line(point=True).encode(
-        x=x,
+    data = data.assign(
+        tail=data["month"] >= (pd.Timestamp(running) - pd.DateOffset(months=1)) if running is not None else False
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("yearmonth(month):T", title=labels["month"], axis=month_axis(running, labels["running"])),
         y=alt.Y("pct:Q", title=labels["pct"], scale=alt.Scale(zero=False, domainMax=100)),
         color=alt.Color("measure:N", title=labels["measure"], legend=alt.Legend(orient="bottom")),
+    )
+    complete = base.transform_filter("!datum.running_month").mark_line()
+    to_date = base.transform_filter("datum.tail").mark_line(strokeDash=RUNNING_DASH)
+    points = base.mark_point(filled=True, size=40).encode(
+        opacity=running_opacity(),
         tooltip=[
             alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
+            alt.Tooltip("status:N", title=labels["status"]),
             alt.Tooltip("measure:N", title=labels["measure"]),
             alt.Tooltip("pct:Q", title=labels["pct"], format=PCT_FORMAT),
             alt.Tooltip("target_pct:Q", title=labels["target"], format=PCT_FORMAT),
             alt.Tooltip("tickets:Q", title=labels["tickets"], format=","),
         ],
     )
-    target = base.mark_rule(strokeDash=[6, 4], color=BAND_COLORS["at_risk"]).encode(
-        y="mean(target_pct):Q",
-        tooltip=[alt.Tooltip("mean(target_pct):Q", title=labels["target"], format=PCT_FORMAT)],
+    target = (
+        alt.Chart(data)
+        .mark_rule(strokeDash=[6, 4], color=BAND_COLORS["at_risk"])
+        .encode(
+            y="mean(target_pct):Q",
+            tooltip=[alt.Tooltip("mean(target_pct):Q", title=labels["target"], format=PCT_FORMAT)],
+        )
     )
     chart = (
-        alt.layer(lines, target)
+        alt.layer(complete, to_date, points, target)
         .properties(height=180, width=360)
         .facet(facet=alt.Facet("priority:N", title=labels["priority"]), columns=2)
     )
@@ -63,12 +103,16 @@ def compliance_color(field: str, title: str, bad: float, good: float) -> alt.Col
     )
 
 
-def account_heatmap(data: pd.DataFrame, labels: dict, lang: str, bad: float, good: float) -> alt.TopLevelMixin:
+def account_heatmap(
+    data: pd.DataFrame, labels: dict, lang: str, bad: float, good: float, running: pd.Timestamp | None = None
+) -> alt.TopLevelMixin:
     """Account x month resolution compliance with the value in each cell; breach months outlined (dashed);
-    months without judged tickets light grey.
+    months without judged tickets light grey; the running month faded (provisional cells more so, and
+    never outlined) and labelled on the axis.
 
-    data: account_name, month, resolution_compliance_pct, counted_tickets, breach_month;
-    labels: month, account, pct, tickets, breach, no_tickets.
+    data: account_name, month, resolution_compliance_pct, counted_tickets, listed_breach, breach_label,
+    running_month, provisional, status (translated);
+    labels: month, account, pct, tickets, breach, no_tickets, running, status.
     """
     # Every account x month cell: a month without judged tickets gets a light grey cell ("no
     # tickets") instead of a gap that reads like a rendering error.
@@ -77,10 +121,14 @@ def account_heatmap(data: pd.DataFrame, labels: dict, lang: str, bad: float, goo
     ).to_frame(index=False)
     full = grid.merge(data, how="left", on=["account_name", "month"], indicator=True)
     full = full.assign(has_data=full.pop("_merge") == "both")
-    full["breach_month"] = full["breach_month"].fillna(False).astype(bool)
+    for flag in ("listed_breach", "running_month", "provisional"):
+        full[flag] = full[flag].astype("boolean").fillna(False).astype(bool)
     full["breach_label"] = full["breach_label"].where(full["has_data"], labels["no_tickets"])
+    full["cell_opacity"] = (
+        full["running_month"].map({True: RUNNING_OPACITY, False: 1.0}).where(~full["provisional"], PROVISIONAL_OPACITY)
+    )
     base = alt.Chart(full).encode(
-        x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
+        x=alt.X("yearmonth(month):O", title=labels["month"], axis=month_axis(running, labels["running"])),
         y=alt.Y("account_name:N", title=labels["account"], sort="ascending", axis=alt.Axis(labelLimit=220)),
         tooltip=[
             alt.Tooltip("account_name:N", title=labels["account"]),
@@ -88,26 +136,34 @@ def account_heatmap(data: pd.DataFrame, labels: dict, lang: str, bad: float, goo
             alt.Tooltip("resolution_compliance_pct:Q", title=labels["pct"], format=PCT_FORMAT),
             alt.Tooltip("counted_tickets:Q", title=labels["tickets"], format=","),
             alt.Tooltip("breach_label:N", title=labels["breach"]),
+            alt.Tooltip("status:N", title=labels["status"]),
         ],
     )
     blanks = base.transform_filter(~alt.datum.has_data).mark_rect(color=NO_DATA, opacity=0.35)
     judged = base.transform_filter(alt.datum.has_data)
-    cells = judged.mark_rect().encode(color=compliance_color("resolution_compliance_pct", labels["pct"], bad, good))
+    opacity = alt.Opacity("cell_opacity:Q", scale=None, legend=None)
+    cells = judged.mark_rect().encode(
+        color=compliance_color("resolution_compliance_pct", labels["pct"], bad, good), opacity=opacity
+    )
     values = judged.mark_text(color=CELL_INK).encode(text=alt.Text("resolution_compliance_pct:Q", format=",.0f"))
-    breaches = base.transform_filter(alt.datum.breach_month).mark_rect(
+    breaches = base.transform_filter(alt.datum.listed_breach).mark_rect(
         fill=None, stroke=CELL_INK, strokeWidth=2.5, strokeDash=[5, 3]
     )
     chart = alt.layer(blanks, cells, values, breaches).properties(height=rows_height(data["account_name"].nunique()))
     return localize(chart, lang)
 
 
-def backlog_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
-    """Open tickets per age bucket, stacked by priority. data: bucket (translated), bucket_order, priority, tickets."""
+def backlog_chart(data: pd.DataFrame, labels: dict, lang: str, buckets: list[str]) -> alt.TopLevelMixin:
+    """Open tickets per age bucket, stacked by priority, the buckets in age order (`buckets`: the translated
+    bucket labels, youngest first; an explicit sort list, not a sort field, which a stacked aggregate ignores).
+
+    data: bucket (translated), priority, tickets.
+    """
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("bucket:N", title=labels["age"], sort=alt.SortField("bucket_order"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X("bucket:N", title=labels["age"], sort=buckets, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(tickets):Q", title=labels["tickets"], axis=alt.Axis(format=",d", tickMinStep=1)),
             color=alt.Color(
                 "priority:N",
@@ -126,20 +182,24 @@ def backlog_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMi
     return localize(chart, lang)
 
 
-def ppm_chart(data: pd.DataFrame, labels: dict, lang: str, bad: float, good: float) -> alt.TopLevelMixin:
-    """PPM compliance per month as bars coloured like the heatmap.
+def ppm_chart(
+    data: pd.DataFrame, labels: dict, lang: str, bad: float, good: float, running: pd.Timestamp | None = None
+) -> alt.TopLevelMixin:
+    """PPM compliance per month as bars coloured like the heatmap; the running month faded and labelled.
 
-    data: month, ppm_compliance_pct, ppm_due, ppm_on_time.
+    data: month, ppm_compliance_pct, ppm_due, ppm_on_time, running_month, status (translated).
     """
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
+            x=alt.X("yearmonth(month):O", title=labels["month"], axis=month_axis(running, labels["running"])),
             y=alt.Y("ppm_compliance_pct:Q", title=labels["pct"], scale=alt.Scale(domain=[0, 100])),
             color=compliance_color("ppm_compliance_pct", labels["pct"], bad, good),
+            opacity=running_opacity(),
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
+                alt.Tooltip("status:N", title=labels["status"]),
                 alt.Tooltip("ppm_compliance_pct:Q", title=labels["pct"], format=PCT_FORMAT),
                 alt.Tooltip("ppm_due:Q", title=labels["due"], format=","),
                 alt.Tooltip("ppm_on_time:Q", title=labels["on_time"], format=","),
@@ -147,4 +207,43 @@ def ppm_chart(data: pd.DataFrame, labels: dict, lang: str, bad: float, good: flo
         )
         .properties(height=260)
     )
+    return localize(chart, lang)
+
+
+def malus_heatmap(
+    data: pd.DataFrame, labels: dict, lang: str, running: pd.Timestamp | None = None
+) -> alt.TopLevelMixin:
+    """Malus exposure (EUR) per account x month: white (0 EUR) to red, the amount in each cell; the
+    running month faded and labelled on the axis.
+
+    data: account_name, month, exposure_eur, malus_pct, monthly_fee_eur, running_month, status (translated);
+    labels: month, account, exposure, malus_pct, fee, running, status.
+    """
+    base = alt.Chart(data).encode(
+        x=alt.X("yearmonth(month):O", title=labels["month"], axis=month_axis(running, labels["running"])),
+        y=alt.Y("account_name:N", title=labels["account"], sort="ascending", axis=alt.Axis(labelLimit=220)),
+        tooltip=[
+            alt.Tooltip("account_name:N", title=labels["account"]),
+            alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
+            alt.Tooltip("status:N", title=labels["status"]),
+            alt.Tooltip("exposure_eur:Q", title=labels["exposure"], format="$,.0f"),
+            alt.Tooltip("malus_pct:Q", title=labels["malus_pct"], format=PCT_FORMAT),
+            alt.Tooltip("monthly_fee_eur:Q", title=labels["fee"], format="$,.0f"),
+        ],
+    )
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=0.5).encode(
+        color=alt.Color(
+            "exposure_eur:Q",
+            title=labels["exposure"],
+            scale=alt.Scale(domainMin=0, range=["#f6f8fa", BAND_COLORS["at_risk"]]),
+            legend=alt.Legend(orient="right", format="$,.0f"),
+        ),
+        opacity=running_opacity(),
+    )
+    values = (
+        base.transform_filter("datum.exposure_eur > 0")
+        .mark_text(color=CELL_INK, fontSize=10)
+        .encode(text=alt.Text("exposure_eur:Q", format="$,.0f"))
+    )
+    chart = alt.layer(cells, values).properties(height=rows_height(data["account_name"].nunique()))
     return localize(chart, lang)
