@@ -53,6 +53,17 @@ TEXT_CASES = [
         "Commitment CM-O3a overdue since 2026-09-01 (86 days); 2 overdue commitments",
     ),
     (
+        # with the commitment's text (portfolio_alerts joins stg_commitments): named by it
+        pd.concat(
+            [
+                _row("overdue_commitment", date(2026, 9, 1), 86.0, "CM-O3a", 1),
+                pd.Series({"commitment_text": "Wartungsplan überarbeiten"}),
+            ]
+        ),
+        "Zusage „Wartungsplan überarbeiten“ (CM-O3a) überfällig seit 01.09.2026 (86 Tage)",
+        "Commitment “Wartungsplan überarbeiten” (CM-O3a) overdue since 2026-09-01 (86 days)",
+    ),
+    (
         _row("no_proactive_contact", date(2026, 9, 26), 61.0),
         "Seit 61 Tagen kein proaktiver Kontakt (zuletzt am 26.09.2026)",
         "No proactive contact for 61 days (last on 2026-09-26)",
@@ -82,6 +93,42 @@ def test_alert_text_in_both_languages(row, german, english):
     assert alerts.alert_text(row, "en") == english
 
 
+def test_top_per_account_keeps_the_first_n_and_counts_the_rest():
+    # Query order (severity, ACV, age) across accounts; rank_in_account / account_alerts from the query.
+    found = pd.DataFrame(
+        {
+            "account_id": ["A1", "A2", "A1", "A1", "A2"],
+            "kind": ["detractor", "detractor", "sla_breach", "renewal_risk", "team_overload"],
+            "rank_in_account": [1, 1, 2, 3, 2],
+            "account_alerts": [3, 2, 3, 3, 2],
+        }
+    )
+    shown, hidden = alerts.top_per_account(found, 2)
+    # A1 keeps ranks 1, 2 (its 3rd is left out); A2 keeps both; the query's order stays.
+    assert list(zip(shown["account_id"], shown["kind"])) == [
+        ("A1", "detractor"),
+        ("A2", "detractor"),
+        ("A1", "sla_breach"),
+        ("A2", "team_overload"),
+    ]
+    assert hidden == {"A1": 1}
+    assert alerts.top_per_account(found, 3)[1] == {}
+    assert [alerts.more_text(n, "de") for n in (1, 4)] == [
+        "+1 weitere Warnung – im Account-Review",
+        "+4 weitere Warnungen – im Account-Review",
+    ]
+    assert alerts.more_text(2, "en") == "+2 more alerts – see the account review"
+
+
+def test_alerts_per_account_defaults_to_three_and_follows_the_setting(monkeypatch, tmp_path):
+    monkeypatch.delenv("KAM_SETTINGS", raising=False)
+    assert alerts.per_account_limit() == alerts.PER_ACCOUNT == 3
+    override = tmp_path / "settings.toml"
+    override.write_text("[app]\nalerts_per_account = 5\n", encoding="utf-8")
+    monkeypatch.setenv("KAM_SETTINGS", str(override))
+    assert alerts.per_account_limit() == 5
+
+
 def test_unknown_kind_falls_back_to_the_marts_reason():
     assert alerts.alert_text(_row("something_new"), "de") == "English reason from the mart"
 
@@ -105,10 +152,11 @@ def test_portfolio_alerts_in_german_and_english_link_to_the_review(run_app):
     # contact on record; both kinds open the account review by account id.
     at = run_app()
     shown = at.dataframe[0].value
-    assert dict(zip(shown["kind"], shown["reason"])) == {
-        "NPS-Kritiker": "NPS-Kritiker-Antwort (Wert 6) am 12.11.2026",
-        "Kein proaktiver Kontakt": "Kein proaktiver Kontakt erfasst",
-    }
+    # Both high, same account: oldest first, "never" contacted (no date) before the detractor of 12.11.
+    assert list(zip(shown["kind"], shown["reason"])) == [
+        ("Kein proaktiver Kontakt", "Kein proaktiver Kontakt erfasst"),
+        ("NPS-Kritiker", "NPS-Kritiker-Antwort (Wert 6) am 12.11.2026"),
+    ]
     assert set(shown["severity"]) == {"hoch"}
     assert list(shown["link"]) == ["review?account=A2", "review?account=A2"]
     at.radio(key="lang").set_value("en").run()

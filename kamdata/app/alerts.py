@@ -27,6 +27,36 @@ PAGE_BY_KIND = {
 }
 KINDS = tuple(PAGE_BY_KIND)
 SEVERITIES = ("high", "medium")
+# At most this many alerts per account in a list (app setting `app.alerts_per_account` overrides);
+# the rest are summed up in one "n more" line that opens the account review.
+PER_ACCOUNT = 3
+
+
+def per_account_limit() -> int:
+    """How many alerts a list shows per account (settings [app] alerts_per_account, default PER_ACCOUNT)."""
+    from kamdata.app.settings import app_settings
+
+    value = app_settings().get("app", {}).get("alerts_per_account", PER_ACCOUNT)
+    return max(1, int(value))
+
+
+def top_per_account(found: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The alerts to list and, per account, how many are left out.
+
+    `found` comes from sql/queries/portfolio_alerts.sql, already in display order (severity,
+    the account's ACV, age); its `rank_in_account` ranks each account's alerts (severity, then
+    oldest first) and `account_alerts` counts them. Keeps each account's first `limit` alerts
+    in the query's order; returns (those rows, {account_id: number left out}) for the accounts
+    with more.
+    """
+    shown = found[found["rank_in_account"] <= limit]
+    hidden = found.drop_duplicates("account_id").set_index("account_id")["account_alerts"] - limit
+    return shown, {str(account): int(n) for account, n in hidden.items() if n > 0}
+
+
+def more_text(count: int, lang: str) -> str:
+    """The "n more" line of an account whose other alerts are left out of a list."""
+    return text("alerts.more.one" if count == 1 else "alerts.more.many", lang, count=count)
 
 
 def page_id(kind: str) -> str:
@@ -51,7 +81,8 @@ def alert_text(row: pd.Series, lang: str) -> str:
     """The alert's reason in `lang`, built from its value columns.
 
     `row` holds the columns of mart_alerts plus the account's `band` and the
-    parameters `sla_lookback_months` and `detractor_days` (sql/queries/portfolio_alerts.sql).
+    parameters `sla_lookback_months` and `detractor_days` (sql/queries/portfolio_alerts.sql);
+    an overdue commitment is named by its text when the row has `commitment_text`.
     """
     kind = row["kind"]
     count = 0 if pd.isna(row["detail_count"]) else int(row["detail_count"])
@@ -76,8 +107,10 @@ def alert_text(row: pd.Series, lang: str) -> str:
             lookback=int(row["sla_lookback_months"]),
         )
     if kind == "overdue_commitment":
+        described = row.get("commitment_text")
         return say(
-            "overdue_commitment",
+            "overdue_commitment_id" if fmt.missing(described) else "overdue_commitment",
+            text=described,
             id=row["detail_text"],
             date=fmt.day(row["detail_date"], lang),
             days=fmt.integer(row["detail_value"], lang),
