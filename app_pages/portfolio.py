@@ -1,14 +1,16 @@
-"""Portfolio (home): headline KPIs with trend, health vs contract value, accounts by risk, alerts."""
+"""Portfolio (home), the money view: tiles (health, ACV at risk and on watch, malus this month, base
+figures), health vs contract value with the accounts in trouble named, alerts, health history,
+all accounts by risk; on a phone a compact list per account instead of the wide grids."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from kamdata.app import alerts, db, pages, widgets
 from kamdata.app import formats as fmt
-from kamdata.app.charts.base import band_color, band_label, localize
+from kamdata.app.charts import portfolio as charts
+from kamdata.app.charts.base import band_label
 from kamdata.app.filters import FILTERS_KEY, Filters, account_labels, user_scope
 from kamdata.app.i18n import current_language, t
 
@@ -17,6 +19,34 @@ filters: Filters = st.session_state[FILTERS_KEY]
 scope = user_scope()
 params = filters.params()
 
+# Phone layout (constant CSS, no data in it): Streamlit cannot know the viewport on the server, so the
+# page renders both the wide grids (containers keyed pf_wide*) and the compact account list (pf_phone)
+# and a media query shows one of them; on a phone the tiles go two to a row in a smaller type.
+PHONE_CSS = """
+<style>
+.st-key-pf_phone { display: none; }
+@media (max-width: 640px) {
+  .st-key-pf_phone { display: flex; }
+  .st-key-pf_wide_chart, .st-key-pf_wide_alerts, .st-key-pf_wide_table { display: none; }
+  .st-key-pf_tiles { display: grid !important; grid-template-columns: 1fr 1fr; gap: 0.5rem; }
+  .st-key-pf_tiles [data-testid="stLayoutWrapper"],
+  .st-key-pf_tiles [data-testid="stHorizontalBlock"] { display: contents !important; }
+  .st-key-pf_tiles [data-testid="stColumn"] { width: auto !important; min-width: 0 !important; }
+  .st-key-pf_tiles [data-testid="stMetric"] { padding: 0.2rem 0.4rem; }
+  .st-key-pf_tiles [data-testid="stMetric"] > div { padding: 0.3rem; }
+  .st-key-pf_tiles [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+  .st-key-pf_tiles [data-testid="stMetricLabel"] p { white-space: normal; overflow: visible; text-overflow: clip; }
+  .st-key-pf_tiles [data-testid="stMetricValue"] { font-size: 1.2rem; }
+  .st-key-pf_tiles [data-testid="stMetricLabel"] p { font-size: 0.72rem; }
+  .st-key-pf_tiles [data-testid="stMetricDelta"] { font-size: 0.72rem; }
+  .st-key-pf_tiles [data-testid="stMetricDeltaDescription"] { display: none; }
+}
+</style>
+"""
+
+ALERT_ROW_PX = 68
+ALERT_ROWS = 10
+
 st.title(t("portfolio.title"))
 
 
@@ -24,32 +54,54 @@ def _change(now, before):
     return None if pd.isna(now) or pd.isna(before) else now - before
 
 
-def _kpis() -> None:
-    k = db.query("portfolio_kpis", params, scope).iloc[0]
-    tiles = (
-        ("accounts", fmt.integer(k["accounts"]), fmt.delta(_change(k["accounts"], k["accounts_prev"]), "int"), False),
-        ("acv", fmt.eur_short(k["acv_eur"]), fmt.delta(_change(k["acv_eur"], k["acv_prev_eur"]), "eur"), False),
-        (
-            "health",
-            fmt.number(k["health_avg"]),
-            fmt.delta(_change(k["health_avg"], k["health_avg_prev"]), "num"),
-            False,
-        ),
-        ("at_risk", fmt.integer(k["at_risk"]), fmt.delta(_change(k["at_risk"], k["at_risk_prev"]), "int"), True),
-        ("sla", fmt.pct(k["sla_pct"]), fmt.delta(_change(k["sla_pct"], k["sla_prev_pct"]), "pct_points"), False),
-        ("nps", fmt.number(k["nps"], decimals=0), fmt.delta(_change(k["nps"], k["nps_prev"]), "num"), False),
+def _kpis(k: pd.Series, kpi: pd.Series) -> None:
+    """Three rows of tiles, each label naming its window: trouble (health, at risk, malus), money, base."""
+    day = fmt.day(kpi["as_of"])
+    windows = {
+        "day": day,
+        "month": fmt.month(k["malus_month"]),
+        "sla_days": int(kpi["kpi_sla_health_window_days"]),
+        "nps_days": int(kpi["kpi_survey_window_days"]),
+        "watch": fmt.number(kpi["health_band_watch"], decimals=0),
+        "healthy": fmt.number(kpi["health_band_healthy"], decimals=0),
+    }
+    trouble = (
+        ("health", fmt.number(k["health_avg"]), fmt.delta(_change(k["health_avg"], k["health_avg_prev"]), "num"), 0),
+        ("at_risk", fmt.integer(k["at_risk"]), fmt.delta(_change(k["at_risk"], k["at_risk_prev"]), "int"), 1),
+        # Month to date against a whole earlier month would mislead: no change shown.
+        ("malus", fmt.eur(k["malus_mtd_eur"]), None, 1),
     )
-    columns = st.columns(3) + st.columns(3)
-    for column, (key, value, delta, inverse) in zip(columns, tiles):
-        with column:
-            widgets.kpi_tile(
-                t(f"portfolio.kpi.{key}"),
-                value,
-                delta,
-                help=t(f"portfolio.kpi.{key}_help"),
-                inverse=inverse,
-                delta_description=t(f"portfolio.kpi.{key}_vs"),
-            )
+    money = (
+        (
+            "acv_at_risk",
+            fmt.eur_short(k["acv_at_risk_eur"]),
+            fmt.delta(_change(k["acv_at_risk_eur"], k["acv_at_risk_prev_eur"]), "eur"),
+            1,
+        ),
+        (
+            "acv_watch",
+            fmt.eur_short(k["acv_watch_eur"]),
+            fmt.delta(_change(k["acv_watch_eur"], k["acv_watch_prev_eur"]), "eur"),
+            1,
+        ),
+        ("acv", fmt.eur_short(k["acv_eur"]), fmt.delta(_change(k["acv_eur"], k["acv_prev_eur"]), "eur"), 0),
+    )
+    base = (
+        ("accounts", fmt.integer(k["accounts"]), fmt.delta(_change(k["accounts"], k["accounts_prev"]), "int"), 0),
+        ("sla", fmt.pct(k["sla_pct"]), fmt.delta(_change(k["sla_pct"], k["sla_prev_pct"]), "pct_points"), 0),
+        ("nps", fmt.number(k["nps"], decimals=0), fmt.delta(_change(k["nps"], k["nps_prev"]), "num"), 0),
+    )
+    for row in (trouble, money, base):
+        for column, (key, value, delta, inverse) in zip(st.columns(len(row)), row):
+            with column:
+                widgets.kpi_tile(
+                    t(f"portfolio.kpi.{key}", **windows),
+                    value,
+                    delta,
+                    help=t(f"portfolio.kpi.{key}_help", **windows, malus_accounts=fmt.integer(k["malus_accounts"])),
+                    inverse=bool(inverse),
+                    delta_description=t(f"portfolio.kpi.{key}_vs", **windows),
+                )
 
 
 def _review_url(account_id: str) -> str:
@@ -58,6 +110,7 @@ def _review_url(account_id: str) -> str:
 
 def _chart(accounts: pd.DataFrame) -> None:
     st.subheader(t("portfolio.chart.title"))
+    st.caption(t("portfolio.chart.help"))
     scored = accounts.dropna(subset=["health_score"])
     if scored.empty:
         widgets.empty_state(t("portfolio.chart.empty"))
@@ -67,27 +120,132 @@ def _chart(accounts: pd.DataFrame) -> None:
         acv_mio=scored["acv_eur"] / 1e6,
         acv_text=[fmt.eur(v) for v in scored["acv_eur"]],
         health_text=[fmt.number(v) for v in scored["health_score"]],
-    )[["account_name", "kam_name", "health_score", "acv_mio", "band_label", "acv_text", "health_text"]]
-    chart = (
-        alt.Chart(data, height=340)
-        .mark_circle(size=90, opacity=0.85)
-        .encode(
-            x=alt.X("acv_mio:Q", title=t("portfolio.chart.acv"), axis=alt.Axis(format=",~f", tickCount=8)),
-            y=alt.Y("health_score:Q", title=t("portfolio.chart.health"), scale=alt.Scale(domain=[0, 100])),
-            color=band_color("band_label", lang, t("portfolio.table.band")),
-            tooltip=[
-                alt.Tooltip("account_name:N", title=t("portfolio.table.account")),
-                alt.Tooltip("kam_name:N", title=t("portfolio.table.kam")),
-                alt.Tooltip("health_text:N", title=t("portfolio.chart.health")),
-                alt.Tooltip("band_label:N", title=t("portfolio.table.band")),
-                alt.Tooltip("acv_text:N", title=t("portfolio.table.acv")),
-            ],
-        )
+    )[
+        [
+            "account_id",
+            "account_name",
+            "kam_name",
+            "health_score",
+            "acv_mio",
+            "band",
+            "band_label",
+            "acv_text",
+            "health_text",
+        ]
+    ]
+    labels = {
+        "acv": t("portfolio.chart.acv"),
+        "acv_full": t("portfolio.table.acv"),
+        "health": t("portfolio.chart.health"),
+        "band": t("portfolio.table.band"),
+        "account": t("portfolio.table.account"),
+        "kam": t("portfolio.table.kam"),
+    }
+    event = st.altair_chart(
+        charts.health_vs_acv(data, labels, lang), width="stretch", on_select="rerun", key="portfolio_health_acv"
     )
-    st.altair_chart(localize(chart, lang), width="stretch")
+    picked = _picked_account(event)
+    if picked:
+        pages.switch_to("review", account=picked)
     unscored = len(accounts) - len(scored)
     if unscored:
         st.caption(t("portfolio.chart.unscored", count=fmt.integer(unscored)))
+
+
+def _picked_account(event) -> str | None:
+    """The account id of a clicked point (selection `charts.PICK`), if any."""
+    selection = (event or {}).get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    chosen = (selection or {}).get(charts.PICK) or []
+    return str(chosen[0]["account_id"]) if chosen and chosen[0].get("account_id") else None
+
+
+def _alert_rows(found: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The alert list: each account's top `limit` alerts in the query's order (severity, ACV, age),
+    then after that account's last one a line "+n more" that opens its review."""
+    shown, hidden = alerts.top_per_account(found, limit)
+    labels = account_labels()
+    rows: list[dict] = []
+    last_of = {account: i for i, account in enumerate(shown["account_id"])}
+    for i, (_, row) in enumerate(shown.iterrows()):
+        rows.append(
+            {
+                "link": alerts.alert_url(row, labels),
+                "severity": alerts.severity_label(row["severity"], lang),
+                "account_name": row["account_name"],
+                "kind": alerts.kind_label(row["kind"], lang),
+                "reason": alerts.alert_text(row, lang),
+            }
+        )
+        account = row["account_id"]
+        if last_of[account] == i and account in hidden:
+            rows.append(
+                {
+                    "link": _review_url(account),
+                    "severity": "",
+                    "account_name": row["account_name"],
+                    "kind": "",
+                    "reason": alerts.more_text(hidden[account], lang),
+                }
+            )
+    return pd.DataFrame(rows, columns=["link", "severity", "account_name", "kind", "reason"])
+
+
+def _alerts(found: pd.DataFrame) -> None:
+    st.subheader(t("portfolio.alerts.title"))
+    if found.empty:
+        st.success(t("portfolio.alerts.none"), icon=":material/check_circle:")
+        return
+    limit = alerts.per_account_limit()
+    rows = _alert_rows(found, limit)
+    st.caption(
+        t(
+            "portfolio.alerts.help",
+            limit=limit,
+            alerts=fmt.integer(len(found)),
+            accounts=fmt.integer(found["account_id"].nunique()),
+        )
+    )
+    widgets.table(
+        rows,
+        hide_index=True,
+        # Above 4 rem a row wraps its text: the reason is read in full, not cut. At most ALERT_ROWS
+        # rows high (the list scrolls), so the history and the accounts stay within reach.
+        row_height=ALERT_ROW_PX,
+        height=min(len(rows), ALERT_ROWS) * ALERT_ROW_PX + 40,
+        column_config={
+            "link": st.column_config.LinkColumn(
+                t("portfolio.alerts.link"), display_text=t("portfolio.table.open_text"), width="small"
+            ),
+            "severity": st.column_config.TextColumn(t("portfolio.alerts.severity_col"), width="small"),
+            "account_name": st.column_config.TextColumn(t("portfolio.table.account"), width="medium"),
+            "kind": st.column_config.TextColumn(t("portfolio.alerts.kind_col"), width="medium"),
+            "reason": st.column_config.TextColumn(t("portfolio.alerts.reason_col"), width="large"),
+        },
+    )
+
+
+def _history() -> None:
+    st.subheader(t("portfolio.history.title"))
+    found = db.query("portfolio_health_history", params, scope)
+    if found.empty:
+        widgets.empty_state(t("portfolio.history.empty"))
+        return
+    st.caption(t("portfolio.history.help", months=int(kpi_params["kpi_history_months"])))
+    data = found.assign(
+        band_label=[band_label(None if pd.isna(b) else b, lang) for b in found["band"]],
+        period=[
+            t("portfolio.history.now", day=fmt.day(d)) if now else fmt.month(d)
+            for d, now in zip(found["as_of"], found["is_current"])
+        ],
+        date_text=[fmt.day(d) for d in found["as_of"]],
+    )
+    labels = {
+        "period": t("portfolio.history.period"),
+        "accounts": t("portfolio.history.accounts"),
+        "band": t("portfolio.table.band"),
+        "date": t("portfolio.history.date"),
+    }
+    st.altair_chart(charts.health_history(data, labels, lang), width="stretch")
 
 
 def _table(accounts: pd.DataFrame) -> None:
@@ -104,10 +262,10 @@ def _table(accounts: pd.DataFrame) -> None:
             "band",
             "health_score",
             "health_trend",
-            "kam_name",
             "acv_eur",
             "next_notice_deadline",
             "alerts",
+            "kam_name",
             "region",
             "industry",
         ]
@@ -115,6 +273,7 @@ def _table(accounts: pd.DataFrame) -> None:
     event = widgets.table(
         data,
         hide_index=True,
+        height="content",
         on_select="rerun",
         selection_mode="single-row",
         key="portfolio_accounts",
@@ -122,20 +281,21 @@ def _table(accounts: pd.DataFrame) -> None:
             "review": st.column_config.LinkColumn(
                 t("portfolio.table.open"), display_text=t("portfolio.table.open_text"), width="small"
             ),
-            "account_name": st.column_config.TextColumn(t("portfolio.table.account")),
-            "band": st.column_config.TextColumn(t("portfolio.table.band")),
+            "account_name": st.column_config.TextColumn(t("portfolio.table.account"), width="medium"),
+            "band": st.column_config.TextColumn(t("portfolio.table.band"), width="small"),
             "health_score": widgets.decimal_column(t("portfolio.table.health")),
             "health_trend": st.column_config.LineChartColumn(
-                t("portfolio.table.trend"), y_min=0, y_max=100, help=t("portfolio.table.trend_help")
+                t("portfolio.table.trend"), y_min=0, y_max=100, help=t("portfolio.table.trend_help"), width="small"
             ),
-            "kam_name": st.column_config.TextColumn(t("portfolio.table.kam")),
             "acv_eur": st.column_config.NumberColumn(t("portfolio.table.acv"), format="euro"),
             "next_notice_deadline": st.column_config.DateColumn(
                 t("portfolio.table.notice"),
                 format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD",
                 help=t("portfolio.table.notice_help"),
+                width="medium",
             ),
-            "alerts": st.column_config.NumberColumn(t("portfolio.table.alerts"), format="localized"),
+            "alerts": st.column_config.NumberColumn(t("portfolio.table.alerts"), format="localized", width="small"),
+            "kam_name": st.column_config.TextColumn(t("portfolio.table.kam")),
             "region": st.column_config.TextColumn(t("common.filters.region")),
             "industry": st.column_config.TextColumn(t("common.filters.industry")),
         },
@@ -146,45 +306,51 @@ def _table(accounts: pd.DataFrame) -> None:
         pages.switch_to("review", account=accounts.iloc[rows[0]]["account_id"])
 
 
-@st.fragment
-def _alerts() -> None:
-    st.subheader(t("portfolio.alerts.title"))
-    found = db.query("portfolio_alerts", params, scope)
-    if found.empty:
-        st.success(t("portfolio.alerts.none"), icon=":material/check_circle:")
-        return
-    labels = account_labels()
-    rows = [row for _, row in found.iterrows()]
-    data = pd.DataFrame(
-        {
-            "link": [alerts.alert_url(row, labels) for row in rows],
-            "account_name": found["account_name"],
-            "reason": [alerts.alert_text(row, lang) for row in rows],
-            "severity": [alerts.severity_label(s, lang) for s in found["severity"]],
-            "kind": [alerts.kind_label(k, lang) for k in found["kind"]],
-        }
-    )
-    widgets.table(
-        data,
-        hide_index=True,
-        column_config={
-            "link": st.column_config.LinkColumn(
-                t("portfolio.alerts.link"), display_text=t("portfolio.table.open_text"), width="small"
-            ),
-            "severity": st.column_config.TextColumn(t("portfolio.alerts.severity_col")),
-            "account_name": st.column_config.TextColumn(t("portfolio.table.account")),
-            "kind": st.column_config.TextColumn(t("portfolio.alerts.kind_col")),
-            "reason": st.column_config.TextColumn(t("portfolio.alerts.reason_col"), width="large"),
-        },
-    )
+def _phone_list(accounts: pd.DataFrame, found: pd.DataFrame) -> None:
+    """One short block per account (name, band, health, top reason), most at risk first.
+
+    Data-derived text is escaped (fmt.md_escape) wherever Streamlit would read markdown.
+    """
+    st.subheader(t("portfolio.phone.title"))
+    top = {}
+    if not found.empty:
+        for _, row in found[found["rank_in_account"] == 1].iterrows():
+            top[row["account_id"]] = alerts.alert_text(row, lang)
+    for _, account in accounts.iterrows():
+        with st.container(border=True):
+            pages.page_link(
+                "review", label=fmt.md_escape(account["account_name"]), icon=None, account=account["account_id"]
+            )
+            st.caption(
+                fmt.md_escape(
+                    t(
+                        "portfolio.phone.facts",
+                        band=band_label(None if pd.isna(account["band"]) else account["band"], lang),
+                        health=fmt.number(account["health_score"]),
+                        acv=fmt.eur_short(account["acv_eur"]),
+                    )
+                )
+            )
+            reason = top.get(account["account_id"])
+            st.markdown(fmt.md_escape(reason) if reason else t("portfolio.phone.no_alert"))
 
 
 accounts = db.query("portfolio_accounts", params, scope)
 if accounts.empty:
     widgets.empty_state(t("common.empty_filter"))
     st.stop()
-_kpis()
-# Chart and alerts one below the other: side by side the alert reasons (the long column) were cut off.
-_chart(accounts)
-_alerts()
-_table(accounts)
+kpi_params = db.kpi_params()
+kpis = db.query("portfolio_kpis", params, scope).iloc[0]
+found_alerts = db.query("portfolio_alerts", params, scope)
+st.html(PHONE_CSS)
+with st.container(key="pf_tiles"):
+    _kpis(kpis, kpi_params)
+with st.container(key="pf_phone"):
+    _phone_list(accounts, found_alerts)
+with st.container(key="pf_wide_chart"):
+    _chart(accounts)
+with st.container(key="pf_wide_alerts"):
+    _alerts(found_alerts)
+_history()
+with st.container(key="pf_wide_table"):
+    _table(accounts)

@@ -7,9 +7,31 @@ Hand-derived figures of the fixture:
 - ACV = 480,000 + 250,000 = 730,000 EUR.
 - SLA (resolution, tickets created in the last 90 days): A1 T1 breached,
   T5 met, T6 breached, T2 pending -> 1 / 3 = 33.3 %; A2's T4 has no SLA.
+- Bands at D: A1 watch (58.3), A2 none (too little data); at the month-ends before D no
+  account has a score.
+- Malus (A1 has malus terms: 1 % per point, cap 10 %), month of D = November 2026: P1 T6
+  breached -> 0 % vs 95 % = 95 points, P2 T1 breached -> 95 points, P3 T2 pending -> 0;
+  shortfall 190 -> min(10, 190) = 10 % of the monthly fee C1 480,000 / 12 = 40,000 -> 4,000 EUR.
+Every tile names its window: the as-of date 26.11.2026, the 90 / 365 days, the running month.
 """
 
+import json
+from datetime import date
+from io import BytesIO
+
 import duckdb
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from kamdata import query
+from kamdata.app import widgets
+from kamdata.app.charts.portfolio import place_labels
+from tests.app_fixture import EXTRA_TICKETS
+from tests.exportset import BASE_ROWS, base_row, build_fixture_db
+
+ALL = {"accounts": None, "service_lines": None, "date_from": None, "date_to": None}
+D = "26.11.2026"
 
 
 def metrics(at) -> dict:
@@ -20,19 +42,20 @@ def test_kpi_tiles_show_hand_derived_figures_in_german(run_app):
     at = run_app()
     assert not at.exception
     shown = metrics(at)
-    assert shown["Accounts"] == "2"
-    assert shown["Jahresvertragswert"] == "730.000 €"
-    assert shown["SLA-Erfüllung"] == "33,3 %"
-    assert shown["NPS"] == "0"
+    assert shown[f"Accounts am {D}"] == "2"
+    assert shown[f"Jahresvertragswert am {D}"] == "730.000 €"
+    assert shown["SLA-Erfüllung, letzte 90 Tage"] == "33,3 %"
+    assert shown["NPS, letzte 365 Tage"] == "0"
     # A2 has too little data for a health score: the average is A1's alone.
-    assert shown["Ø Health-Score"] == "58,3"
+    assert shown[f"Ø Health-Score am {D}"] == "58,3"
 
 
 def test_english_labels_and_number_format(run_app):
     at = run_app(lang="en")
     shown = metrics(at)
-    assert shown["Annual contract value"] == "€730,000"
-    assert shown["SLA compliance"] == "33.3%"
+    assert shown["Annual contract value on 2026-11-26"] == "€730,000"
+    assert shown["SLA compliance, last 90 days"] == "33.3%"
+    assert shown["Malus exposure November 2026 (to date)"] == "€4,000"
     assert at.title[0].value == "Portfolio"
 
 
@@ -41,9 +64,9 @@ def test_region_filter_from_url_changes_the_numbers_like_the_marts(run_app, app_
     assert at.multiselect(key="regions").value == ["Nord"]
     shown = metrics(at)
     # Only A1 is in region Nord: 480,000 EUR, NPS 100.
-    assert shown["Accounts"] == "1"
-    assert shown["Jahresvertragswert"] == "480.000 €"
-    assert shown["NPS"] == "100"
+    assert shown[f"Accounts am {D}"] == "1"
+    assert shown[f"Jahresvertragswert am {D}"] == "480.000 €"
+    assert shown["NPS, letzte 365 Tage"] == "100"
     con = duckdb.connect(str(app_db.resolve()), read_only=True)
     acv = con.execute("select sum(acv_eur) from mart_accounts where region = 'Nord'").fetchone()[0]
     con.close()
@@ -57,11 +80,11 @@ def test_service_line_filter_narrows_line_facts_never_the_accounts(run_app):
     # Both accounts stay; ACV = cleaning contracts only: C1 480,000 EUR (A2 holds none -> 0).
     # SLA = cleaning tickets: A1's T6 breached, T2 pending -> 0 / 1 = 0 %.
     # Account-level figures unchanged: health 58.3 (A1 alone), NPS (1 - 1) / 2 = 0.
-    assert shown["Accounts"] == "2"
-    assert shown["Jahresvertragswert"] == "480.000 €"
-    assert shown["SLA-Erfüllung"] == "0,0 %"
-    assert shown["Ø Health-Score"] == "58,3"
-    assert shown["NPS"] == "0"
+    assert shown[f"Accounts am {D}"] == "2"
+    assert shown[f"Jahresvertragswert am {D}"] == "480.000 €"
+    assert shown["SLA-Erfüllung, letzte 90 Tage"] == "0,0 %"
+    assert shown[f"Ø Health-Score am {D}"] == "58,3"
+    assert shown["NPS, letzte 365 Tage"] == "0"
     table = at.dataframe[-1].value
     assert dict(zip(table["account_name"], table["acv_eur"])) == {"Klinikum Nord": 480000.0, "Logistik Süd GmbH": 0.0}
     assert len(at.dataframe[0].value) == 2  # A2's two alerts are account-level and stay
@@ -69,10 +92,14 @@ def test_service_line_filter_narrows_line_facts_never_the_accounts(run_app):
     shown = metrics(at)
     # Technical: ACV = C2 250,000 EUR; tickets T1 breached, T5 met (A2's T4 has no SLA) -> 1 / 2 = 50 %,
     # the same as the SLA page (tests/test_app_sla.py).
-    assert shown["Accounts"] == "2"
-    assert shown["Jahresvertragswert"] == "250.000 €"
-    assert shown["SLA-Erfüllung"] == "50,0 %"
-    assert shown["Ø Health-Score"] == "58,3"
+    assert shown[f"Accounts am {D}"] == "2"
+    assert shown[f"Jahresvertragswert am {D}"] == "250.000 €"
+    assert shown["SLA-Erfüllung, letzte 90 Tage"] == "50,0 %"
+    assert shown[f"Ø Health-Score am {D}"] == "58,3"
+    # A1 (watch) holds no technical contract: the ACV on watch follows the line filter; the malus
+    # is account-level and stays.
+    assert shown[f"Vertragswert in Beobachtung am {D}"] == "0 €"
+    assert shown["Malus-Risiko November 2026 (laufend)"] == "4.000 €"
 
 
 def test_service_line_filter_explains_what_it_narrows(run_app):
@@ -107,3 +134,159 @@ def test_filter_matching_nothing_shows_a_message(run_app):
     assert not at.exception
     assert at.info[0].value.startswith("Keine Daten für die gewählten Filter")
     assert not at.metric
+
+
+def test_money_tiles_and_their_windows_come_from_sql(run_app, app_version):
+    shown = metrics(run_app())
+    # No account is at risk; A1 (watch) holds C1 480,000 EUR; malus November 2026 = 4,000 EUR (above).
+    assert shown[f"Gefährdete Accounts am {D}"] == "0"
+    assert shown[f"Vertragswert gefährdet am {D}"] == "0 €"
+    assert shown[f"Vertragswert in Beobachtung am {D}"] == "480.000 €"
+    assert shown["Malus-Risiko November 2026 (laufend)"] == "4.000 €"
+    row = query.run(app_version, "portfolio_kpis", ALL).iloc[0]
+    assert (row["acv_at_risk_eur"], row["acv_watch_eur"], row["malus_mtd_eur"]) == (0.0, 480000.0, 4000.0)
+    # At D' = 31.10. no account had a band: nothing on watch then (the tile's +480.000 € change).
+    assert (row["acv_watch_prev_eur"], row["watch"], row["malus_accounts"]) == (0.0, 1, 1)
+    assert pd.Timestamp(row["malus_month"]) == pd.Timestamp("2026-11-01")
+
+
+@pytest.fixture(scope="module")
+def money_db(tmp_path_factory):
+    """The app fixture plus, for A1, a detractor (R9, nps 3 on 20.11.2026) and an overdue commitment
+    (K9 "Quarterly review deck", due 01.11.2026: 25 days late at D -> medium). A1's health falls to
+    27.6 -> at risk. Alerts: A1 detractor (high), A1 overdue commitment (medium), A2 no proactive
+    contact on record (high), A2 detractor R2 (high)."""
+    policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
+    return build_fixture_db(
+        tmp_path_factory.mktemp("money"),
+        rows={"sla_policies": policies},
+        add={
+            "tickets": EXTRA_TICKETS,
+            "surveys": [
+                base_row("surveys", response_id="R9", account_id="A1", response_date=date(2026, 11, 20), nps=3)
+            ],
+            "commitments": [
+                base_row(
+                    "commitments",
+                    commitment_id="K9",
+                    promised_on=date(2026, 10, 1),
+                    due_date=date(2026, 11, 1),
+                    description="Quarterly review deck",
+                )
+            ],
+        },
+    )
+
+
+def test_acv_at_risk_with_an_account_at_risk(run_app, money_db):
+    shown = metrics(run_app(db_path=money_db))
+    # A1 at risk: its C1 480,000 EUR is at risk, nothing on watch (A2 has no band).
+    assert shown[f"Gefährdete Accounts am {D}"] == "1"
+    assert shown[f"Vertragswert gefährdet am {D}"] == "480.000 €"
+    assert shown[f"Vertragswert in Beobachtung am {D}"] == "0 €"
+
+
+def test_alerts_sorted_by_severity_money_then_age_with_commitment_text(run_app, money_db):
+    at = run_app(db_path=money_db)
+    shown = at.dataframe[0].value
+    # high first; among high A1 (ACV 480,000) before A2 (250,000); within A2 the oldest first
+    # ("never" contacted before the detractor of 12.11.); then the medium commitment of A1.
+    assert list(zip(shown["account_name"], shown["kind"], shown["severity"])) == [
+        ("Klinikum Nord", "NPS-Kritiker", "hoch"),
+        ("Logistik Süd GmbH", "Kein proaktiver Kontakt", "hoch"),
+        ("Logistik Süd GmbH", "NPS-Kritiker", "hoch"),
+        ("Klinikum Nord", "Zusage überfällig", "mittel"),
+    ]
+    # the commitment is named by its text, not only its id; 26.11. - 01.11. = 25 days
+    assert shown["reason"].iloc[3] == "Zusage „Quarterly review deck“ (K9) überfällig seit 01.11.2026 (25 Tage)"
+    # rows are tall enough for the grid to wrap the reason instead of cutting it (wrapping starts above 4 rem)
+    assert at.dataframe[0].proto.row_height > 64
+
+
+def test_at_most_n_alerts_per_account_then_n_more(run_app, money_db, tmp_path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[app]\nalerts_per_account = 1\n", encoding="utf-8")
+    at = run_app(db_path=money_db, settings=str(settings))
+    shown = at.dataframe[0].value
+    # One per account (each account's first by severity, then age); a "+1 more" line after it opens the review.
+    assert list(zip(shown["account_name"], shown["reason"], shown["link"])) == [
+        ("Klinikum Nord", "NPS-Kritiker-Antwort (Wert 3) am 20.11.2026", "review?account=A1"),
+        ("Klinikum Nord", "+1 weitere Warnung – im Account-Review", "review?account=A1"),
+        ("Logistik Süd GmbH", "Kein proaktiver Kontakt erfasst", "review?account=A2"),
+        ("Logistik Süd GmbH", "+1 weitere Warnung – im Account-Review", "review?account=A2"),
+    ]
+    assert list(shown["severity"]) == ["hoch", "", "hoch", ""]
+
+
+def _chart_data(chart) -> list[pd.DataFrame]:
+    return [pa.ipc.open_stream(BytesIO(d.data.data)).read_pandas() for d in chart.proto.datasets]
+
+
+def test_health_chart_names_accounts_in_trouble_and_a_click_opens_the_review(run_app, money_db):
+    at = run_app(db_path=money_db)
+    chart = at.get("vega_lite_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["circle", "text"]
+    assert [param["name"] for param in spec["params"]] == ["pick"] and list(chart.proto.selection_mode) == ["pick"]
+    labels = [frame for frame in _chart_data(chart) if "label" in frame]
+    # A1 is at risk and named on the chart; A2 has no score and is not drawn.
+    assert [list(frame["label"]) for frame in labels] == [["Klinikum Nord"]]
+    at.session_state["portfolio_health_acv"] = {"selection": {"pick": [{"account_id": "A1"}]}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["account"] == "A1"
+    assert at.title[0].value == "Klinikum Nord"
+
+
+def test_labels_keep_apart():
+    # Two points at the same spot in a chart 0..10 on x: the second label moves off the first.
+    spots = place_labels(pd.DataFrame({"x": [5.0, 5.0], "y": [40.0, 40.0], "label": ["Alpha AG", "Beta AG"]}), 10.0)
+    assert list(spots["side"]) == ["right", "left"]
+    assert list(spots["label_y"]) == [40.0, 40.0]
+    # A point at the right edge: the label goes to its left.
+    edge = place_labels(pd.DataFrame({"x": [10.0], "y": [50.0], "label": ["Gamma GmbH"]}), 10.0)
+    assert list(edge["side"]) == ["left"]
+
+
+def test_health_history_counts_accounts_per_band_by_month(run_app, app_version):
+    found = query.run(app_version, "portfolio_health_history", ALL)
+    # 12 month-ends 30.11.2025 ... 31.10.2026, each: both accounts without a score; at D: A1 watch, A2 none.
+    history = found[~found["is_current"]]
+    assert len(history) == 12 and history["band"].isna().all() and (history["accounts"] == 2).all()
+    assert pd.Timestamp(history["as_of"].min()) == pd.Timestamp("2025-11-30")
+    now = found[found["is_current"]]
+    assert dict(zip(now["band"].fillna("none"), now["accounts"])) == {"watch": 1, "none": 1}
+    at = run_app()
+    assert "Entwicklung des Portfolios nach Status" in [h.value for h in at.subheader]
+    frames = [f for f in _chart_data(at.get("vega_lite_chart")[1]) if "period" in f]
+    periods = list(dict.fromkeys(frames[0].sort_values("as_of")["period"]))
+    assert periods[0] == "November 2025" and periods[-1] == "Stand 26.11.2026" and len(periods) == 13
+
+
+def test_account_table_shows_every_account_without_a_fixed_box(run_app, monkeypatch):
+    # AppTest does not expose a table's height: record what the page asks st.dataframe for.
+    calls = {}
+    table = widgets.table
+
+    def recording_table(data, **kwargs):
+        calls[kwargs.get("key")] = kwargs
+        return table(data, **kwargs)
+
+    monkeypatch.setattr(widgets, "table", recording_table)
+    at = run_app()
+    assert len(at.dataframe[-1].value) == 2
+    assert calls["portfolio_accounts"]["height"] == "content"  # all rows, no 10-row box
+    notice = calls["portfolio_accounts"]["column_config"]["next_notice_deadline"]
+    assert notice["label"] == "Kündigungsfrist" and notice["width"] == "medium"
+
+
+def test_phone_list_per_account_with_top_reason(run_app, money_db):
+    at = run_app(db_path=money_db)
+    phone = next(block for block in at.main.children.values() if getattr(block, "key", None) == "pf_phone")
+    texts = [element.value for element in phone.get("caption")] + [element.value for element in phone.get("markdown")]
+    links = [element.proto.label for element in phone.get("page_link")]
+    # Sorted by risk: A1 (at risk, 27.6) then A2 (no score); its top alert is its first by severity and age.
+    assert links == ["Klinikum Nord", "Logistik Süd GmbH"]
+    assert "gefährdet · Health 27,6 · 480\\.000 €" in texts
+    assert "NPS\\-Kritiker\\-Antwort \\(Wert 3\\) am 20\\.11\\.2026" in texts  # escaped: plain text, never markdown
+    assert "Kein proaktiver Kontakt erfasst" in texts
