@@ -345,3 +345,45 @@ def test_emission_factor_years_are_exact_integers(run_app):
     assert json.loads(factors.proto.columns)["year"]["type_config"]["format"] == "%d"
     assert str(factors.value["year"].dtype) == "Int64"
     assert 2026 in factors.value["year"].tolist()
+
+
+def test_site_map_draws_shipped_outlines_and_names_the_customers(run_app):
+    # The map (third chart: carrier mix, top consumers, map, path): Germany and its neighbours from
+    # the shipped GeoJSON (inline values, no URL: nothing is fetched), the sites, and one label per
+    # account at its largest site: S1 (Klinikum Nord), S3 (Logistik Süd GmbH).
+    at = run_app(PAGE)
+    chart = at.get("vega_lite_chart")[2]
+    spec = json.loads(chart.proto.spec)
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "geoshape", "circle", "text"]
+    assert "url" not in chart.proto.spec
+    countries = {f["properties"]["country"] for f in spec["layer"][0]["data"]["values"]}
+    assert {"NL", "FR", "AT", "PL"} <= countries and "DE" not in countries
+    assert [f["properties"]["country"] for f in spec["layer"][1]["data"]["values"]] == ["DE"]
+    assert spec["projection"]["type"] == "mercator"
+    assert spec["projection"]["fit"][-1]["geometry"]["type"] == "MultiPoint"  # every site stays in view
+    datasets = {
+        d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets
+    }  # sites and labels travel as named datasets
+    names = datasets[spec["layer"][3]["data"]["name"]]
+    assert sorted(names["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
+    assert spec["layer"][3]["encoding"]["text"]["field"] == "account_name"
+    assert "tooltip" in spec["layer"][2]["encoding"]
+
+
+def test_map_labels_one_per_account_without_collisions():
+    from kamdata.app.charts.sustainability import map_labels
+
+    sites = pd.DataFrame(
+        [
+            # site, account, kWh, lat, lon
+            ("S1", "Alpha", 900.0, 52.5, 13.4),  # largest: labelled
+            ("S2", "Alpha", 800.0, 48.1, 11.6),  # Alpha's second site: no second label
+            ("S3", "Beta", 700.0, 52.6, 10.0),  # 0.1° below Alpha's label row, 3.4° west: would overlap
+            ("S4", "Gamma", 600.0, 50.1, 8.7),  # clear of Alpha: labelled
+            ("S5", "Delta", 500.0, 53.5, 10.0),  # 1.0° above Alpha: clear
+            ("S6", "Eps", 400.0, 50.0, 2.0),  # same row as Gamma but 6.7° west: clear (label width 6°)
+        ],
+        columns=["site_id", "account_name", "kwh", "latitude", "longitude"],
+    )
+    assert map_labels(sites)["site_id"].tolist() == ["S1", "S4", "S5", "S6"]
+    assert map_labels(sites, top=2)["site_id"].tolist() == ["S1", "S4"]

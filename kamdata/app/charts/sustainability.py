@@ -1,11 +1,15 @@
 """Altair charts of the Sustainability page (texts come in as arguments, already translated).
 
-The site map is a plain longitude/latitude scatter in a Mercator projection: it
-needs no map tiles, so it renders offline and in both themes.
+The site map draws the sites over country outlines shipped with the app
+(kamdata/app/geo/germany.geojson: Germany and its neighbours from Natural Earth,
+public domain): no map tiles, no network, so it renders offline and in both themes.
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
 from typing import Final
 
 import altair as alt
@@ -18,6 +22,11 @@ ONE_DECIMAL = ",.1f"
 EUI_SCHEME: Final = "orangered"  # Final: typed as the literal altair expects
 ACTUAL = "#1f6feb"  # the theme's primary colour
 PATH = "#8b949e"  # neutral grey, readable on light and dark backgrounds, distinct from the on-track colours
+OUTLINES = Path(__file__).resolve().parent.parent / "geo" / "germany.geojson"
+MAP_LABELS = 8  # accounts named on the map (their largest site); every site keeps its tooltip
+LABEL_ROW = 0.4  # degrees latitude a label line takes on the map (~520 px for Germany)
+LABEL_WIDTH = 6.0  # degrees longitude an account name takes
+LAND = "#8b949e"  # outlines in the neutral grey: visible on light and dark backgrounds
 
 
 def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
@@ -135,9 +144,47 @@ def top_sites_chart(data: pd.DataFrame, measure: str, labels: dict, lang: str) -
     return localize(chart, lang)
 
 
+@cache
+def outlines() -> tuple[dict, ...]:
+    """The shipped country outlines (GeoJSON features with property `country`, e.g. "DE")."""
+    return tuple(json.loads(OUTLINES.read_text(encoding="utf-8"))["features"])
+
+
+def map_labels(data: pd.DataFrame, top: int = MAP_LABELS) -> pd.DataFrame:
+    """One label per account, at its largest site, for up to `top` accounts with the largest sites
+    (by kWh), skipping a label that would run into one already placed (labels are written to the
+    right of their dot: within LABEL_ROW° latitude and LABEL_WIDTH° longitude). A readable map
+    instead of one name per dot; every dot keeps its tooltip. data: the columns of sustainability_sites."""
+    largest = data.sort_values(["kwh", "site_id"], ascending=[False, True]).drop_duplicates("account_name")
+    kept: list[int] = []
+    for index, site in largest.iterrows():
+        if len(kept) == top:
+            break
+        clear = all(
+            abs(site["latitude"] - largest.at[other, "latitude"]) >= LABEL_ROW
+            or abs(site["longitude"] - largest.at[other, "longitude"]) >= LABEL_WIDTH
+            for other in kept
+        )
+        if clear:
+            kept.append(index)
+    return largest.loc[kept]
+
+
 def site_map(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
-    """Sites on longitude/latitude (Mercator), size = kWh, colour = EUI; no tiles, works offline."""
-    chart = (
+    """Sites on the shipped country outlines (Mercator), size = kWh, colour = EUI, the largest
+    accounts named at their largest site; no tiles, works offline."""
+    features = list(outlines())
+    land = (
+        alt.Chart(alt.Data(values=[f for f in features if f["properties"]["country"] != "DE"]))
+        .mark_geoshape(fill=LAND, fillOpacity=0.06, stroke=LAND, strokeWidth=0.5, clip=True)
+        .encode(tooltip=alt.value(None))
+    )
+    germany = (
+        alt.Chart(alt.Data(values=[f for f in features if f["properties"]["country"] == "DE"]))
+        .mark_geoshape(fill=LAND, fillOpacity=0.16, stroke=LAND, strokeWidth=1.2, clip=True)
+        .encode(tooltip=alt.value(None))
+    )
+    sites = (
         alt.Chart(data)
         .mark_circle(opacity=0.8, stroke="#6e7781", strokeWidth=0.8)
         .encode(
@@ -147,7 +194,18 @@ def site_map(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
             color=_eui_color(labels),
             tooltip=_site_tooltip(labels),
         )
-        .project(type="mercator")
-        .properties(height=380)
     )
+    names = (
+        alt.Chart(map_labels(data))
+        .mark_text(align="left", dx=9, dy=-6, fontSize=11, fontWeight="bold")
+        .encode(longitude="longitude:Q", latitude="latitude:Q", text="account_name:N", tooltip=_site_tooltip(labels))
+    )
+    # The view fits Germany and every site (one abroad widens it); neighbours are clipped to it.
+    located = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "MultiPoint", "coordinates": data[["longitude", "latitude"]].values.tolist()},
+    }
+    fit = [*(f for f in features if f["properties"]["country"] == "DE"), located]
+    chart = alt.layer(land, germany, sites, names).project(type="mercator", fit=fit).properties(height=520)
     return localize(chart, lang)
