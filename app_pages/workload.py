@@ -1,7 +1,10 @@
 """Team workload: is the virtual account team able to deliver? Utilisation, overload, team mix, backlog.
 
 Aggregated per department by default (works-council rule); per-person figures
-only when settings allow it (`app.show_per_person_workload`).
+only when settings allow it (`app.show_per_person_workload`). Any aggregate over
+fewer than `app.min_group_size` people is suppressed by the queries (NULL, shown
+as "—" with the reason). The running month (month of the data date) is labelled
+and drawn faded; its capacity counts the weekdays through the data date (KPIS.md).
 """
 
 from __future__ import annotations
@@ -20,17 +23,43 @@ from kamdata.app.settings import app_settings
 lang = current_language()
 filters: Filters = st.session_state[FILTERS_KEY]
 scope = user_scope()
-params = filters.params()
-# KPI thresholds as frozen into the build; the works-council switch is an app setting.
+# KPI thresholds as frozen into the build; the works-council switch and group size are app settings.
 kpi = db.kpi_params()
 THRESHOLD = float(kpi["kpi_overload_threshold_pct"])
 BAD = float(kpi["health_components_team_bad"])
 PER_PERSON = bool(app_settings()["app"].get("show_per_person_workload", False))
+MIN_GROUP = int(app_settings()["app"].get("min_group_size", 3))
+params = {**filters.params(), "min_group_size": MIN_GROUP}
+AS_OF = pd.Timestamp(kpi["as_of"])
+RUNNING = AS_OF.to_period("M").to_timestamp()  # the running month: the month of the data date
+RUNNING_SUFFIX = t("workload.running.suffix")
 HEATMAP_PEOPLE = 50
 
 
 def _heatmap_labels(row_key: str) -> dict:
-    return {"month": t("workload.heatmap.month"), "utilisation": t("workload.heatmap.utilisation"), "row": t(row_key)}
+    return {
+        "month": t("workload.heatmap.month"),
+        "utilisation": t("workload.heatmap.utilisation"),
+        "row": t(row_key),
+        "running": RUNNING_SUFFIX,
+    }
+
+
+def _running_in(months: pd.Series) -> pd.Timestamp | None:
+    """The running month if the data holds it (the period reaches the data date), else None."""
+    return RUNNING if (pd.to_datetime(months) == RUNNING).any() else None
+
+
+def _month_label(value) -> str:
+    """ "11.2026" (de) / "2026-11" (en); the running month with its suffix: "12.2026 (laufend)"."""
+    stamp = pd.Timestamp(value)
+    label = stamp.strftime("%m.%Y" if lang == "de" else "%Y-%m")
+    return f"{label} {RUNNING_SUFFIX}" if stamp == RUNNING else label
+
+
+def _running_caption(months: pd.Series) -> None:
+    if _running_in(months) is not None:
+        st.caption(t("workload.running.caption", month=fmt.month(RUNNING, lang), as_of=fmt.day(AS_OF.date(), lang)))
 
 
 def _hours_tooltip() -> list:
@@ -41,12 +70,17 @@ def _hours_tooltip() -> list:
 
 
 def _tiles(total: pd.Series, backlog_total: pd.Series, kams: pd.DataFrame) -> None:
+    hidden = "—"  # every department-month in the period below the group size: nothing to sum
     tiles = [
-        (t("workload.kpi.utilisation"), fmt.pct(total["utilisation_pct"], lang), t("workload.kpi.utilisation_help")),
+        (
+            t("workload.kpi.utilisation"),
+            hidden if total["suppressed"] else fmt.pct(total["utilisation_pct"], lang),
+            t("workload.kpi.utilisation_help", n=MIN_GROUP),
+        ),
         (
             t("workload.kpi.overloaded"),
-            fmt.integer(total["overloaded_employees"], lang),
-            t("workload.kpi.overloaded_help", threshold=fmt.number(THRESHOLD, lang, 0)),
+            hidden if total["suppressed"] else fmt.integer(total["overloaded_employees"], lang),
+            t("workload.kpi.overloaded_help", threshold=fmt.number(THRESHOLD, lang, 0), n=MIN_GROUP),
         ),
         (
             t("workload.kpi.open_tickets"),
@@ -67,30 +101,41 @@ def _departments(monthly: pd.DataFrame) -> None:
         alt.Tooltip("employees:Q", title=t("workload.heatmap.employees"), format=","),
         alt.Tooltip("overloaded_employees:Q", title=t("workload.heatmap.overloaded"), format=","),
     ]
+    data = monthly.assign(note=t("workload.suppressed_label", n=MIN_GROUP))
     st.altair_chart(
         charts_workload.utilisation_heatmap(
-            monthly, "department", _heatmap_labels("workload.heatmap.department"), lang, THRESHOLD, BAD, tooltip
+            data,
+            "department",
+            _heatmap_labels("workload.heatmap.department"),
+            lang,
+            THRESHOLD,
+            BAD,
+            tooltip,
+            _running_in(monthly["month"]),
         )
     )
-    st.caption(t("workload.heatmap.caption"))
+    st.caption(t("workload.heatmap.caption", n=MIN_GROUP))
+    _running_caption(monthly["month"])
+    if monthly["suppressed"].any():
+        st.caption(t("workload.suppressed", n=MIN_GROUP))
 
 
 def _overloaded(monthly: pd.DataFrame) -> None:
     st.subheader(t("workload.overloaded.title"))
-    overloaded = monthly[monthly["overloaded_employees"] > 0]
+    overloaded = monthly[monthly["overloaded_employees"] > 0]  # suppressed cells are NULL: never listed
     if overloaded.empty:
         st.success(t("workload.overloaded.none"), icon=":material/check_circle:")
         return
     widgets.table(
-        overloaded.assign(utilisation_pct=overloaded["utilisation_pct"].round(1)),
+        overloaded.assign(
+            utilisation_pct=overloaded["utilisation_pct"].round(1), month_label=overloaded["month"].map(_month_label)
+        ),
         hide_index=True,
         placeholder=fmt.na(lang),
-        column_order=["department", "month", "overloaded_employees", "employees", "utilisation_pct"],
+        column_order=["department", "month_label", "overloaded_employees", "employees", "utilisation_pct"],
         column_config={
             "department": st.column_config.TextColumn(t("workload.heatmap.department")),
-            "month": st.column_config.DateColumn(
-                t("workload.heatmap.month"), format="MM.YYYY" if lang == "de" else "YYYY-MM"
-            ),
+            "month_label": st.column_config.TextColumn(t("workload.heatmap.month")),
             "overloaded_employees": st.column_config.NumberColumn(t("workload.heatmap.overloaded"), format="localized"),
             "employees": st.column_config.NumberColumn(t("workload.heatmap.employees"), format="localized"),
             "utilisation_pct": widgets.decimal_column(t("workload.heatmap.utilisation"), 1),
@@ -110,16 +155,26 @@ def _composition() -> None:
         return
     labels = {key: t(f"workload.composition.{key}") for key in ("account", "members", "load")}
     labels["department"] = t("workload.heatmap.department")
-    st.altair_chart(charts_workload.composition_chart(data, labels, lang))
-    st.caption(t("workload.composition.caption"))
+    heads = data.loc[data["grain"] == "account_department", ["account_name", "department", "members"]]  # no hours
+    teams = data[data["grain"] == "account"]  # whole teams: hours only from min_group_size members
+    st.altair_chart(charts_workload.composition_chart(heads, labels, lang))
+    st.caption(t("workload.composition.caption", n=MIN_GROUP))
     widgets.table(
-        data.round({"allocated_h": 0, "booked_h": 0, "load_pct": 1}),
+        teams.round({"allocated_h": 0, "booked_h": 0, "load_pct": 1}),
         hide_index=True,
-        placeholder=fmt.na(lang),
-        column_order=["account_name", "department", "members", "allocation_pct", "allocated_h", "booked_h", "load_pct"],
+        placeholder="—",
+        column_order=[
+            "account_name",
+            "members",
+            "departments",
+            "allocation_pct",
+            "allocated_h",
+            "booked_h",
+            "load_pct",
+        ],
         column_config={
             "account_name": st.column_config.TextColumn(t("workload.composition.account")),
-            "department": st.column_config.TextColumn(t("workload.heatmap.department")),
+            "departments": number("departments"),
             "members": number("members"),
             "allocation_pct": number("allocation"),
             "allocated_h": number("allocated"),
@@ -127,6 +182,8 @@ def _composition() -> None:
             "load_pct": number("load", 1),
         },
     )
+    if teams["suppressed"].any():
+        st.caption(t("workload.suppressed", n=MIN_GROUP))
 
 
 def _kams(kams: pd.DataFrame) -> None:
@@ -157,12 +214,17 @@ def _backlog(backlog: pd.DataFrame) -> None:
     if backlog.empty:
         st.success(t("workload.backlog.none"), icon=":material/check_circle:")
         return
-    shown = backlog.assign(
+    named = backlog.assign(
         group=backlog["department"].where(backlog["department"] != "unassigned", t("workload.backlog.unassigned"))
     )
+    shown = named[~named["suppressed"]]  # groups below the works-council size have no figures (NULL)
     labels = {key: t(f"workload.backlog.{key}") for key in ("group", "open", "oldest")}
-    st.altair_chart(charts_workload.backlog_chart(shown, labels, lang))
+    if not shown.empty:
+        st.altair_chart(charts_workload.backlog_chart(shown, labels, lang))
     st.caption(t("workload.backlog.caption"))
+    hidden = named.loc[named["suppressed"], "group"]
+    if len(hidden):
+        st.caption(t("workload.backlog.suppressed", n=MIN_GROUP, groups=", ".join(hidden)))
 
 
 def _people() -> None:
@@ -175,14 +237,24 @@ def _people() -> None:
     data = data.assign(person=data["name"] + " (" + data["employee_id"] + ")")
     people = data["person"].nunique()
     if people > HEATMAP_PEOPLE:  # a readable chart: the highest peak utilisation first
-        busiest = data.groupby("person")["utilisation_pct"].max().nlargest(HEATMAP_PEOPLE).index
+        # The running month's few days of bookings do not make a peak (complete months only, if any).
+        complete = data[~data["running_month"]] if (~data["running_month"]).any() else data
+        busiest = complete.groupby("person")["utilisation_pct"].max().nlargest(HEATMAP_PEOPLE).index
         data = data[data["person"].isin(busiest)]
         st.caption(t("workload.people.capped", shown=HEATMAP_PEOPLE, total=fmt.integer(people, lang)))
     st.altair_chart(
         charts_workload.utilisation_heatmap(
-            data, "person", _heatmap_labels("workload.people.name"), lang, THRESHOLD, BAD, _hours_tooltip()
+            data,
+            "person",
+            _heatmap_labels("workload.people.name"),
+            lang,
+            THRESHOLD,
+            BAD,
+            _hours_tooltip(),
+            _running_in(data["month"]),
         )
     )
+    _running_caption(data["month"])
 
 
 st.title(t("workload.title"))
@@ -191,6 +263,9 @@ if PER_PERSON:
     st.warning(t("workload.privacy_per_person"), icon=":material/visibility:")
 else:
     st.info(t("workload.privacy_aggregated"), icon=":material/shield_person:")
+if params["accounts"] is not None and not params["accounts"]:  # the account filters match no account
+    widgets.empty_state(t("common.empty_filter"))
+    st.stop()
 departments = db.query("workload_departments", params, scope)
 monthly = departments.dropna(subset=["department"])
 if monthly.empty:

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from kamdata.app.charts.base import BAND_COLORS, CELL_INK, localize, rows_height
+from kamdata.app.charts.sla import NO_DATA, month_axis, running_opacity
 
 ONE_DECIMAL = ",.1f"
 NUMBER = ",.0f"
@@ -29,14 +30,38 @@ def utilisation_color(title: str, threshold: float, bad: float) -> alt.Color:
 
 
 def utilisation_heatmap(
-    data: pd.DataFrame, row: str, labels: dict, lang: str, threshold: float, bad: float, tooltip: list
+    data: pd.DataFrame,
+    row: str,
+    labels: dict,
+    lang: str,
+    threshold: float,
+    bad: float,
+    tooltip: list,
+    running: pd.Timestamp | None = None,
 ) -> alt.TopLevelMixin:
-    """Rows (`row`: department or person) x month, coloured by utilisation, the value in each cell."""
+    """Rows (`row`: department or person) x month, coloured by utilisation, the value in each cell.
+
+    data: row, month, utilisation_pct, running_month, suppressed (works-council rule: a grey cell
+    with "—"), plus the tooltip's fields. The running month (`running`) is faded and its axis label
+    gets labels["running"].
+    """
+    data = data.assign(suppressed=data.get("suppressed", False))
     base = alt.Chart(data).encode(
-        x=alt.X("yearmonth(month):O", title=labels["month"], axis=alt.Axis(format="%b %y", labelAngle=0)),
+        x=alt.X("yearmonth(month):O", title=labels["month"], axis=month_axis(running, labels["running"])),
         y=alt.Y(f"{row}:N", title=labels["row"], axis=alt.Axis(labelLimit=220)),
     )
-    cells = base.mark_rect().encode(
+    hidden = base.transform_filter("datum.suppressed")
+    blanks = hidden.mark_rect(color=NO_DATA, opacity=0.35).encode(
+        tooltip=[
+            alt.Tooltip(f"{row}:N", title=labels["row"]),
+            alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
+            alt.Tooltip("note:N", title=labels["utilisation"]),
+        ]
+    )
+    dashes = hidden.mark_text(color=CELL_INK).encode(text=alt.value("—"))
+    shown = base.transform_filter("!datum.suppressed")
+    cells = shown.mark_rect().encode(
+        opacity=running_opacity(),
         color=utilisation_color(labels["utilisation"], threshold, bad),
         tooltip=[
             alt.Tooltip(f"{row}:N", title=labels["row"]),
@@ -45,13 +70,13 @@ def utilisation_heatmap(
             *tooltip,
         ],
     )
-    values = base.mark_text(color=CELL_INK).encode(text=alt.Text("utilisation_pct:Q", format=NUMBER))
-    chart = alt.layer(cells, values).properties(height=rows_height(data[row].nunique()))
+    values = shown.mark_text(color=CELL_INK).encode(text=alt.Text("utilisation_pct:Q", format=NUMBER))
+    chart = alt.layer(blanks, dashes, cells, values).properties(height=rows_height(data[row].nunique()))
     return localize(chart, lang)
 
 
 def composition_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
-    """Account-team members per account, stacked by department."""
+    """Account-team members per account, stacked by department (head counts only: no hours per department)."""
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -68,7 +93,6 @@ def composition_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLev
                 alt.Tooltip("account_name:N", title=labels["account"]),
                 alt.Tooltip("department:N", title=labels["department"]),
                 alt.Tooltip("sum(members):Q", title=labels["members"], format=","),
-                alt.Tooltip("load_pct:Q", title=labels["load"], format=ONE_DECIMAL),
             ],
         )
         .properties(height=rows_height(data["account_name"].nunique()))
