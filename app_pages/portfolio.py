@@ -45,6 +45,9 @@ PHONE_CSS = """
 """
 
 ALERT_ROW_PX = 68
+# Account table at 1440 px: names and the notice deadline in full, the rest as narrow as it reads.
+NAME_PX = 250
+DATE_PX = 110
 ALERT_ROWS = 10
 
 st.title(t("portfolio.title"))
@@ -281,7 +284,7 @@ def _table(accounts: pd.DataFrame) -> None:
             "review": st.column_config.LinkColumn(
                 t("portfolio.table.open"), display_text=t("portfolio.table.open_text"), width="small"
             ),
-            "account_name": st.column_config.TextColumn(t("portfolio.table.account"), width="medium"),
+            "account_name": st.column_config.TextColumn(t("portfolio.table.account"), width=NAME_PX),
             "band": st.column_config.TextColumn(t("portfolio.table.band"), width="small"),
             "health_score": widgets.decimal_column(t("portfolio.table.health")),
             "health_trend": st.column_config.LineChartColumn(
@@ -292,7 +295,7 @@ def _table(accounts: pd.DataFrame) -> None:
                 t("portfolio.table.notice"),
                 format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD",
                 help=t("portfolio.table.notice_help"),
-                width="medium",
+                width=DATE_PX,
             ),
             "alerts": st.column_config.NumberColumn(t("portfolio.table.alerts"), format="localized", width="small"),
             "kam_name": st.column_config.TextColumn(t("portfolio.table.kam")),

@@ -277,7 +277,7 @@ def test_account_table_shows_every_account_without_a_fixed_box(run_app, monkeypa
     assert len(at.dataframe[-1].value) == 2
     assert calls["portfolio_accounts"]["height"] == "content"  # all rows, no 10-row box
     notice = calls["portfolio_accounts"]["column_config"]["next_notice_deadline"]
-    assert notice["label"] == "Kündigungsfrist" and notice["width"] == "medium"
+    assert notice["label"] == "Kündigungsfrist" and notice["width"] == 110  # a date reads in full
 
 
 def test_phone_list_per_account_with_top_reason(run_app, money_db):
