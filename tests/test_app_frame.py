@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 from datetime import UTC, date, datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -257,3 +258,56 @@ def test_links_to_the_home_page_never_use_its_url_path(run_app):
     # Links built by URL (table and alert links, kamdata.pages.page_url): the home page is "./".
     assert pages.page_url("portfolio", accounts=["Klinikum Nord"]) == "./?accounts=Klinikum+Nord"
     assert pages.page_url("review", account="A1") == "review?account=A1"
+
+
+def _display_values(element) -> pd.DataFrame:
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("de", ["10,0", "4.000 €"]), ("en", ["10.0", "€4,000"])])
+def test_number_columns_are_shown_in_the_app_language(run_app, lang, shown):
+    # SLA malus table on the fixture: A1 (malus 1 % per point, cap 10 %) hits the 10 % cap in one
+    # month; exposure 4,000 € (tests/test_app_sla.py). The grid would format "localized"/"euro" in
+    # the browser's locale; widgets.table hands it the app language's text instead (a Styler) and
+    # leaves the raw numbers for sorting.
+    at = run_app("app_pages/sla.py", lang=lang)
+    malus = next(frame for frame in at.dataframe if "exposure_eur" in json.loads(frame.proto.columns))
+    config = json.loads(malus.proto.columns)
+    assert "format" not in config["exposure_eur"]["type_config"]
+    texts = _display_values(malus)
+    assert [texts["max_malus_pct"].iloc[0], texts["exposure_eur"].iloc[0]] == shown
+    assert malus.value["exposure_eur"].iloc[0] == 4000.0  # the data stays a number
+
+
+def test_table_formats_by_column_kind():
+    data = pd.DataFrame(
+        {
+            "share": [1234.56, None],
+            "count": [1234, 5],
+            "amount": [1234.5, -20.0],
+            "factor": [0.3634, 2.5],
+            "day": [date(2026, 11, 26), None],
+            "year": [2025, 2026],
+        }
+    )
+    config = {
+        "share": widgets.decimal_column("Share", 1),
+        "count": {"label": "Count", "type_config": {"type": "number", "format": "localized"}},
+        "amount": {"label": "Amount", "type_config": {"type": "number", "format": "euro", "step": 1}},
+        "factor": {"label": "Factor", "type_config": {"type": "number", "format": "localized"}},
+        "day": {"label": "Day", "type_config": {"type": "date", "format": "localized"}},
+        "year": {"label": "Year", "type_config": {"type": "number", "format": "%d"}},
+    }
+    for lang, expected in (
+        ("de", {"share": ["1.234,6", "k. A."], "count": ["1.234", "5"], "amount": ["1.235 €", "-20 €"],
+                "factor": ["0,363", "2,5"], "day": ["26.11.2026", "k. A."]}),
+        ("en", {"share": ["1,234.6", "n/a"], "count": ["1,234", "5"], "amount": ["€1,235", "-€20"],
+                "factor": ["0.363", "2.5"], "day": ["2026-11-26", "n/a"]}),
+    ):  # fmt: skip
+        with mock.patch.object(widgets.fmt, "current_language", return_value=lang):
+            formats, columns = widgets._app_language_formats(data, config)
+        assert {column: [formats[column](v) for v in data[column]] for column in formats} == expected
+        assert "format" not in columns["share"]["type_config"] and columns["share"]["type_config"]["step"] == 0.1
+        assert columns["year"] == config["year"]  # identifiers and years keep their own format

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from kamdata.app import formats as fmt
 from kamdata.app.formats import missing, na
 
 if TYPE_CHECKING:
@@ -34,17 +36,84 @@ def sparkline_column(series: pd.Series) -> list[list[float] | None]:
 
 
 def table(data, **kwargs):
-    """`st.dataframe` with NULL cells shown as the n/a text ("k. A." / "n/a") instead of "None".
+    """`st.dataframe` in the app's language: NULL cells as the n/a text ("k. A." / "n/a"), and number,
+    euro and date columns formatted like the tiles (German "1.234,5" in a German app, whatever the
+    browser's locale).
 
-    Every page's table goes through here; the arguments are st.dataframe's.
+    Every page's table goes through here; the arguments are st.dataframe's. The grid formats
+    `format="localized"` and `"euro"` columns in the *browser's* locale, so those columns (and
+    decimal_column's) are shown through a pandas Styler instead: the cell shows the app-language
+    text, while sorting and selection still use the raw number (the grid sorts by the cell's data,
+    not its display text). The column keeps its label, help, width and step.
     """
     kwargs.setdefault("placeholder", na())
+    config = kwargs.get("column_config")
+    if isinstance(data, pd.DataFrame) and isinstance(config, dict) and data.index.is_unique:
+        formats, kwargs["column_config"] = _app_language_formats(data, config)
+        if formats:
+            data = data.style.format(formats)
     return st.dataframe(data, **kwargs)
 
 
+def _app_language_formats(data: pd.DataFrame, config: dict) -> tuple[dict, dict]:
+    """column -> formatter for the locale-dependent columns of `config`, and the config without
+    their grid format (the grid shows a Styler's text only where the column has no format)."""
+    lang = fmt.current_language()
+    formats: dict = {}
+    columns: dict = {}
+    for column, spec in config.items():
+        type_config = spec.get("type_config") if isinstance(spec, dict) else None
+        kind = (type_config or {}).get("type")
+        grid_format = (type_config or {}).get("format")
+        formatter = None
+        if column in data.columns and kind == "number" and grid_format in ("localized", "euro"):
+            decimals = _decimals(type_config.get("step"), data[column], euro=grid_format == "euro")
+            formatter = _euro(lang, decimals) if grid_format == "euro" else _number(lang, decimals)
+        elif column in data.columns and kind == "date" and grid_format == "localized":
+            formatter = _day(lang)
+        if formatter is None:
+            columns[column] = spec
+            continue
+        formats[column] = formatter
+        columns[column] = {**spec, "type_config": {k: v for k, v in type_config.items() if k != "format"}}
+    return formats, columns
+
+
+def _decimals(step, values: pd.Series, euro: bool = False) -> int | None:
+    """Decimals from the column's step (decimal_column); else whole numbers for integer data, euro
+    amounts with cents, other numbers up to three decimals (None: trailing zeros dropped)."""
+    if step:
+        return max(0, round(-math.log10(float(step))))
+    if euro:
+        return 2
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if pd.api.types.is_integer_dtype(values) or (numbers == numbers.round()).all():
+        return 0
+    return None
+
+
+def _number(lang: str, decimals: int | None):
+    def show(value) -> str:
+        if decimals is not None:
+            return fmt.number(value, lang, decimals)
+        text = fmt.number(value, lang, 3)
+        separator = "," if lang == "de" else "."
+        return text.rstrip("0").rstrip(separator) if separator in text else text
+
+    return show
+
+
+def _euro(lang: str, decimals: int):
+    return lambda value: fmt.eur(value, lang, decimals)
+
+
+def _day(lang: str):
+    return lambda value: fmt.day(value, lang)
+
+
 def decimal_column(label: str, decimals: int = 1, help: str | None = None) -> ColumnConfig:
-    """A number column with exactly `decimals` decimals in the browser's locale ("60,0" next to
-    "33,3", not "60"); the grid takes the shown precision from `step`."""
+    """A number column with exactly `decimals` decimals ("60,0" next to "33,3", not "60"), shown in
+    the app's language by `table` (the step carries the precision)."""
     return st.column_config.NumberColumn(label, format="localized", step=10.0**-decimals, help=help)
 
 
