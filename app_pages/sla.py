@@ -115,13 +115,17 @@ def _headline() -> bool:
         ),
     ]
     labels = {"malus_mtd": t("sla.kpi.malus_mtd", month=fmt.month(mtd["month"], lang))}
-    for row in (tiles[:5], tiles[5:]):
-        for column, (key, value, help_text) in zip(st.columns(5), row):
+    # Three tiles a row, so each label (with its window) is read in full at 1440 px; money last.
+    order = ("resolution", "response", "mttr", "ftf", "escalations", "ppm", "backlog", "malus_mtd", "malus")
+    by_key = {tile[0]: tile for tile in tiles}
+    tiles = [by_key[key] for key in order]
+    for row in (tiles[:3], tiles[3:6], tiles[6:]):
+        for column, (key, value, help_text) in zip(st.columns(3), row):
             with column:
                 widgets.kpi_tile(labels.get(key, t(f"sla.kpi.{key}")), value, help=help_text)
     st.caption(
         t("sla.kpi.tickets", count=fmt.integer(kpis["tickets"], lang), no_sla=fmt.integer(kpis["tickets_no_sla"], lang))
-        + " "
+        + ". "
         + t(
             "sla.kpi.window",
             date_from=fmt.day(params["date_from"], lang) if params["date_from"] else "…",
@@ -163,7 +167,6 @@ def _compliance() -> None:
     }
     st.altair_chart(charts_sla.compliance_chart(long, labels, lang, _running_in(long["month"])))
     st.caption(t("sla.compliance.caption"))
-    _running_rule()
 
 
 def _heatmap() -> None:
@@ -198,6 +201,7 @@ def _heatmap() -> None:
         data = data[data["account_name"].isin(worst)]
     st.altair_chart(charts_sla.account_heatmap(data, labels, lang, BAD, GOOD, _running_in(data["month"])))
     st.caption(t("sla.heatmap.caption"))
+    _running_rule()
     if accounts > HEATMAP_ACCOUNTS:
         st.caption(t("sla.heatmap.capped", shown=HEATMAP_ACCOUNTS, total=fmt.integer(accounts, lang)))
 

@@ -32,7 +32,7 @@ from tests.exportset import base_row, build_fixture_db
 PAGE = "app_pages/sla.py"
 RESOLUTION = "Lösungsquote im SLA (Zeitraum)"
 MALUS_PERIOD = "Malus-Risiko, Summe Zeitraum"
-MALUS_MTD = "Malus-Risiko November 2026 (laufend)"
+MALUS_MTD = "Malus November 2026 (laufend)"
 
 
 def metrics(at) -> dict:
@@ -82,7 +82,7 @@ def test_english_labels_and_number_format(run_app):
     assert at.title[0].value == "SLA & service"
     assert shown["Resolution compliance (period)"] == "33.3%"
     assert shown["Malus exposure, period total"] == "€4,000"
-    assert shown["Malus exposure November 2026 (to date)"] == "€4,000"
+    assert shown["Malus November 2026 (to date)"] == "€4,000"
     assert shown["Open, created in period"] == "1"
     assert "SLA breaches" in [h.value for h in at.subheader]
 
@@ -334,7 +334,7 @@ def test_running_month_is_labelled_and_faded(run_app):
     # flagged, and its segment is dashed (a second line layer filtered to the tail).
     spec, data = _chart(at, 0)
     layers = spec["spec"]["layer"]
-    assert "(laufend)" in json.dumps(spec) and "2026 && month(datum.value) == 10" in json.dumps(spec)
+    assert "' (laufend)'" in json.dumps(spec) and "2026 && month(datum.value) == 10" in json.dumps(spec)
     assert any(layer["mark"].get("strokeDash") for layer in layers if layer["mark"]["type"] == "line")
     assert set(data.loc[data["month"] == "2026-11-01", "running_month"]) == {True}
     assert set(data.loc[data["month"] == "2026-10-01", "running_month"]) == {False}

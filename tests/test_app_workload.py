@@ -30,7 +30,7 @@ from tests.exportset import base_row, build_fixture_db
 PAGE = "app_pages/workload.py"
 AGGREGATED_NOTE = "Betriebsratsregel: Auslastung wird nur aggregiert je Abteilung gezeigt"
 UTILISATION = "Auslastung gesamt (Zeitraum)"
-OPEN = "Offene Tickets zum Datenstand"
+OPEN = "Offen zum Datenstand"
 SUPPRESSED = (
     "—: Gruppe mit weniger als 3 Personen, Wert unterdrückt (Betriebsratsregel, Einstellung app.min_group_size)."
 )
@@ -61,7 +61,7 @@ def test_small_groups_are_suppressed_by_default(run_app):
         UTILISATION: "—",
         "Überlastungen (Zeitraum)": "—",
         OPEN: "1",
-        "Key Account Manager (gewählte Accounts)": "1",
+        "KAMs der Auswahl": "1",
     }
     assert at.info[0].value.startswith(AGGREGATED_NOTE)
     assert any(c.value == SUPPRESSED for c in at.caption)
@@ -83,7 +83,7 @@ def test_aggregated_workload_in_german(run_app, tmp_path):
         UTILISATION: "1,2 %",
         "Überlastungen (Zeitraum)": "0",
         OPEN: "1",
-        "Key Account Manager (gewählte Accounts)": "1",
+        "KAMs der Auswahl": "1",
     }
     assert at.info[0].value.startswith(AGGREGATED_NOTE)
     headers = [h.value for h in at.subheader]
@@ -105,7 +105,7 @@ def test_running_month_is_labelled_and_faded(run_app, tmp_path):
     spec, cells = _chart(at, 0)
     # November 2026 (the month of D) is the only month: flagged, its axis label gets "(laufend)".
     assert list(cells["running_month"].unique()) == [True]
-    assert "' (laufend)'" in json.dumps(spec) and "month(datum.value) == 10" in json.dumps(spec)
+    assert "[datum.label, '(laufend)']" in json.dumps(spec) and "month(datum.value) == 10" in json.dumps(spec)
     caption = "Laufender Monat (November 2026, bis 26.11.2026)"
     assert any(c.value.startswith(caption) for c in at.caption)
     # Department rows: E1 152 h, E2 146.3 h capacity through D (not 168 / 161.7 for the whole month).
@@ -117,7 +117,7 @@ def test_english_labels(run_app, tmp_path):
     at = run_app(PAGE, lang="en", settings=_group(tmp_path, 1))
     assert not at.exception
     assert metrics(at)["Overall utilisation (period)"] == "1.2%"
-    assert metrics(at)["Open tickets at data date"] == "1"
+    assert metrics(at)["Open at data date"] == "1"
     assert at.title[0].value == "Team workload"
     assert at.info[0].value.startswith("Works-council rule")
 

@@ -22,19 +22,19 @@ PROVISIONAL_OPACITY = 0.3
 RUNNING_DASH = [4, 3]
 
 
-def month_axis(running: pd.Timestamp | None, suffix: str, **kwargs) -> alt.Axis:
-    """A month axis ("Dez 26") whose running month reads "Dez 26 (laufend)" (`suffix`).
+def month_axis(running: pd.Timestamp | None, suffix: str, stacked: bool = True, **kwargs) -> alt.Axis:
+    """A month axis ("Dez 26") whose running month reads "Dez 26 (laufend)" (`suffix`), every month labelled.
 
-    The label expression compares the tick's local year and month (Vega: 0-based) with the running
-    month, so it works on ordinal and temporal `yearmonth(month)` axes alike.
+    stacked: the suffix on a second line (heatmaps and bars: one band per month, no room beside the
+    label); otherwise on the same line (angled labels). The label expression compares the tick's
+    local year and month (Vega: 0-based) with the running month.
     """
-    axis = {"format": "%b %y", "labelAngle": 0, **kwargs}
+    axis = {"format": "%b %y", "labelAngle": 0, "labelOverlap": False, **kwargs}
     if running is not None:
         stamp = pd.Timestamp(running)
-        axis["labelExpr"] = (
-            f"year(datum.value) == {stamp.year} && month(datum.value) == {stamp.month - 1}"
-            f" ? datum.label + ' {suffix}' : datum.label"
-        )
+        test = f"year(datum.value) == {stamp.year} && month(datum.value) == {stamp.month - 1}"
+        marked = f"[datum.label, '{suffix}']" if stacked else f"datum.label + ' {suffix}'"
+        axis["labelExpr"] = f"{test} ? {marked} : datum.label"
     return alt.Axis(**axis)
 
 
@@ -56,7 +56,11 @@ def compliance_chart(
         tail=data["month"] >= (pd.Timestamp(running) - pd.DateOffset(months=1)) if running is not None else False
     )
     base = alt.Chart(data).encode(
-        x=alt.X("yearmonth(month):T", title=labels["month"], axis=month_axis(running, labels["running"])),
+        x=alt.X(
+            "yearmonth(month):O",
+            title=labels["month"],
+            axis=month_axis(running, labels["running"], stacked=False, labelAngle=-45),
+        ),
         y=alt.Y("pct:Q", title=labels["pct"], scale=alt.Scale(zero=False, domainMax=100)),
         color=alt.Color("measure:N", title=labels["measure"], legend=alt.Legend(orient="bottom")),
     )
@@ -235,7 +239,7 @@ def malus_heatmap(
         color=alt.Color(
             "exposure_eur:Q",
             title=labels["exposure"],
-            scale=alt.Scale(domainMin=0, range=["#f6f8fa", BAND_COLORS["at_risk"]]),
+            scale=alt.Scale(domainMin=0, scheme="reds"),
             legend=alt.Legend(orient="right", format="$,.0f"),
         ),
         opacity=running_opacity(),
