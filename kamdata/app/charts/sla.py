@@ -7,6 +7,8 @@ same on every page.
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -38,7 +40,7 @@ def month_axis(running: pd.Timestamp | None, suffix: str, stacked: bool = True, 
     return alt.Axis(**axis)
 
 
-def running_opacity(field: str = "running_month") -> alt.OpacityValue:
+def running_opacity(field: str = "running_month") -> Any:
     """Faded marks for the running month, full opacity otherwise."""
     return alt.condition(f"datum.{field}", alt.value(RUNNING_OPACITY), alt.value(1.0))
 
