@@ -52,12 +52,12 @@ if data.empty:
     st.stop()
 
 row = data.iloc[0]
-st.title(row["account_name"])
+st.title(fmt.md_escape(row["account_name"]))
 st.caption(
     t(
         "account_review.subtitle",
-        industry=fmt.md_escape(row["industry"]),
-        region=fmt.md_escape(row["region"]),
+        industry=fmt.md_escape(fmt.label("industry", row["industry"], lang)),
+        region=fmt.md_escape(fmt.label("region", row["region"], lang)),
         kam=fmt.md_escape(row["kam_name"]),
     )
 )

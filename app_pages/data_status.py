@@ -133,6 +133,7 @@ def _rejected() -> None:
     reasons = right.multiselect(
         t("data_status.rejected.filter_reason"),
         reason_options,
+        format_func=fmt.reject_reason,  # the URL keeps the build's own text as the code
         placeholder=t("common.filters.all"),
         **page_state.widget("reasons", multi=True),
     )
@@ -144,7 +145,7 @@ def _rejected() -> None:
     )
     st.caption(t("data_status.rejected.count", shown=fmt.integer(len(data)), total=fmt.integer(shown)))
     widgets.table(
-        data,
+        data.assign(reason=[fmt.reject_reason(r) for r in data["reason"]]),
         hide_index=True,
         column_config={
             "table_name": st.column_config.TextColumn(t("data_status.tables.table")),

@@ -258,6 +258,8 @@ def _table(accounts: pd.DataFrame) -> None:
         review=[_review_url(a) for a in accounts["account_id"]],
         band=[band_label(b, lang) for b in accounts["band"]],
         health_trend=widgets.sparkline_column(accounts["health_trend"]),
+        region=[fmt.label("region", r, lang) for r in accounts["region"]],
+        industry=[fmt.label("industry", i, lang) for i in accounts["industry"]],
     )[
         [
             "review",

@@ -239,6 +239,7 @@ def _breach_tickets(breach: pd.Series) -> None:
         lambda s: t(f"sla.sla_status.{s if isinstance(s, str) else 'none'}")
     )
     tickets["service_line"] = tickets["service_line"].map(fmt.service_line_label)
+    tickets["category"] = [fmt.label("category", c, lang) for c in tickets["category"]]
     for column in TICKET_TIMES:  # Berlin wall-clock time, as the helpdesk shows it
         tickets[column] = tickets[column].dt.tz_convert(TIMEZONE).dt.tz_localize(None)
     widgets.table(tickets, hide_index=True, column_config=_ticket_columns())

@@ -101,7 +101,10 @@ def _departments(monthly: pd.DataFrame) -> None:
         alt.Tooltip("employees:Q", title=t("workload.heatmap.employees"), format=","),
         alt.Tooltip("overloaded_employees:Q", title=t("workload.heatmap.overloaded"), format=","),
     ]
-    data = monthly.assign(note=t("workload.suppressed_label", n=MIN_GROUP))
+    data = monthly.assign(
+        note=t("workload.suppressed_label", n=MIN_GROUP),
+        department=[fmt.label("department", d, lang) for d in monthly["department"]],
+    )
     st.altair_chart(
         charts_workload.utilisation_heatmap(
             data,
@@ -156,6 +159,7 @@ def _composition() -> None:
     labels = {key: t(f"workload.composition.{key}") for key in ("account", "members", "load")}
     labels["department"] = t("workload.heatmap.department")
     heads = data.loc[data["grain"] == "account_department", ["account_name", "department", "members"]]  # no hours
+    heads = heads.assign(department=[fmt.label("department", d, lang) for d in heads["department"]])
     teams = data[data["grain"] == "account"]  # whole teams: hours only from min_group_size members
     st.altair_chart(charts_workload.composition_chart(heads, labels, lang))
     st.caption(t("workload.composition.caption", n=MIN_GROUP))
@@ -215,7 +219,10 @@ def _backlog(backlog: pd.DataFrame) -> None:
         st.success(t("workload.backlog.none"), icon=":material/check_circle:")
         return
     named = backlog.assign(
-        group=backlog["department"].where(backlog["department"] != "unassigned", t("workload.backlog.unassigned"))
+        group=[
+            t("workload.backlog.unassigned") if d == "unassigned" else fmt.label("department", d, lang)
+            for d in backlog["department"]
+        ]
     )
     shown = named[~named["suppressed"]]  # groups below the works-council size have no figures (NULL)
     labels = {key: t(f"workload.backlog.{key}") for key in ("group", "open", "oldest")}
@@ -224,7 +231,7 @@ def _backlog(backlog: pd.DataFrame) -> None:
     st.caption(t("workload.backlog.caption"))
     hidden = named.loc[named["suppressed"], "group"]
     if len(hidden):
-        st.caption(t("workload.backlog.suppressed", n=MIN_GROUP, groups=", ".join(hidden)))
+        st.caption(t("workload.backlog.suppressed", n=MIN_GROUP, groups=fmt.md_escape(", ".join(hidden))))
 
 
 def _people() -> None:

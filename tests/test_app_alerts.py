@@ -44,8 +44,8 @@ TEXT_CASES = [
     ),
     (
         _row("sla_breach", date(2026, 10, 1), 2.0, "P1, P2", 2),
-        "SLA verfehlt im 10/2026: Lösungsquote unter Ziel bei P1, P2 (2 der letzten 3 vollständigen Monate)",
-        "SLA breach in 2026-10: resolution compliance below target for P1, P2 (2 of the last 3 complete months)",
+        "SLA verfehlt im Oktober 2026: Lösungsquote unter Ziel bei P1, P2 (2 der letzten 3 vollständigen Monate)",
+        "SLA breach in October 2026: resolution compliance below target for P1, P2 (2 of the last 3 complete months)",
     ),
     (
         _row("overdue_commitment", date(2026, 9, 1), 86.0, "CM-O3a", 2),
@@ -76,8 +76,8 @@ TEXT_CASES = [
     (
         # 113.636 % with one decimal
         _row("team_overload", date(2026, 10, 1), 113.636, None, 1),
-        "1 Teammitglied(er) überlastet im 10/2026 (höchste Auslastung 113,6 %)",
-        "1 account-team member(s) overloaded in 2026-10 (highest utilisation 113.6%)",
+        "1 Teammitglied(er) überlastet im Oktober 2026 (höchste Auslastung 113,6 %)",
+        "1 account-team member(s) overloaded in October 2026 (highest utilisation 113.6%)",
     ),
     (
         _row("detractor", date(2026, 10, 28), 6.0, None, 3),

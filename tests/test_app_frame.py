@@ -42,7 +42,10 @@ def test_every_table_shows_missing_values_as_n_a(run_app, page):
     for lang, text in (("de", "k. A."), ("en", "n/a")):
         at = run_app(page, account="A1", lang=lang)
         assert at.dataframe, page
-        assert {frame.proto.placeholder for frame in at.dataframe} == {text}, page
+        placeholders = {frame.proto.placeholder for frame in at.dataframe}
+        # The workload page marks figures withheld under the works-council rule with "—" (said in a caption).
+        allowed = {text, "—"} if page == "app_pages/workload.py" else {text}
+        assert text in placeholders and placeholders <= allowed, page
 
 
 def test_sparkline_keeps_the_values_and_leaves_an_empty_cell_without_any():

@@ -110,7 +110,7 @@ def test_running_month_is_labelled_and_faded(run_app, tmp_path):
     assert any(c.value.startswith(caption) for c in at.caption)
     # Department rows: E1 152 h, E2 146.3 h capacity through D (not 168 / 161.7 for the whole month).
     capacity = dict(zip(cells["department"], cells["capacity_h"].round(2)))
-    assert capacity == {"Key Account Management": 152.0, "Technical Service": 146.3}
+    assert capacity == {"Key Account Management": 152.0, "Technischer Service": 146.3}  # German labels
 
 
 def test_english_labels(run_app, tmp_path):
@@ -260,6 +260,6 @@ def test_technician_group_below_the_group_size_is_suppressed(run_app, tmp_path):
     _, bars = _chart(at, -1)
     assert list(bars["group"]) == ["nicht zugewiesen"]
     assert any(
-        c.value.startswith("Nicht einzeln gezeigt (weniger als 3 Personen") and "Technical Service" in c.value
+        c.value.startswith("Nicht einzeln gezeigt (weniger als 3 Personen") and "Technischer Service" in c.value
         for c in at.caption
     )

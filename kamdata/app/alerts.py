@@ -74,7 +74,7 @@ def severity_label(severity: str, lang: str) -> str:
 
 def _month(value, lang: str) -> str:
     stamp = pd.Timestamp(value)
-    return stamp.strftime("%m/%Y") if lang == "de" else stamp.strftime("%Y-%m")
+    return fmt.month(stamp, lang)
 
 
 def alert_text(row: pd.Series, lang: str) -> str:

@@ -62,13 +62,16 @@ def _app_language_formats(data: pd.DataFrame, config: dict) -> tuple[dict, dict]
     formats: dict = {}
     columns: dict = {}
     for column, spec in config.items():
-        type_config = spec.get("type_config") if isinstance(spec, dict) else None
-        kind = (type_config or {}).get("type")
-        grid_format = (type_config or {}).get("format")
+        type_config: dict = (spec.get("type_config") or {}) if isinstance(spec, dict) else {}
+        kind = type_config.get("type")
+        grid_format = type_config.get("format")
         formatter = None
         if column in data.columns and kind == "number" and grid_format in ("localized", "euro"):
             decimals = _decimals(type_config.get("step"), data[column], euro=grid_format == "euro")
-            formatter = _euro(lang, decimals) if grid_format == "euro" else _number(lang, decimals)
+            if grid_format == "euro":
+                formatter = _euro(lang, 2 if decimals is None else decimals)
+            else:
+                formatter = _number(lang, decimals)
         elif column in data.columns and kind == "date" and grid_format == "localized":
             formatter = _day(lang)
         if formatter is None:

@@ -72,8 +72,18 @@ def app_url(app_db, tmp_path_factory):
     stopped at session end."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "KAM_DB": str(app_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    server_dir = tmp_path_factory.mktemp("server")
+    log_path = server_dir / "streamlit.log"
+    # The fixture's departments have one or two people each: with the works-council minimum group
+    # size (3) every workload figure would be "—", and the browser tests check number formats.
+    settings = server_dir / "settings.toml"
+    settings.write_text("[app]\nmin_group_size = 1\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "KAM_DB": str(app_db),
+        "KAM_SETTINGS": str(settings),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     with open(log_path, "w", encoding="utf-8") as log:
         server = subprocess.Popen(
             [
