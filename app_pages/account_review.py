@@ -1,11 +1,12 @@
-"""Account review (first cut): the account from `?account=<id>`, its band and health components."""
+"""Account review: the account from `?account=<id>`, its band and health components, and all of its
+early warnings (the portfolio lists at most a few per account and points here for the rest)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db, pages, widgets
+from kamdata.app import alerts, db, pages, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.charts.base import band_label
 from kamdata.app.filters import user_scope
@@ -25,6 +26,8 @@ COMPONENTS = (
     ("commercial", "revenue_growth_pct", fmt.pct),
     ("team", "team_max_utilisation_pct", fmt.pct),
 )
+
+ALERT_ROW_PX = 68
 
 pages.home_link()
 accounts = db.query("filters_accounts", {}, scope)
@@ -93,3 +96,41 @@ with right:
             "metric": st.column_config.TextColumn(t("account_review.metric")),
         },
     )
+
+
+def _alerts(account: str) -> None:
+    """Every alert of the account (sql/queries/portfolio_alerts.sql for this one account), in the
+    account's own order: severity (high first), then age (oldest first). Texts as dataframe cells:
+    plain text, never markdown."""
+    st.subheader(t("account_review.alerts.title"))
+    found = db.query("portfolio_alerts", {"accounts": [account]}, scope)
+    if found.empty:
+        st.success(t("account_review.alerts.none"), icon=":material/check_circle:")
+        return
+    found = found.sort_values("rank_in_account")
+    st.caption(
+        t("account_review.alerts.help_one")
+        if len(found) == 1
+        else t("account_review.alerts.help", count=fmt.integer(len(found)))
+    )
+    rows = pd.DataFrame(
+        {
+            "severity": [alerts.severity_label(s, lang) for s in found["severity"]],
+            "kind": [alerts.kind_label(k, lang) for k in found["kind"]],
+            "reason": [alerts.alert_text(row, lang) for _, row in found.iterrows()],
+        }
+    )
+    widgets.table(
+        rows,
+        hide_index=True,
+        # Above 4 rem a row wraps its text: the reason reads in full.
+        row_height=ALERT_ROW_PX,
+        column_config={
+            "severity": st.column_config.TextColumn(t("account_review.alerts.severity"), width="small"),
+            "kind": st.column_config.TextColumn(t("account_review.alerts.kind"), width="medium"),
+            "reason": st.column_config.TextColumn(t("account_review.alerts.reason"), width="large"),
+        },
+    )
+
+
+_alerts(account_id)
