@@ -89,7 +89,7 @@ def _tables() -> None:
     st.subheader(t("data_status.tables.title"))
     data = db.query("status_build_tables", {}, None)
     widgets.table(
-        data,
+        data.assign(table_name=[fmt.label("table", n, lang) for n in data["table_name"]]),
         hide_index=True,
         height="content",
         column_config={
@@ -124,6 +124,7 @@ def _rejected() -> None:
     tables = left.multiselect(
         t("data_status.rejected.filter_table"),
         table_options,
+        format_func=lambda name: fmt.label("table", name, lang),  # the URL keeps the export's name
         placeholder=t("common.filters.all"),
         **page_state.widget("tables", multi=True),
     )
@@ -145,15 +146,21 @@ def _rejected() -> None:
     )
     st.caption(t("data_status.rejected.count", shown=fmt.integer(len(data)), total=fmt.integer(shown)))
     widgets.table(
-        data.assign(reason=[fmt.reject_reason(r) for r in data["reason"]]),
+        data.assign(
+            table_name=[fmt.label("table", n, lang) for n in data["table_name"]],
+            column_name=[fmt.label("column", c, lang) for c in data["column_name"]],
+            reason=[fmt.reject_reason(r, lang) for r in data["reason"]],
+        ),
         hide_index=True,
+        # The reason and the raw value are what a reader needs: wide; file and line only locate the row.
+        column_order=["table_name", "column_name", "raw_value", "reason", "source_file", "line_number"],
         column_config={
             "table_name": st.column_config.TextColumn(t("data_status.tables.table")),
             "source_file": st.column_config.TextColumn(t("data_status.rejected.file")),
             # "%d": exact digits (format "plain" draws 50591 as 50590.99999999999), sorts as a number
-            "line_number": st.column_config.NumberColumn(t("data_status.rejected.line"), format="%d"),
+            "line_number": st.column_config.NumberColumn(t("data_status.rejected.line"), format="%d", width="small"),
             "column_name": st.column_config.TextColumn(t("data_status.rejected.column")),
-            "raw_value": st.column_config.TextColumn(t("data_status.rejected.raw")),
+            "raw_value": st.column_config.TextColumn(t("data_status.rejected.raw"), width="medium"),
             "reason": st.column_config.TextColumn(t("data_status.rejected.reason"), width="large"),
         },
     )
@@ -176,7 +183,13 @@ def _no_sla() -> None:
     if data is None:
         return
     per_account = data.groupby("account_name", dropna=False).size().rename("tickets").reset_index()
-    st.caption(t("data_status.no_sla.count", tickets=fmt.integer(len(data)), accounts=fmt.integer(len(per_account))))
+    st.caption(
+        t(
+            "data_status.no_sla.count",
+            tickets=fmt.count(len(data), "ticket", lang),
+            accounts=fmt.count(len(per_account), "account", lang),
+        )
+    )
     data = data.assign(service_line=data["service_line"].map(fmt.service_line_label))
     widgets.table(
         data.drop(columns=["account_id"]),
@@ -196,9 +209,11 @@ def _coverage() -> None:
     data = _filtered_section("coverage", "status_coverage_gaps")
     if data is None:
         return
-    month_format = "MM.YYYY" if lang == "de" else "YYYY-MM"
     widgets.table(
-        data.drop(columns=["account_id"]),
+        data.drop(columns=["account_id"]).assign(
+            first_missing=[fmt.short_month(m, lang) for m in data["first_missing"]],
+            last_missing=[fmt.short_month(m, lang) for m in data["last_missing"]],
+        ),
         hide_index=True,
         column_config={
             "account_name": st.column_config.TextColumn(t("data_status.account")),
@@ -207,8 +222,8 @@ def _coverage() -> None:
             "city": st.column_config.TextColumn(t("data_status.coverage.city")),
             "never_reports": st.column_config.CheckboxColumn(t("data_status.coverage.never")),
             "months_missing": st.column_config.NumberColumn(t("data_status.coverage.months"), format="localized"),
-            "first_missing": st.column_config.DateColumn(t("data_status.coverage.first"), format=month_format),
-            "last_missing": st.column_config.DateColumn(t("data_status.coverage.last"), format=month_format),
+            "first_missing": st.column_config.TextColumn(t("data_status.coverage.first"), width="medium"),
+            "last_missing": st.column_config.TextColumn(t("data_status.coverage.last"), width="medium"),
         },
     )
 

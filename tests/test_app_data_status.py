@@ -21,7 +21,10 @@ def test_row_accounting_per_table(run_app):
     at = run_app(PAGE)
     assert not at.exception
     tables = table_with(at, "rows_read").set_index("table_name")
-    assert tables.loc["tickets", ["rows_read", "rows_loaded", "rows_superseded", "rows_rejected"]].tolist() == [
+    # export tables by name in words (labels.toml [table.*]), never the file's code
+    assert {"Zählerstände", "Account-Teams", "Tickets"} <= set(tables.index)
+    assert not {"meter_readings", "account_team"} & set(tables.index)
+    assert tables.loc["Tickets", ["rows_read", "rows_loaded", "rows_superseded", "rows_rejected"]].tolist() == [
         7,
         6,
         0,
@@ -38,17 +41,29 @@ def test_rejected_rows_with_source_line_and_filters(run_app):
     at = run_app(PAGE)
     rejected = table_with(at, "raw_value")
     assert rejected[["table_name", "source_file", "line_number", "column_name", "raw_value"]].values.tolist() == [
-        ["tickets", "tickets.csv", 8, "priority", "P9"]
+        ["Tickets", "tickets.csv", 8, "Priorität", "P9"]  # table and column in words
     ]
+    assert rejected["reason"].tolist() == ["keiner der zulässigen Exportwerte „P1“, „P2“, „P3“, „P4“"]
+    assert at.multiselect(key="tables").options == ["Tickets"]  # the export's name "tickets" in words
     at.multiselect(key="tables").set_value(["tickets"]).run()
     assert len(table_with(at, "raw_value")) == 1
-    assert at.multiselect(key="reasons").options == ["keiner der Werte P1, P2, P3, P4"]  # the German label
+    # the German label
+    assert at.multiselect(key="reasons").options == ["keiner der zulässigen Exportwerte „P1“, „P2“, „P3“, „P4“"]
+
+
+def test_long_texts_get_wide_columns(run_app):
+    at = run_app(PAGE)
+    rejected = json.loads(next(d for d in at.dataframe if "raw_value" in d.value.columns).proto.columns)
+    assert rejected["reason"]["width"] == "large" and rejected["raw_value"]["width"] == "medium"
+    gaps = json.loads(next(d for d in at.dataframe if "months_missing" in d.value.columns).proto.columns)
+    assert gaps["first_missing"]["width"] == gaps["last_missing"]["width"] == "medium"
 
 
 def test_tickets_without_sla_follow_the_global_filters(run_app):
     at = run_app(PAGE)
     no_sla = table_with(at, "ticket_id")
     assert no_sla[["ticket_id", "account_name"]].values.tolist() == [["T4", "Logistik Süd GmbH"]]
+    assert "1 Ticket bei 1 Account." in [c.value for c in at.caption]  # singular, not "1 Tickets bei 1 Accounts"
     at = run_app(PAGE, regions=["Nord"])
     assert "Alle Tickets im gewählten Ausschnitt haben eine SLA." in [s.value for s in at.success]
 
@@ -58,6 +73,9 @@ def test_meter_coverage_gaps(run_app):
     gaps = table_with(at, "months_missing").set_index("site_id")
     assert gaps.loc[["S1", "S2", "S3"], "months_missing"].tolist() == [9, 10, 9]
     assert gaps.loc[["S1", "S2", "S3"], "never_reports"].tolist() == [False, True, False]
+    # S1 misses January-September 2026, S2 January-October: months as fmt.short_month
+    assert gaps.loc["S1", ["first_missing", "last_missing"]].tolist() == ["Jan 2026", "Sep 2026"]
+    assert gaps.loc["S2", ["first_missing", "last_missing"]].tolist() == ["Jan 2026", "Oct 2026"]
     assert at.title[0].value == "Data status"
 
 

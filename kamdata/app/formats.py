@@ -205,17 +205,30 @@ def known_label(kind: str, code, lang: str | None = None):
     return label(kind, code, lang)
 
 
+def _reason_part(name: str, value: str, lang: str) -> str:
+    """A part of a reject reason in words: {table} an export table's name, {values} the allowed
+    export values quoted, any other part an export column's name where it is one (else as it is)."""
+    if name == "table":
+        return label("table", value, lang)
+    if name == "values":
+        quote = ("„{}“", "“{}”")[lang != "de"]
+        return ", ".join(quote.format(v) for v in value.split(", "))
+    return str(known_label("column", value, lang))
+
+
 def reject_reason(reason, lang: str | None = None) -> str:
-    """A build's reason for a rejected row (English) in the UI language; unknown reasons as they are."""
+    """A build's reason for a rejected row (English) in the UI language, with the tables and columns
+    it names in words ("must not be before start_date" -> "darf nicht vor Startdatum liegen");
+    unknown reasons as they are."""
     lang = lang or current_language()
     if missing(reason):
         return na(lang)
-    if lang == "en":
-        return str(reason)
     for rule in texts("labels")["reject_reasons"]:
         found = re.match(rule["pattern"], str(reason))
         if found:
-            return rule["de"].format(**found.groupdict())
+            if lang not in rule:  # an English reason without codes in it
+                return str(reason)
+            return rule[lang].format(**{k: _reason_part(k, v, lang) for k, v in found.groupdict().items()})
     return str(reason)
 
 
@@ -234,3 +247,18 @@ def in_month(value, lang: str | None = None) -> str:
     """ "im November 2026" / "in November 2026": a month named in running text, never "im 11/2026"."""
     lang = lang or current_language()
     return f"{'im' if lang == 'de' else 'in'} {month(value, lang)}"
+
+
+_SHORT_MONTHS = {
+    "de": ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+def short_month(value, lang: str | None = None) -> str:
+    """The one short month format of tables and chart axes: date(2026, 3, 1) -> "Mär 2026" (de) / "Mar 2026" (en)."""
+    lang = lang or current_language()
+    if missing(value):
+        return na(lang)
+    stamp = pd.Timestamp(value)
+    return f"{_SHORT_MONTHS['de' if lang == 'de' else 'en'][stamp.month - 1]} {stamp.year}"
