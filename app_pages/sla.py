@@ -39,9 +39,9 @@ def _labels(*keys: str) -> dict:
 
 
 def _month_label(value) -> str:
-    """ "11.2026" (de) / "2026-11" (en); the running month with its suffix: "12.2026 (laufend)"."""
+    """ "Nov 2026" (fmt.short_month); the running month with its suffix: "Dez 2026 (laufend)"."""
     stamp = pd.Timestamp(value)
-    label = stamp.strftime("%m.%Y" if lang == "de" else "%Y-%m")
+    label = fmt.short_month(stamp, lang)
     return f"{label} {RUNNING_SUFFIX}" if stamp == RUNNING else label
 
 
@@ -207,6 +207,17 @@ def _heatmap() -> None:
 
 
 TICKET_TIMES = ("created_at", "resolution_due", "resolved_at")
+# The SLA result next to the ticket id: the column the drill-down is for is never the one cut off
+# at the table's right edge (site, category and service line come last).
+TICKET_ORDER = (
+    "ticket_id",
+    "resolution_status",
+    "status",
+    *TICKET_TIMES,
+    "site_name",
+    "category",
+    "service_line",
+)
 
 
 def _ticket_columns() -> dict:
@@ -222,7 +233,7 @@ def _ticket_columns() -> dict:
             for column in TICKET_TIMES
         },
         "status": st.column_config.TextColumn(t("sla.tickets.status")),
-        "resolution_status": st.column_config.TextColumn(t("sla.tickets.sla")),
+        "resolution_status": st.column_config.TextColumn(t("sla.tickets.sla"), width="medium"),
     }
 
 
@@ -242,7 +253,7 @@ def _breach_tickets(breach: pd.Series) -> None:
     tickets["category"] = [fmt.label("category", c, lang) for c in tickets["category"]]
     for column in TICKET_TIMES:  # Berlin wall-clock time, as the helpdesk shows it
         tickets[column] = tickets[column].dt.tz_convert(TIMEZONE).dt.tz_localize(None)
-    widgets.table(tickets, hide_index=True, column_config=_ticket_columns())
+    widgets.table(tickets, hide_index=True, column_order=TICKET_ORDER, column_config=_ticket_columns())
 
 
 @st.fragment
@@ -355,15 +366,33 @@ def _malus() -> None:
     st.altair_chart(charts_sla.malus_heatmap(monthly, labels, lang, _running_in(monthly["month"])))
     st.caption(t("sla.malus.caption"))
     st.caption(t("sla.malus.table_caption"))
+    # "Monate mit Malus" counts the running month too while it is not complete: the table says how
+    # many of them are the running month (0 or 1 per account).
+    running = monthly[monthly["running_month"] & (monthly["exposure_eur"] > 0)].groupby("account_id").size()
     widgets.table(
-        data.assign(max_malus_pct=data["max_malus_pct"].round(1)),
+        data.assign(
+            max_malus_pct=data["max_malus_pct"].round(1),
+            running_with_malus=data["account_id"].map(running).fillna(0).astype(int),
+        ),
         hide_index=True,
         placeholder=fmt.na(lang),
-        column_order=["account_name", "months", "months_with_malus", "max_malus_pct", "exposure_eur"],
+        column_order=[
+            "account_name",
+            "months",
+            "months_with_malus",
+            "running_with_malus",
+            "max_malus_pct",
+            "exposure_eur",
+        ],
         column_config={
             "account_name": st.column_config.TextColumn(t("sla.heatmap.account")),
             "months": st.column_config.NumberColumn(t("sla.malus.months"), format="localized"),
-            "months_with_malus": st.column_config.NumberColumn(t("sla.malus.months_with_malus"), format="localized"),
+            "months_with_malus": st.column_config.NumberColumn(
+                t("sla.malus.months_with_malus"), help=t("sla.malus.months_with_malus_help"), format="localized"
+            ),
+            "running_with_malus": st.column_config.NumberColumn(
+                t("sla.malus.running_with_malus"), help=t("sla.malus.running_with_malus_help"), format="localized"
+            ),
             "max_malus_pct": _pct_column(t("sla.malus.max_pct")),
             "exposure_eur": st.column_config.NumberColumn(t("sla.malus.exposure"), format="euro", step=1),
         },

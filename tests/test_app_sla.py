@@ -112,11 +112,15 @@ def test_breach_list_drills_down_to_the_tickets(run_app, tmp_path):
     breaches = at.dataframe[0].value
     assert list(breaches["priority"]) == ["P1", "P2"]
     # November 2026 is the running month: its rows say so.
-    assert list(breaches["month_label"]) == ["11.2026 (laufend)", "11.2026 (laufend)"]
+    assert list(breaches["month_label"]) == ["Nov 2026 (laufend)", "Nov 2026 (laufend)"]  # fmt.short_month
     assert list(breaches["shortfall_points"]) == [95.0, 95.0]
     # The first breach is preselected: A1, November 2026, P1 -> its only ticket T6, breached.
     tickets = at.dataframe[1].value
     assert list(tickets["ticket_id"]) == ["T6"]
+    # The SLA result is the second column (never the one cut off at the right edge), and wide enough
+    # for "offen, nicht fällig".
+    assert list(at.dataframe[1].proto.column_order)[:3] == ["ticket_id", "resolution_status", "status"]
+    assert json.loads(at.dataframe[1].proto.columns)["resolution_status"]["width"] == "medium"
     assert list(tickets["site_name"]) == ["Haus B"]
     assert list(tickets["resolution_status"]) == ["verletzt"]
     assert list(tickets["status"]) == ["gelöst"]
@@ -296,6 +300,10 @@ def test_malus_period_total_month_to_date_and_per_month(run_app, tmp_path):
     malus = at.dataframe[-1].value
     assert list(malus["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
     assert [round(v, 2) for v in malus["exposure_eur"]] == [4000.0, 2083.33]
+    # A1 has malus only in November (running), A2 in October and November (running): the running
+    # month is counted and said so in "davon laufend".
+    assert list(malus["months_with_malus"]) == [1, 2]
+    assert list(malus["running_with_malus"]) == [1, 1]
     # Per account x month (the malus heatmap, the last chart): November is the running month.
     _, cells = _chart(at, -1)
     got = {
@@ -340,10 +348,18 @@ def test_running_month_is_labelled_and_faded(run_app):
     assert set(data.loc[data["month"] == "2026-10-01", "running_month"]) == {False}
     # Heatmap: A1 November has 2 judged tickets (T1, T6) < 5 -> provisional, faded, no breach outline;
     # A1 October (T5 met, 1 judged) is a complete month: never provisional.
-    _, cells = _chart(at, 1)
+    heat, cells = _chart(at, 1)
     by_month = {r.month.strftime("%Y-%m"): r for r in cells.itertuples() if r.account_name == "Klinikum Nord"}
     assert by_month["2026-11"].provisional and not by_month["2026-11"].listed_breach
-    assert by_month["2026-11"].cell_opacity == 0.3 and by_month["2026-10"].cell_opacity == 1.0
+    # Provisional cells are the only pale ones (opacity 0.3 on the provisional filter); the running month
+    # keeps its colour and gets a dotted outline (a fill-less rect on the running filter), readable in the
+    # dark theme too.
+    marks = [(json.dumps(layer.get("transform", [])), layer["mark"]) for layer in heat["layer"]]
+    pale = [m for f, m in marks if m["type"] == "rect" and m.get("opacity") == 0.3]
+    assert len(pale) == 1 and [f for f, m in marks if m is pale[0]] == [
+        '[{"filter": "datum.has_data"}, {"filter": "datum.provisional"}]'
+    ]
+    assert any("datum.running_month" in f and m.get("strokeDash") == [2, 2] for f, m in marks)
     assert not by_month["2026-10"].provisional
     # The rule is said on the page, and the breach list stays empty.
     rule = "zählt erst ab 5 bewerteten Tickets (erfüllt + verletzt) als Verletzung"
