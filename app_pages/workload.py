@@ -51,9 +51,9 @@ def _running_in(months: pd.Series) -> pd.Timestamp | None:
 
 
 def _month_label(value) -> str:
-    """ "11.2026" (de) / "2026-11" (en); the running month with its suffix: "12.2026 (laufend)"."""
+    """ "Nov 2026" (fmt.short_month); the running month with its suffix: "Dez 2026 (laufend)"."""
     stamp = pd.Timestamp(value)
-    label = stamp.strftime("%m.%Y" if lang == "de" else "%Y-%m")
+    label = fmt.short_month(stamp, lang)
     return f"{label} {RUNNING_SUFFIX}" if stamp == RUNNING else label
 
 
@@ -183,7 +183,7 @@ def _composition() -> None:
             "allocation_pct": number("allocation"),
             "allocated_h": number("allocated"),
             "booked_h": number("booked"),
-            "load_pct": number("load", 1),
+            "load_pct": number("load_period", 1),
         },
     )
     if teams["suppressed"].any():

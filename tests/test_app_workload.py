@@ -31,9 +31,7 @@ PAGE = "app_pages/workload.py"
 AGGREGATED_NOTE = "Betriebsratsregel: Auslastung wird nur aggregiert je Abteilung gezeigt"
 UTILISATION = "Auslastung gesamt (Zeitraum)"
 OPEN = "Offen zum Datenstand"
-SUPPRESSED = (
-    "—: Gruppe mit weniger als 3 Personen, Wert unterdrückt (Betriebsratsregel, Einstellung app.min_group_size)."
-)
+SUPPRESSED = "—: Gruppe mit weniger als 3 Personen, Wert unterdrückt (Betriebsratsregel)."
 
 
 def metrics(at) -> dict:
@@ -86,6 +84,9 @@ def test_aggregated_workload_in_german(run_app, tmp_path):
         "KAMs der Auswahl": "1",
     }
     assert at.info[0].value.startswith(AGGREGATED_NOTE)
+    # said in words for a reader, no settings file or key
+    assert "Administration in den Einstellungen der App" in at.info[0].value
+    assert "settings.toml" not in at.info[0].value and "app." not in at.info[0].value
     headers = [h.value for h in at.subheader]
     assert "Auslastung je Person" not in headers
     # department heatmap, team composition, technician backlog
@@ -98,6 +99,13 @@ def test_aggregated_workload_in_german(run_app, tmp_path):
     teams = at.dataframe[0].value.set_index("account_name")
     assert (teams.loc["Klinikum Nord", "allocated_h"], teams.loc["Klinikum Nord", "load_pct"]) == (120.0, 2.1)
     assert teams.loc["Klinikum Nord", "allocation_pct"] == 80.0
+    # the hour and load headers say their window
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert [config[c]["label"] for c in ("allocated_h", "booked_h", "load_pct")] == [
+        "Zugeteilt im Zeitraum (h)",
+        "Gebucht im Zeitraum (h)",
+        "Last im Zeitraum (%)",
+    ]
 
 
 def test_running_month_is_labelled_and_faded(run_app, tmp_path):
@@ -147,7 +155,7 @@ def test_per_person_figures_only_when_settings_allow(monkeypatch, tmp_path, app_
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert at.warning[0].value.startswith("Einzelwerte je Person sind per Einstellung freigegeben")
+    assert at.warning[0].value.startswith("Einzelwerte je Person sind in den Einstellungen der App freigegeben")
     assert "Auslastung je Person" in [h.value for h in at.subheader]
     assert len(at.get("vega_lite_chart")) == 4
 
