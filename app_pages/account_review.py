@@ -123,8 +123,9 @@ def _alerts(account: str) -> None:
     widgets.table(
         rows,
         hide_index=True,
-        # Above 4 rem a row wraps its text: the reason reads in full.
+        # Above 4 rem a row wraps its text: the reason reads in full; every alert in view, no scrolling.
         row_height=ALERT_ROW_PX,
+        height=len(rows) * ALERT_ROW_PX + 40,
         column_config={
             "severity": st.column_config.TextColumn(t("account_review.alerts.severity"), width="small"),
             "kind": st.column_config.TextColumn(t("account_review.alerts.kind"), width="medium"),

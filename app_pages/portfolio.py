@@ -26,7 +26,9 @@ PHONE_CSS = """
 <style>
 .st-key-pf_phone { display: none; }
 @media (max-width: 640px) {
-  .st-key-pf_phone { display: flex; }
+  .st-key-pf_phone { display: flex; gap: 0.35rem; }
+  .st-key-pf_phone [data-testid="stPageLink"] a { padding: 0; min-height: 0; line-height: 1.3; }
+  .st-key-pf_phone [data-testid="stCaptionContainer"] { margin: 0; line-height: 1.3; }
   .st-key-pf_wide_chart, .st-key-pf_wide_alerts, .st-key-pf_wide_table { display: none; }
   .st-key-pf_tiles { display: grid !important; grid-template-columns: 1fr 1fr; gap: 0.5rem; }
   .st-key-pf_tiles [data-testid="stLayoutWrapper"],
@@ -45,9 +47,20 @@ PHONE_CSS = """
 """
 
 ALERT_ROW_PX = 68
-# Account table at 1440 px: names and the notice deadline in full, the rest as narrow as it reads.
-NAME_PX = 250
-DATE_PX = 110
+# Account table at 1440 px (about 980 px wide): every value and header of the columns up to the notice
+# KAM reads in full in German and English; the notice deadline, region and industry follow to the right
+# (the grid scrolls).
+WIDTHS = {
+    "review": 60,
+    "account_name": 262,
+    "band": 96,
+    "health_score": 92,
+    "health_trend": 92,
+    "acv_eur": 128,
+    "alerts": 80,
+    "kam_name": 124,
+    "next_notice_deadline": 110,
+}
 ALERT_ROWS = 10
 
 st.title(t("portfolio.title"))
@@ -138,7 +151,7 @@ def _chart(accounts: pd.DataFrame) -> None:
     ]
     labels = {
         "acv": t("portfolio.chart.acv"),
-        "acv_full": t("portfolio.table.acv"),
+        "acv_full": t("portfolio.chart.acv_full"),
         "health": t("portfolio.chart.health"),
         "band": t("portfolio.table.band"),
         "account": t("portfolio.table.account"),
@@ -268,9 +281,9 @@ def _table(accounts: pd.DataFrame) -> None:
             "health_score",
             "health_trend",
             "acv_eur",
-            "next_notice_deadline",
             "alerts",
             "kam_name",
+            "next_notice_deadline",
             "region",
             "industry",
         ]
@@ -284,23 +297,38 @@ def _table(accounts: pd.DataFrame) -> None:
         key="portfolio_accounts",
         column_config={
             "review": st.column_config.LinkColumn(
-                t("portfolio.table.open"), display_text=t("portfolio.table.open_text"), width="small"
+                t("portfolio.table.open"), display_text=t("portfolio.table.open_text"), width=WIDTHS["review"]
             ),
-            "account_name": st.column_config.TextColumn(t("portfolio.table.account"), width=NAME_PX),
-            "band": st.column_config.TextColumn(t("portfolio.table.band"), width="small"),
-            "health_score": widgets.decimal_column(t("portfolio.table.health")),
+            "account_name": st.column_config.TextColumn(t("portfolio.table.account"), width=WIDTHS["account_name"]),
+            "band": st.column_config.TextColumn(t("portfolio.table.band"), width=WIDTHS["band"]),
+            "health_score": st.column_config.NumberColumn(
+                t("portfolio.table.health"), format="localized", step=0.1, width=WIDTHS["health_score"]
+            ),
             "health_trend": st.column_config.LineChartColumn(
-                t("portfolio.table.trend"), y_min=0, y_max=100, help=t("portfolio.table.trend_help"), width="small"
+                t("portfolio.table.trend"),
+                y_min=0,
+                y_max=100,
+                help=t("portfolio.table.trend_help"),
+                width=WIDTHS["health_trend"],
             ),
-            "acv_eur": st.column_config.NumberColumn(t("portfolio.table.acv"), format="euro"),
+            # Whole euros (step 1): cents say nothing at this scale.
+            "acv_eur": st.column_config.NumberColumn(
+                t("portfolio.table.acv"),
+                format="euro",
+                step=1,
+                help=t("portfolio.table.acv_help"),
+                width=WIDTHS["acv_eur"],
+            ),
+            "alerts": st.column_config.NumberColumn(
+                t("portfolio.table.alerts"), format="localized", width=WIDTHS["alerts"]
+            ),
+            "kam_name": st.column_config.TextColumn(t("portfolio.table.kam"), width=WIDTHS["kam_name"]),
             "next_notice_deadline": st.column_config.DateColumn(
                 t("portfolio.table.notice"),
                 format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD",
                 help=t("portfolio.table.notice_help"),
-                width=DATE_PX,
+                width=WIDTHS["next_notice_deadline"],
             ),
-            "alerts": st.column_config.NumberColumn(t("portfolio.table.alerts"), format="localized", width="small"),
-            "kam_name": st.column_config.TextColumn(t("portfolio.table.kam")),
             "region": st.column_config.TextColumn(t("common.filters.region")),
             "industry": st.column_config.TextColumn(t("common.filters.industry")),
         },
@@ -312,32 +340,36 @@ def _table(accounts: pd.DataFrame) -> None:
 
 
 def _phone_list(accounts: pd.DataFrame, found: pd.DataFrame) -> None:
-    """One short block per account (name, band, health, top reason), most at risk first.
+    """Two short lines per account, most at risk first: its name (opens the review), then band, health
+    score, contract value and the kind of its top alert with the number of further ones (the review
+    lists them in full), so a phone shows many accounts per screen.
 
     Data-derived text is escaped (fmt.md_escape) wherever Streamlit would read markdown.
     """
     st.subheader(t("portfolio.phone.title"))
-    top = {}
+    top: dict = {}
     if not found.empty:
         for _, row in found[found["rank_in_account"] == 1].iterrows():
-            top[row["account_id"]] = alerts.alert_text(row, lang)
-    for _, account in accounts.iterrows():
-        with st.container(border=True):
+            more = int(row["account_alerts"]) - 1
+            top[row["account_id"]] = t(
+                "portfolio.phone.alert_more" if more else "portfolio.phone.alert",
+                kind=alerts.kind_label(row["kind"], lang),
+                more=fmt.integer(more),
+            )
+    for n, (_, account) in enumerate(accounts.iterrows()):
+        with st.container(key=f"pf_phone_account_{n}", gap=None):
             pages.page_link(
                 "review", label=fmt.md_escape(account["account_name"]), icon=None, account=account["account_id"]
             )
-            st.caption(
-                fmt.md_escape(
-                    t(
-                        "portfolio.phone.facts",
-                        band=band_label(None if pd.isna(account["band"]) else account["band"], lang),
-                        health=fmt.number(account["health_score"]),
-                        acv=fmt.eur_short(account["acv_eur"]),
-                    )
-                )
+            band = None if pd.isna(account["band"]) else account["band"]
+            facts = t(
+                "portfolio.phone.facts" if band else "portfolio.phone.facts_unscored",
+                band=band_label(band, lang),
+                health=fmt.number(account["health_score"]),
+                acv=fmt.eur_short(account["acv_eur"]),
             )
-            reason = top.get(account["account_id"])
-            st.markdown(fmt.md_escape(reason) if reason else t("portfolio.phone.no_alert"))
+            alert = top.get(account["account_id"], t("portfolio.phone.no_alert"))
+            st.caption(fmt.md_escape(f"{facts} · {alert}"))
 
 
 accounts = db.query("portfolio_accounts", params, scope)

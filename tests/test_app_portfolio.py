@@ -226,7 +226,10 @@ def test_health_chart_names_accounts_in_trouble_and_a_click_opens_the_review(run
     at = run_app(db_path=money_db)
     chart = at.get("vega_lite_chart")[0]
     spec = json.loads(chart.proto.spec)
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["circle", "text"]
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["circle", "text", "text"]
+    # The name in dark ink on a light halo (readable in the dark theme too), halo first, ink on top.
+    halo, ink = spec["layer"][1]["mark"], spec["layer"][2]["mark"]
+    assert (halo["stroke"], halo["strokeWidth"], ink["color"]) == ("#ffffff", 4, "#1f2328") and "stroke" not in ink
     assert [param["name"] for param in spec["params"]] == ["pick"] and list(chart.proto.selection_mode) == ["pick"]
     labels = [frame for frame in _chart_data(chart) if "label" in frame]
     # A1 is at risk and named on the chart; A2 has no score and is not drawn.
@@ -278,15 +281,38 @@ def test_account_table_shows_every_account_without_a_fixed_box(run_app, monkeypa
     assert calls["portfolio_accounts"]["height"] == "content"  # all rows, no 10-row box
     notice = calls["portfolio_accounts"]["column_config"]["next_notice_deadline"]
     assert notice["label"] == "Kündigungsfrist" and notice["width"] == 110  # a date reads in full
+    config = calls["portfolio_accounts"]["column_config"]
+    assert config["health_score"]["label"] == "Health-Score"  # German header, not the English "Health"
+    # Fixed widths where a value or header would be cut at 1440 px ("beobachten", the KAM's name).
+    assert all(isinstance(config[c]["width"], int) for c in ("account_name", "band", "health_trend", "kam_name"))
 
 
-def test_phone_list_per_account_with_top_reason(run_app, money_db):
+def _display_values(element) -> pd.DataFrame:
+    """The cell texts the grid shows (the pandas Styler's display values)."""
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
+
+
+def test_account_table_shows_whole_euros_and_scores_with_one_decimal(run_app):
+    # A1: C1 480,000 EUR, health 58.3; A2: C2 250,000 EUR, no score (the n/a placeholder).
+    shown = _display_values(run_app().dataframe[-1])
+    assert list(shown["acv_eur"]) == ["480.000 €", "250.000 €"]  # no cents
+    assert shown["health_score"].iloc[0] == "58,3"
+    shown = _display_values(run_app(lang="en").dataframe[-1])
+    assert list(shown["acv_eur"]) == ["€480,000", "€250,000"]
+
+
+def test_phone_list_two_short_lines_per_account(run_app, money_db):
     at = run_app(db_path=money_db)
     phone = next(block for block in at.main.children.values() if getattr(block, "key", None) == "pf_phone")
-    texts = [element.value for element in phone.get("caption")] + [element.value for element in phone.get("markdown")]
     links = [element.proto.label for element in phone.get("page_link")]
-    # Sorted by risk: A1 (at risk, 27.6) then A2 (no score); its top alert is its first by severity and age.
+    captions = [element.value for element in phone.get("caption")]
+    # Sorted by risk: A1 (at risk, 27.6) then A2 (no score). Per account its name (the link) and one
+    # line: band, health score, ACV and the kind of its top alert (by severity, then age) with the
+    # number of further alerts (A1: detractor + commitment; A2: never contacted + detractor R2).
+    # Escaped for markdown (plain text); no full alert sentence, no third line.
     assert links == ["Klinikum Nord", "Logistik Süd GmbH"]
-    assert "gefährdet · Health 27,6 · 480\\.000 €" in texts
-    assert "NPS\\-Kritiker\\-Antwort \\(Wert 3\\) am 20\\.11\\.2026" in texts  # escaped: plain text, never markdown
-    assert "Kein proaktiver Kontakt erfasst" in texts
+    assert captions == [
+        r"gefährdet · Health\-Score 27,6 · 480\.000 € · NPS\-Kritiker \+1",
+        r"zu wenig Daten · 250\.000 € · Kein proaktiver Kontakt \+1",
+    ]
+    assert not phone.get("markdown")
