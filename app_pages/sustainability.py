@@ -89,12 +89,21 @@ def _year_params(year: int) -> dict:
 def _tiles(row: pd.Series) -> None:
     sources = fmt.md_escape(row["factor_sources"]) if isinstance(row["factor_sources"], str) else fmt.na(lang)
     co2_help = t("sustainability.kpi.co2e_help", sources=sources)
+    year = _year_label(int(row["year"]))  # every tile says its year: "Energie (MWh) 2025", "... 2026 (laufend)"
     tiles = [
-        (t("sustainability.kpi.kwh"), fmt.number(row["kwh"] / 1000, lang, 1), None),
-        (t("sustainability.kpi.co2e"), fmt.number(row["kg_co2e"] / 1000, lang, 1), co2_help),
-        (t("sustainability.kpi.eui"), fmt.number(row["eui_kwh_m2"], lang, 1), t("sustainability.kpi.eui_help")),
-        (t("sustainability.kpi.intensity"), fmt.number(row["co2e_kg_m2"], lang, 1), co2_help),
-        (t("sustainability.kpi.coverage"), fmt.pct(row["coverage_pct"], lang), t("sustainability.kpi.coverage_help")),
+        (t("sustainability.kpi.kwh", year=year), fmt.number(row["kwh"] / 1000, lang, 1), None),
+        (t("sustainability.kpi.co2e", year=year), fmt.number(row["kg_co2e"] / 1000, lang, 1), co2_help),
+        (
+            t("sustainability.kpi.eui", year=year),
+            fmt.number(row["eui_kwh_m2"], lang, 1),
+            t("sustainability.kpi.eui_help"),
+        ),
+        (t("sustainability.kpi.intensity", year=year), fmt.number(row["co2e_kg_m2"], lang, 1), co2_help),
+        (
+            t("sustainability.kpi.coverage", year=year),
+            fmt.pct(row["coverage_pct"], lang),
+            t("sustainability.kpi.coverage_help"),
+        ),
     ]
     for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles):
         with column:
@@ -210,8 +219,13 @@ def _partial_note(running: pd.DataFrame) -> None:
 
 
 def number(key: str) -> st.column_config.NumberColumn:
-    """kWh, kg and m² as whole numbers (the grid would show CO2e to the gram otherwise)."""
+    """m² as whole numbers."""
     return widgets.decimal_column(t(f"sustainability.accounts.{key}"), 0)
+
+
+def in_tiles_units(data: pd.DataFrame) -> pd.DataFrame:
+    """Energy in MWh and CO2e in t, like the tiles (exact: kWh / 1000, kg / 1000; shown with one decimal)."""
+    return data.assign(mwh=data["kwh"] / 1000, t_co2e=data["kg_co2e"] / 1000)
 
 
 def decimal(key: str, help_key: str | None = None) -> st.column_config.NumberColumn:
@@ -230,15 +244,15 @@ def _accounts_table(accounts: pd.DataFrame, year: int, running: pd.DataFrame) ->
         widgets.empty_state(t("sustainability.accounts.none"))
         return
     pct_columns = ["eui_kwh_m2", "co2e_kg_m2", "reduction_pct", "target_path_pct", "coverage_pct"]
-    shown = in_year.assign(**{c: in_year[c].round(1) for c in pct_columns})
+    shown = in_tiles_units(in_year.assign(**{c: in_year[c].round(1) for c in pct_columns}))
     widgets.table(
         shown,
         hide_index=True,
         placeholder=fmt.na(lang),
         column_order=[
             "account_name",
-            "kwh",
-            "kg_co2e",
+            "mwh",
+            "t_co2e",
             "floor_area_m2",
             "eui_kwh_m2",
             "co2e_kg_m2",
@@ -250,8 +264,8 @@ def _accounts_table(accounts: pd.DataFrame, year: int, running: pd.DataFrame) ->
         ],
         column_config={
             "account_name": st.column_config.TextColumn(t("sustainability.accounts.account")),
-            "kwh": number("kwh"),
-            "kg_co2e": number("co2e"),
+            "mwh": decimal("mwh"),
+            "t_co2e": decimal("t_co2e"),
             "floor_area_m2": number("floor_area"),
             "eui_kwh_m2": decimal("eui"),
             "co2e_kg_m2": decimal("intensity"),
@@ -306,7 +320,7 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
 def _site_table(sites: pd.DataFrame, year: int) -> None:
     with st.expander(t("sustainability.sites.all", year=_year_label(year), count=fmt.integer(len(sites), lang))):
         widgets.table(
-            sites.round({"eui_kwh_m2": 1, "co2e_kg_m2": 1, "coverage_pct": 1}),
+            in_tiles_units(sites.round({"eui_kwh_m2": 1, "co2e_kg_m2": 1, "coverage_pct": 1})),
             hide_index=True,
             placeholder=fmt.na(lang),
             column_order=[
@@ -315,8 +329,8 @@ def _site_table(sites: pd.DataFrame, year: int) -> None:
                 "account_name",
                 "building_type",
                 "floor_area_m2",
-                "kwh",
-                "kg_co2e",
+                "mwh",
+                "t_co2e",
                 "eui_kwh_m2",
                 "co2e_kg_m2",
                 "coverage_pct",
@@ -328,8 +342,8 @@ def _site_table(sites: pd.DataFrame, year: int) -> None:
                 "account_name": st.column_config.TextColumn(t("sustainability.sites.account")),
                 "building_type": st.column_config.TextColumn(t("sustainability.sites.building_type")),
                 "floor_area_m2": number("floor_area"),
-                "kwh": number("kwh"),
-                "kg_co2e": number("co2e"),
+                "mwh": decimal("mwh"),
+                "t_co2e": decimal("t_co2e"),
                 "eui_kwh_m2": decimal("eui"),
                 "co2e_kg_m2": decimal("intensity"),
                 "coverage_pct": decimal("coverage"),

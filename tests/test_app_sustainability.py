@@ -35,17 +35,17 @@ def test_energy_co2_and_intensity_in_german_with_factor_sources(run_app):
     at = run_app(PAGE)
     assert not at.exception
     assert metrics(at) == {
-        "Energie (MWh)": "16,8",
-        "CO2e (t)": "5,6",
-        "EUI (kWh/m²)": "0,3",
-        "CO2e (kg/m²)": "0,1",
-        "Abdeckung": "6,7 %",
+        "Energie (MWh) 2026 (laufend)": "16,8",
+        "CO2e (t) 2026 (laufend)": "5,6",
+        "EUI (kWh/m²) 2026 (laufend)": "0,3",
+        "CO2e (kg/m²) 2026 (laufend)": "0,1",
+        "Abdeckung 2026 (laufend)": "6,7 %",
     }
     assert at.selectbox(key="year").value == 2026
     captions = " ".join(c.value for c in at.caption)
     assert "Supplier mix 2026" in captions
     assert r"BAFA Informationsblatt CO2\-Faktoren 2024\: Erdgas" in captions  # markdown-escaped data text
-    co2_help = next(m.help for m in at.metric if m.label == "CO2e (t)")
+    co2_help = next(m.help for m in at.metric if m.label == "CO2e (t) 2026 (laufend)")
     assert "Supplier mix 2026" in co2_help
     # A1's baseline year 2022 has no readings: the path is shown, the reduction cannot be.
     assert at.warning[0].value.startswith("Reduktion nicht berechenbar: Für das Basisjahr 2022")
@@ -56,10 +56,10 @@ def test_energy_co2_and_intensity_in_german_with_factor_sources(run_app):
 def test_account_filter_changes_the_figures_like_the_mart(run_app, app_db):
     at = run_app(PAGE, accounts=["Klinikum Nord"])
     shown = metrics(at)
-    assert shown["Energie (MWh)"] == "12,3"
-    assert shown["CO2e (t)"] == "4,7"
-    assert shown["EUI (kWh/m²)"] == "1,0"
-    assert shown["Abdeckung"] == "5,0 %"
+    assert shown["Energie (MWh) 2026 (laufend)"] == "12,3"
+    assert shown["CO2e (t) 2026 (laufend)"] == "4,7"
+    assert shown["EUI (kWh/m²) 2026 (laufend)"] == "1,0"
+    assert shown["Abdeckung 2026 (laufend)"] == "5,0 %"
     con = duckdb.connect(str(app_db.resolve()), read_only=True)
     kwh, kg, coverage = con.execute(
         "select kwh, kg_co2e, coverage_pct from mart_sustainability_yearly where account_id = 'A1' and year = 2026"
@@ -74,7 +74,7 @@ def test_account_without_reduction_target(run_app):
     assert not at.exception
     assert "Für die gewählten Accounts ist kein Reduktionsziel hinterlegt." in [i.value for i in at.info]
     # carrier mix, top consumers and map still show A2's gas reading (4,500 kWh = 4.5 MWh)
-    assert metrics(at)["Energie (MWh)"] == "4,5"
+    assert metrics(at)["Energie (MWh) 2026 (laufend)"] == "4,5"
     assert len(at.get("vega_lite_chart")) == 3
 
 
@@ -82,8 +82,8 @@ def test_english_labels(run_app):
     at = run_app(PAGE, lang="en")
     assert not at.exception
     shown = metrics(at)
-    assert shown["Energy (MWh)"] == "16.8"
-    assert shown["Coverage"] == "6.7%"
+    assert shown["Energy (MWh) 2026 (to date)"] == "16.8"
+    assert shown["Coverage 2026 (to date)"] == "6.7%"
     assert at.title[0].value == "Sustainability"
     assert "Meter coverage gaps" in [h.value for h in at.subheader]
 
@@ -94,6 +94,16 @@ def test_account_and_site_tables_and_coverage_gaps(run_app):
     assert sorted(per_account["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
     sites = at.dataframe[1].value
     assert dict(zip(sites["site_name"], sites["kwh"])) == {"Haus A": 12345.6, "Lager 1": 4500.0}
+    # Tables in the tiles' units: 12,345.6 kWh = 12.3456 MWh, CO2e 12,345.6 x 0.38 = 4,691.328 kg = 4.691328 t
+    assert dict(zip(sites["site_name"], sites["mwh"])) == {"Haus A": pytest.approx(12.3456), "Lager 1": 4.5}
+    assert sites.set_index("site_name").loc["Haus A", "t_co2e"] == pytest.approx(4.691328)
+    config = json.loads(at.dataframe[1].proto.columns)
+    assert [config[c]["label"] for c in ("mwh", "t_co2e", "co2e_kg_m2")] == [
+        "Energie (MWh)",
+        "CO2e (t)",
+        "CO2e (kg/m²)",
+    ]
+    assert list(at.dataframe[0].proto.column_order)[1:3] == ["mwh", "t_co2e"]  # not kWh / kg
     gaps = at.dataframe[2].value
     # S2 never reports (10 months), S1 and S3 miss months 1-9.
     assert dict(zip(gaps["site_name"], gaps["months_missing"])) == {"Haus B": 10, "Haus A": 9, "Lager 1": 9}
@@ -174,7 +184,7 @@ def test_everything_under_the_year_picker_follows_the_year(run_app, db_with_olde
     at = run_app(PAGE, db_path=db_with_older_years)
     assert not at.exception
     assert at.selectbox(key="year").value == 2025
-    assert metrics(at)["Energie (MWh)"] == "10,0"  # 10,000 kWh
+    assert metrics(at)["Energie (MWh) 2025"] == "10,0"  # 10,000 kWh
     assert "Je Account 2025" in [h.value for h in at.subheader]
     # 2025: only A1 (S1's 10,000 kWh); no 2026 row under a 2025 picker.
     per_account = at.dataframe[0].value
@@ -188,7 +198,7 @@ def test_everything_under_the_year_picker_follows_the_year(run_app, db_with_olde
 
     at.selectbox(key="year").set_value(2026).run()
     assert not at.exception
-    assert metrics(at)["Energie (MWh)"] == "16,8"  # 12,345.6 + 4,500 kWh, as in the base fixture
+    assert metrics(at)["Energie (MWh) 2026 (laufend)"] == "16,8"  # 12,345.6 + 4,500 kWh, as in the base fixture
     per_account = at.dataframe[0].value
     assert dict(zip(per_account["account_name"], per_account["kwh"])) == {
         "Klinikum Nord": 12345.6,
@@ -241,12 +251,12 @@ def test_last_complete_year_is_offered_and_chosen_when_the_period_lies_in_the_ru
     picker = at.selectbox(key="year")
     assert picker.value == 2025
     assert picker.options == ["2026 (laufend)", "2025"]
-    assert metrics(at)["Energie (MWh)"] == "10,0"
+    assert metrics(at)["Energie (MWh) 2025"] == "10,0"
     assert any(c.value.startswith("Der Zeitraumfilter (ab 01.01.2026) liegt im laufenden Jahr") for c in at.caption)
     # a complete year: no partial-year note under the tiles
     assert not any(c.value.startswith("Laufendes Jahr:") for c in at.caption)
     picker.set_value(2026).run()
-    assert metrics(at)["Energie (MWh)"] == "16,8"
+    assert metrics(at)["Energie (MWh) 2026 (laufend)"] == "16,8"
     assert "Laufendes Jahr: Werte vom 01.01.2026 bis zum Datenstand 26.11.2026" in " ".join(c.value for c in at.caption)
 
 
@@ -316,7 +326,7 @@ def test_view_state_comes_from_the_url(run_app, db_with_older_years):
     at = run_app(PAGE, db_path=db_with_older_years, year="2026", rank="eui_kwh_m2", account="A1")
     assert not at.exception
     assert at.selectbox(key="year").value == 2026
-    assert metrics(at)["Energie (MWh)"] == "16,8"
+    assert metrics(at)["Energie (MWh) 2026 (laufend)"] == "16,8"
     spec = json.loads(at.get("vega_lite_chart")[1].proto.spec)
     assert spec["encoding"]["x"]["field"] == "eui_kwh_m2"
     assert at.selectbox(key="account").value == "A1"
