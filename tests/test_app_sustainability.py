@@ -364,13 +364,19 @@ def test_site_map_draws_shipped_outlines_and_names_the_customers(run_app):
     at = run_app(PAGE)
     chart = at.get("vega_lite_chart")[2]
     spec = json.loads(chart.proto.spec)
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "geoshape", "circle", "text"]
+    # the names twice: a light halo under dark ink (readable on the dark theme's map too)
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["geoshape", "geoshape", "circle", "text", "text"]
     assert "url" not in chart.proto.spec
     countries = {f["properties"]["country"] for f in spec["layer"][0]["data"]["values"]}
     assert {"NL", "FR", "AT", "PL"} <= countries and "DE" not in countries
     assert [f["properties"]["country"] for f in spec["layer"][1]["data"]["values"]] == ["DE"]
     assert spec["projection"]["type"] == "mercator"
-    assert spec["projection"]["fit"][-1]["geometry"]["type"] == "MultiPoint"  # every site stays in view
+    # every site and all of Germany stay in view, with a margin of 0.6° (FIT_MARGIN) on each side: the
+    # shipped outline spans lat 47.28..55.06, lon 5.86..15.02 and the fixture's sites lie inside it, so
+    # the corners are (5.26, 46.68) and (15.62, 55.66)
+    assert spec["projection"]["fit"][-1]["geometry"]["type"] == "MultiPoint"
+    corners = spec["projection"]["fit"][-1]["geometry"]["coordinates"]
+    assert [[round(v, 2) for v in corner] for corner in corners] == [[5.26, 46.68], [15.62, 55.66]]
     datasets = {
         d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets
     }  # sites and labels travel as named datasets

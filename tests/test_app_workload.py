@@ -113,7 +113,11 @@ def test_running_month_is_labelled_and_faded(run_app, tmp_path):
     spec, cells = _chart(at, 0)
     # November 2026 (the month of D) is the only month: flagged, its axis label gets "(laufend)".
     assert list(cells["running_month"].unique()) == [True]
-    assert "[datum.label, '(laufend)']" in json.dumps(spec) and "month(datum.value) == 10" in json.dumps(spec)
+    assert "datum.label + ' (laufend)'" in json.dumps(spec) and "month(datum.value) == 10" in json.dumps(spec)
+    # It keeps its colours (no faded cells, which blend into the dark theme) and gets a dotted outline.
+    marks = [(json.dumps(layer.get("transform", [])), layer["mark"]) for layer in spec["layer"]]
+    assert not any("opacity" in json.dumps(layer["encoding"]) for layer in spec["layer"] if "encoding" in layer)
+    assert any("datum.running_month" in f and m.get("strokeDash") == [2, 2] for f, m in marks)
     caption = "Laufender Monat (November 2026, bis 26.11.2026)"
     assert any(c.value.startswith(caption) for c in at.caption)
     # Department rows: E1 152 h, E2 146.3 h capacity through D (not 168 / 161.7 for the whole month).

@@ -7,6 +7,8 @@ Band colours are the same on every page: healthy green, watch amber, at risk red
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 
 from kamdata.app.i18n import text
@@ -92,8 +94,25 @@ def localize(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     return chart.configure(locale=_D3_LOCALE[lang])
 
 
-# Text on heatmap cells: the cells have fixed band colours in both themes, so dark ink stays readable.
+# Text on heatmap cells: the cells have fixed colours in both themes, so the ink follows the cell's
+# colour (dark on light and mid-tone cells, white on dark cells), never the theme.
 CELL_INK = "#1f2328"
+CELL_INK_ON_DARK = "#ffffff"
+# Outlines and label halos that must read on the light and the dark background alike.
+NEUTRAL = "#8b949e"
+# Chart text on the page background (point and map labels): Vega cannot read the theme and its default
+# text is black, unreadable in the dark theme. Such labels are dark ink on a light halo (see `halo_text`),
+# which reads on the light and the dark background alike.
+LABEL_INK = "#1f2328"
+LABEL_HALO = "#ffffff"
+
+
+def halo_text(chart: alt.Chart, **mark: Any) -> list[alt.Chart]:
+    """Two text layers of `chart` (same encodings): a light halo under dark ink, readable in both themes."""
+    halo = chart.mark_text(**mark, color=LABEL_HALO, stroke=LABEL_HALO, strokeWidth=4, strokeJoin="round", opacity=0.9)
+    ink = chart.mark_text(**mark, color=LABEL_INK)
+    return [halo, ink]
+
 
 # Streamlit fits a chart's whole height, x axis and bottom legend included, into `height`.
 AXIS_AND_LEGEND_PX = 120

@@ -9,14 +9,19 @@ Labels are data-derived text drawn by Vega as chart text, never HTML.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
-from kamdata.app.charts.base import BAND_COLORS, BANDS, band_label, localize
+from kamdata.app.charts.base import BAND_COLORS, BANDS, NEUTRAL, band_label, halo_text, localize
 
 PICK = "pick"
 LABELLED_BANDS = ("at_risk", "watch")
 HEALTH_ACV_HEIGHT = 380
+# Pixels kept free around the plot's data range, so a point at ACV 0 or health 0/100 is drawn whole,
+# not half under the axis.
+EDGE_PX = 10
 # Label placement works in pixels of an assumed plot area (the chart stretches to the page;
 # 1440 px screen minus sidebar ~ 1000 px plot width): good enough to keep names apart.
 _PLOT_WIDTH = 1000
@@ -78,10 +83,10 @@ def health_vs_acv(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMi
     x = alt.X(
         "acv_mio:Q",
         title=labels["acv"],
-        scale=alt.Scale(domain=[0, x_max], nice=False),
+        scale=alt.Scale(domain=[0, x_max], nice=False, padding=EDGE_PX),
         axis=alt.Axis(format=",~f", tickCount=8),
     )
-    y = alt.Y("health_score:Q", title=labels["health"], scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("health_score:Q", title=labels["health"], scale=alt.Scale(domain=[0, 100], padding=EDGE_PX))
     points = (
         base.mark_circle(size=110, opacity=0.9, stroke="white", strokeWidth=1, cursor="pointer")
         .encode(
@@ -107,13 +112,11 @@ def health_vs_acv(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMi
         rows = spots[spots["side"] == side]
         if rows.empty:
             continue
-        # a label right of its point starts there (left-aligned), one left of it ends there
-        if side == "right":
-            mark = alt.Chart(rows).mark_text(align="left", dx=8, fontSize=11, baseline="middle")
-        else:
-            mark = alt.Chart(rows).mark_text(align="right", dx=-8, fontSize=11, baseline="middle")
-        text = mark.encode(x=alt.X("x:Q"), y=alt.Y("label_y:Q"), text="label:N")
-        layers.append(text)
+        # a label right of its point starts there (left-aligned), one left of it ends there; dark ink on a
+        # light halo (Vega's default black text vanishes in the dark theme)
+        where = alt.Chart(rows).encode(x=alt.X("x:Q"), y=alt.Y("label_y:Q"), text="label:N")
+        align, dx = ("left", 8) if side == "right" else ("right", -8)
+        layers.extend(halo_text(where, align=align, dx=dx, fontSize=11, baseline="middle"))
     chart = alt.layer(*layers).properties(height=HEALTH_ACV_HEIGHT)
     return localize(chart, lang)
 
@@ -136,16 +139,31 @@ def health_history(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelM
     """Accounts per band at each month-end of the history and at D (stacked bars, at risk at the bottom).
 
     data: as_of (date), period (axis text, in order), band (code or None), band_label,
-    accounts, date_text. labels: period, accounts, band, date.
+    accounts, date_text, is_current (the bar at D). labels: accounts, band, date.
+    The bar at D is not a month-end: drawn paler with a dashed outline, its label ("Stand 04.12.2026")
+    on two lines; no axis title (the labels say month-end or date themselves).
     """
     order = {label: i for i, label in enumerate(band_label(b, lang) for b in HISTORY_ORDER)}
-    frame = data.assign(stack=[order[label] for label in data["band_label"]])
+    current = data["is_current"].astype(bool) if "is_current" in data else pd.Series(False, index=data.index)
+    frame = data.assign(stack=[order[label] for label in data["band_label"]], is_current=current)
     periods = list(dict.fromkeys(frame.sort_values("as_of")["period"]))
+    now = frame.loc[frame["is_current"], "period"].drop_duplicates()
+    axis = alt.Axis(labelAngle=0)
+    if not now.empty:
+        head, _, tail = str(now.iloc[0]).rpartition(" ")
+        if head:
+            axis = alt.Axis(
+                labelAngle=0,
+                labelExpr=f"datum.label == {json.dumps(now.iloc[0])} ? {json.dumps([head, tail])} : datum.label",
+            )
     chart = (
-        alt.Chart(frame, height=260)
-        .mark_bar()
+        alt.Chart(frame, height=340)
+        .mark_bar(stroke=NEUTRAL)
         .encode(
-            x=alt.X("period:O", title=labels["period"], sort=periods, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("period:O", title=None, sort=periods, axis=axis),
+            opacity=alt.condition("datum.is_current", alt.value(0.55), alt.value(1.0)),
+            strokeDash=alt.condition("datum.is_current", alt.value([4, 3]), alt.value([1, 0])),
+            strokeWidth=alt.condition("datum.is_current", alt.value(1.5), alt.value(0)),
             y=alt.Y("accounts:Q", title=labels["accounts"], stack="zero", axis=alt.Axis(format="d", tickMinStep=1)),
             color=_history_color(lang, labels["band"]),
             order=alt.Order("stack:Q"),

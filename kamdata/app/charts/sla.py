@@ -12,26 +12,35 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from kamdata.app.charts.base import BAND_COLORS, CELL_INK, localize, rows_height
+from kamdata.app.charts.base import BAND_COLORS, CELL_INK, CELL_INK_ON_DARK, NEUTRAL, halo_text, localize, rows_height
 
 PCT_FORMAT = ",.1f"
 NO_DATA = BAND_COLORS[None]  # neutral grey (at reduced opacity): a month without judged tickets
 # Urgent priorities in the alarm colours of the band palette, routine ones neutral.
 PRIORITY_COLORS = {"P1": BAND_COLORS["at_risk"], "P2": BAND_COLORS["watch"], "P3": "#1f6feb", "P4": BAND_COLORS[None]}
-# The running month (month of the data date) is drawn faded; a provisional cell (too few judged tickets) more so.
+# The running month (month of the data date): points and bars faded; heatmap cells keep their colour (a faded
+# cell would blend into the dark theme) and get a dotted neutral outline; a provisional cell (too few judged
+# tickets) has a pale fill with its value in halo text, readable on either background.
 RUNNING_OPACITY = 0.55
 PROVISIONAL_OPACITY = 0.3
 RUNNING_DASH = [4, 3]
+RUNNING_OUTLINE: dict[str, Any] = {"fill": None, "stroke": NEUTRAL, "strokeWidth": 1.5, "strokeDash": [2, 2]}
+# Breach outline: a light band under dark dashes, visible on light cells, dark cells and both backgrounds.
+BREACH_UNDER: dict[str, Any] = {"fill": None, "stroke": "#ffffff", "strokeWidth": 4}
+BREACH_DASHES: dict[str, Any] = {"fill": None, "stroke": CELL_INK, "strokeWidth": 2, "strokeDash": [5, 3]}
+# Malus cells: light red (a small amount) to dark red (the largest); zero months empty.
+MALUS_RANGE = ["#fcbba1", "#a50f15"]
+MALUS_DARK_FROM = 0.55  # share of the largest amount from which a malus cell is dark enough for white ink
 
 
-def month_axis(running: pd.Timestamp | None, suffix: str, stacked: bool = True, **kwargs) -> alt.Axis:
+def month_axis(running: pd.Timestamp | None, suffix: str, stacked: bool = False, **kwargs) -> alt.Axis:
     """A month axis ("Dez 26") whose running month reads "Dez 26 (laufend)" (`suffix`), every month labelled.
 
-    stacked: the suffix on a second line (heatmaps and bars: one band per month, no room beside the
-    label); otherwise on the same line (angled labels). The label expression compares the tick's
-    local year and month (Vega: 0-based) with the running month.
+    stacked: the suffix on a second line, labels horizontal; otherwise (default) angled labels with the
+    suffix on the same line: twelve "Jan 26" labels side by side crowd a half-width chart. The label
+    expression compares the tick's local year and month (Vega: 0-based) with the running month.
     """
-    axis = {"format": "%b %y", "labelAngle": 0, "labelOverlap": False, **kwargs}
+    axis = {"format": "%b %y", "labelAngle": 0 if stacked else -45, "labelOverlap": False, **kwargs}
     if running is not None:
         stamp = pd.Timestamp(running)
         test = f"year(datum.value) == {stamp.year} && month(datum.value) == {stamp.month - 1}"
@@ -95,26 +104,45 @@ def compliance_chart(
     return localize(chart, lang)
 
 
-def compliance_color(field: str, title: str, bad: float, good: float) -> alt.Color:
-    """Red below `bad`, amber half-way, green from `good` (the health score's SLA thresholds)."""
+def compliance_domain(values: pd.Series, bad: float, good: float) -> tuple[list[float], list[str]]:
+    """Scale domain and range: red up to `bad`, amber half-way, green from `good` (the health score's SLA
+    thresholds), stretched to the data so the legend covers every value (e.g. 0 % below an 80 % `bad`)."""
+    data = pd.to_numeric(values, errors="coerce").dropna()
+    lo = min(float(data.min()), bad) if not data.empty else bad
+    hi = max(float(data.max()), good) if not data.empty else good
+    red, amber, green = BAND_COLORS["at_risk"], BAND_COLORS["watch"], BAND_COLORS["healthy"]
+    domain, colors = [bad, (bad + good) / 2, good], [red, amber, green]
+    if lo < bad:
+        domain, colors = [lo, *domain], [red, *colors]
+    if hi > good:
+        domain, colors = [*domain, hi], [*colors, green]
+    return domain, colors
+
+
+def compliance_color(field: str, title: str, bad: float, good: float, values: pd.Series | None = None) -> alt.Color:
+    """Red below `bad`, amber half-way, green from `good`; the legend spans `values` too."""
+    domain, colors = compliance_domain(values if values is not None else pd.Series(dtype=float), bad, good)
     return alt.Color(
         f"{field}:Q",
         title=title,
-        scale=alt.Scale(
-            domain=[bad, (bad + good) / 2, good],
-            range=[BAND_COLORS["at_risk"], BAND_COLORS["watch"], BAND_COLORS["healthy"]],
-            clamp=True,
-        ),
-        legend=alt.Legend(orient="right", format=PCT_FORMAT),
+        scale=alt.Scale(domain=domain, range=colors, clamp=True),
+        legend=alt.Legend(orient="right", format=",.0f"),
     )
+
+
+def compliance_ink(values: pd.Series, bad: float, good: float) -> pd.Series:
+    """Text colour on a compliance cell: white on the red end (up to a quarter of the way to amber), dark
+    ink on red-amber, amber and green (all light enough for it)."""
+    white_below = bad + ((bad + good) / 2 - bad) / 4
+    return values.map(lambda v: CELL_INK_ON_DARK if pd.notna(v) and v < white_below else CELL_INK)
 
 
 def account_heatmap(
     data: pd.DataFrame, labels: dict, lang: str, bad: float, good: float, running: pd.Timestamp | None = None
 ) -> alt.TopLevelMixin:
-    """Account x month resolution compliance with the value in each cell; breach months outlined (dashed);
-    months without judged tickets light grey; the running month faded (provisional cells more so, and
-    never outlined) and labelled on the axis.
+    """Account x month resolution compliance with the value in each cell (ink by the cell's colour); breach
+    months outlined (dark dashes on a light band); months without judged tickets light grey; the running
+    month outlined (dotted) and labelled on the axis; provisional cells pale with halo text, never a breach.
 
     data: account_name, month, resolution_compliance_pct, counted_tickets, listed_breach, breach_label,
     running_month, provisional, status (translated);
@@ -130,9 +158,7 @@ def account_heatmap(
     for flag in ("listed_breach", "running_month", "provisional"):
         full[flag] = full[flag].astype("boolean").fillna(False).astype(bool)
     full["breach_label"] = full["breach_label"].where(full["has_data"], labels["no_tickets"])
-    full["cell_opacity"] = (
-        full["running_month"].map({True: RUNNING_OPACITY, False: 1.0}).where(~full["provisional"], PROVISIONAL_OPACITY)
-    )
+    full["ink"] = compliance_ink(full["resolution_compliance_pct"], bad, good)
     base = alt.Chart(full).encode(
         x=alt.X("yearmonth(month):O", title=labels["month"], axis=month_axis(running, labels["running"])),
         y=alt.Y("account_name:N", title=labels["account"], sort="ascending", axis=alt.Axis(labelLimit=220)),
@@ -146,16 +172,20 @@ def account_heatmap(
         ],
     )
     blanks = base.transform_filter(~alt.datum.has_data).mark_rect(color=NO_DATA, opacity=0.35)
+    color = compliance_color("resolution_compliance_pct", labels["pct"], bad, good, data["resolution_compliance_pct"])
     judged = base.transform_filter(alt.datum.has_data)
-    opacity = alt.Opacity("cell_opacity:Q", scale=None, legend=None)
-    cells = judged.mark_rect().encode(
-        color=compliance_color("resolution_compliance_pct", labels["pct"], bad, good), opacity=opacity
-    )
-    values = judged.mark_text(color=CELL_INK).encode(text=alt.Text("resolution_compliance_pct:Q", format=",.0f"))
-    breaches = base.transform_filter(alt.datum.listed_breach).mark_rect(
-        fill=None, stroke=CELL_INK, strokeWidth=2.5, strokeDash=[5, 3]
-    )
-    chart = alt.layer(blanks, cells, values, breaches).properties(height=rows_height(data["account_name"].nunique()))
+    final = judged.transform_filter(~alt.datum.provisional)
+    provisional = judged.transform_filter(alt.datum.provisional)
+    text = alt.Text("resolution_compliance_pct:Q", format=",.0f")
+    cells = final.mark_rect().encode(color=color)
+    pale = provisional.mark_rect(opacity=PROVISIONAL_OPACITY).encode(color=color)
+    values = final.mark_text().encode(text=text, color=alt.Color("ink:N", scale=None, legend=None))
+    pale_values = halo_text(provisional.encode(text=text))
+    running_cells = base.transform_filter(alt.datum.running_month).mark_rect(**RUNNING_OUTLINE)
+    breaches = base.transform_filter(alt.datum.listed_breach)
+    layers = [blanks, cells, pale, values, *pale_values, running_cells]
+    layers += [breaches.mark_rect(**BREACH_UNDER), breaches.mark_rect(**BREACH_DASHES)]
+    chart = alt.layer(*layers).properties(height=rows_height(data["account_name"].nunique()))
     return localize(chart, lang)
 
 
@@ -201,7 +231,7 @@ def ppm_chart(
         .encode(
             x=alt.X("yearmonth(month):O", title=labels["month"], axis=month_axis(running, labels["running"])),
             y=alt.Y("ppm_compliance_pct:Q", title=labels["pct"], scale=alt.Scale(domain=[0, 100])),
-            color=compliance_color("ppm_compliance_pct", labels["pct"], bad, good),
+            color=compliance_color("ppm_compliance_pct", labels["pct"], bad, good, data["ppm_compliance_pct"]),
             opacity=running_opacity(),
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
@@ -219,8 +249,8 @@ def ppm_chart(
 def malus_heatmap(
     data: pd.DataFrame, labels: dict, lang: str, running: pd.Timestamp | None = None
 ) -> alt.TopLevelMixin:
-    """Malus exposure (EUR) per account x month: white (0 EUR) to red, the amount in each cell; the
-    running month faded and labelled on the axis.
+    """Malus exposure (EUR) per account x month: light to dark red, the amount in each cell (white ink on
+    the dark cells), a month without malus empty; the running month outlined (dotted) and labelled on the axis.
 
     data: account_name, month, exposure_eur, malus_pct, monthly_fee_eur, running_month, status (translated);
     labels: month, account, exposure, malus_pct, fee, running, status.
@@ -237,19 +267,28 @@ def malus_heatmap(
             alt.Tooltip("monthly_fee_eur:Q", title=labels["fee"], format="$,.0f"),
         ],
     )
-    cells = base.mark_rect(stroke="#ffffff", strokeWidth=0.5).encode(
+    top = float(pd.to_numeric(data["exposure_eur"], errors="coerce").max() or 0.0) or 1.0
+    base = base.transform_calculate(
+        ink=f"datum.exposure_eur >= {MALUS_DARK_FROM * top} ? '{CELL_INK_ON_DARK}' : '{CELL_INK}'"
+    )
+    charged = base.transform_filter("datum.exposure_eur > 0")
+    # A month without malus is an empty cell (faint neutral fill and outline), not the palest red.
+    empty = base.transform_filter("!(datum.exposure_eur > 0)").mark_rect(
+        fill=NEUTRAL, fillOpacity=0.06, stroke=NEUTRAL, strokeOpacity=0.35, strokeWidth=0.5
+    )
+    cells = charged.mark_rect().encode(
         color=alt.Color(
             "exposure_eur:Q",
             title=labels["exposure"],
-            scale=alt.Scale(domainMin=0, scheme="reds"),
+            scale=alt.Scale(domain=[0, top], range=MALUS_RANGE),
             legend=alt.Legend(orient="right", format="$,.0f"),
         ),
-        opacity=running_opacity(),
     )
-    values = (
-        base.transform_filter("datum.exposure_eur > 0")
-        .mark_text(color=CELL_INK, fontSize=10)
-        .encode(text=alt.Text("exposure_eur:Q", format="$,.0f"))
+    values = charged.mark_text(fontSize=10).encode(
+        text=alt.Text("exposure_eur:Q", format="$,.0f"), color=alt.Color("ink:N", scale=None, legend=None)
     )
-    chart = alt.layer(cells, values).properties(height=rows_height(data["account_name"].nunique()))
+    running_cells = base.transform_filter("datum.running_month").mark_rect(**RUNNING_OUTLINE)
+    chart = alt.layer(empty, cells, values, running_cells).properties(
+        height=rows_height(data["account_name"].nunique())
+    )
     return localize(chart, lang)

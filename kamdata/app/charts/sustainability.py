@@ -8,6 +8,7 @@ public domain): no map tiles, no network, so it renders offline and in both them
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -15,7 +16,8 @@ from typing import Final
 import altair as alt
 import pandas as pd
 
-from kamdata.app.charts.base import BAND_COLORS, localize, rows_height
+from kamdata.app.charts.base import BAND_COLORS, halo_text, localize, rows_height
+from kamdata.app.i18n import text
 
 NUMBER = ",.0f"
 ONE_DECIMAL = ",.1f"
@@ -27,16 +29,28 @@ MAP_LABELS = 8  # accounts named on the map (their largest site); every site kee
 LABEL_ROW = 0.4  # degrees latitude a label line takes on the map (~520 px for Germany)
 LABEL_WIDTH = 6.0  # degrees longitude an account name takes
 LAND = "#8b949e"  # outlines in the neutral grey: visible on light and dark backgrounds
+FIT_MARGIN = 0.6  # degrees added around Germany and the sites when fitting the view: nothing cut at the edges
 
 
 def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
     """Actual reduction vs the target path per year, with an on-track marker per year.
 
     data: year, series (translated: reduction / path), pct, status (translated), status_key
-    ('on_track' | 'off_track' | 'open', only on reduction rows).
+    ('on_track' | 'off_track' | 'open', only on reduction rows). The running year ('open') reads
+    "2026 (laufend)" on the axis; the y axis spans every value with a tick at both ends.
     """
-    x = alt.X("year:O", title=labels["year"], axis=alt.Axis(labelAngle=0))
-    y = alt.Y("pct:Q", title=labels["pct"])
+    running = data.loc[data["status_key"] == "open", "year"].drop_duplicates()
+    axis = alt.Axis(labelAngle=0)
+    if not running.empty:
+        year = int(running.iloc[0])
+        partial = json.dumps(text("sustainability.year_partial", lang, year=year))
+        axis = alt.Axis(labelAngle=0, labelExpr=f"datum.value == {year} ? {partial} : datum.label")
+    x = alt.X("year:O", title=labels["year"], axis=axis)
+    values = pd.to_numeric(data["pct"], errors="coerce").dropna()
+    low = min(0.0, float(values.min())) if not values.empty else 0.0
+    high = max(10.0, float(values.max())) if not values.empty else 10.0
+    domain = [math.floor(low / 10) * 10, math.ceil((high + 1) / 10) * 10]
+    y = alt.Y("pct:Q", title=labels["pct"], scale=alt.Scale(domain=domain, nice=False))
     lines = (
         alt.Chart(data)
         .mark_line(point=True)
@@ -69,7 +83,7 @@ def path_chart(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin
                 "status:N",
                 title=labels["status"],
                 scale=alt.Scale(domain=[judged[k] for k in present], range=[colors[k] for k in present]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
             ),
             tooltip=[
                 alt.Tooltip("year:O", title=labels["year"]),
@@ -195,17 +209,42 @@ def site_map(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
             tooltip=_site_tooltip(labels),
         )
     )
-    names = (
-        alt.Chart(map_labels(data))
-        .mark_text(align="left", dx=9, dy=-6, fontSize=11, fontWeight="bold")
-        .encode(longitude="longitude:Q", latitude="latitude:Q", text="account_name:N", tooltip=_site_tooltip(labels))
+    # Dark ink on a light halo: Vega's default black text vanishes on the dark theme's map.
+    names = halo_text(
+        alt.Chart(map_labels(data)).encode(
+            longitude="longitude:Q", latitude="latitude:Q", text="account_name:N", tooltip=_site_tooltip(labels)
+        ),
+        align="left",
+        dx=9,
+        dy=-6,
+        fontSize=11,
+        fontWeight="bold",
     )
-    # The view fits Germany and every site (one abroad widens it); neighbours are clipped to it.
-    located = {
-        "type": "Feature",
-        "properties": {},
-        "geometry": {"type": "MultiPoint", "coordinates": data[["longitude", "latitude"]].values.tolist()},
-    }
-    fit = [*(f for f in features if f["properties"]["country"] == "DE"), located]
-    chart = alt.layer(land, germany, sites, names).project(type="mercator", fit=fit).properties(height=520)
+    # The view fits Germany and every site (one abroad widens it) plus a margin, so the south and the
+    # largest dots are not cut at the edge; neighbours are clipped to it.
+    germany_only = [f for f in features if f["properties"]["country"] == "DE"]
+    lons = [*data["longitude"].dropna(), *_coordinates(germany_only, 0)]
+    lats = [*data["latitude"].dropna(), *_coordinates(germany_only, 1)]
+    corners = [
+        [min(lons) - FIT_MARGIN, min(lats) - FIT_MARGIN],
+        [max(lons) + FIT_MARGIN, max(lats) + FIT_MARGIN],
+    ]
+    located = {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": corners}}
+    chart = alt.layer(land, germany, sites, *names).project(type="mercator", fit=[located]).properties(height=520)
     return localize(chart, lang)
+
+
+def _coordinates(features: list[dict], axis: int) -> list[float]:
+    """Every longitude (axis 0) or latitude (axis 1) of the features' (Multi)Polygon outlines."""
+    found: list[float] = []
+
+    def walk(node: list) -> None:
+        if node and isinstance(node[0], (int, float)):
+            found.append(float(node[axis]))
+        else:
+            for child in node:
+                walk(child)
+
+    for feature in features:
+        walk(feature["geometry"]["coordinates"])
+    return found

@@ -9,22 +9,37 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.app.charts.base import BAND_COLORS, CELL_INK, localize, rows_height
-from kamdata.app.charts.sla import NO_DATA, month_axis, running_opacity
+from kamdata.app.charts.base import BAND_COLORS, CELL_INK, CELL_INK_ON_DARK, localize, rows_height
+from kamdata.app.charts.sla import NO_DATA, RUNNING_OUTLINE, month_axis
+
+# Under-used (the lowest utilisation shown) in a pale green, darkening to the healthy green at 100 %.
+LOW_GREEN = "#b7e4c7"
 
 ONE_DECIMAL = ",.1f"
 NUMBER = ",.0f"
 
 
-def utilisation_color(title: str, threshold: float, bad: float) -> alt.Color:
+def utilisation_scale(values: pd.Series, threshold: float, bad: float) -> tuple[list[float], list[str]]:
+    """Domain and colours: pale green at the lowest value, green at 100 %, amber at the overload
+    `threshold`, red from `bad`; stretched to the data so the legend covers every value shown."""
+    data = pd.to_numeric(values, errors="coerce").dropna()
+    lo = float(data.min()) if not data.empty else 0.0
+    hi = float(data.max()) if not data.empty else bad
+    domain = [100.0, threshold, bad]
+    colors = [BAND_COLORS["healthy"], BAND_COLORS["watch"], BAND_COLORS["at_risk"]]
+    if lo < 100:
+        domain, colors = [lo, *domain], [LOW_GREEN, *colors]
+    if hi > bad:
+        domain, colors = [*domain, hi], [*colors, BAND_COLORS["at_risk"]]
+    return domain, colors
+
+
+def utilisation_color(title: str, threshold: float, bad: float, values: pd.Series | None = None) -> alt.Color:
+    domain, colors = utilisation_scale(values if values is not None else pd.Series(dtype=float), threshold, bad)
     return alt.Color(
         "utilisation_pct:Q",
         title=title,
-        scale=alt.Scale(
-            domain=[100, threshold, bad],
-            range=[BAND_COLORS["healthy"], BAND_COLORS["watch"], BAND_COLORS["at_risk"]],
-            clamp=True,
-        ),
+        scale=alt.Scale(domain=domain, range=colors, clamp=True),
         legend=alt.Legend(orient="right", format=NUMBER),
     )
 
@@ -42,10 +57,12 @@ def utilisation_heatmap(
     """Rows (`row`: department or person) x month, coloured by utilisation, the value in each cell.
 
     data: row, month, utilisation_pct, running_month, suppressed (works-council rule: a grey cell
-    with "—"), plus the tooltip's fields. The running month (`running`) is faded and its axis label
+    with "—"), plus the tooltip's fields. The running month (`running`) is outlined and its axis label
     gets labels["running"].
     """
     data = data.assign(suppressed=data.get("suppressed", False))
+    # Ink by the cell's colour: white on the red cells, dark on green and amber ones.
+    data = data.assign(ink=[CELL_INK_ON_DARK if v >= bad else CELL_INK for v in data["utilisation_pct"].fillna(0)])
     base = alt.Chart(data).encode(
         x=alt.X("yearmonth(month):O", title=labels["month"], axis=month_axis(running, labels["running"])),
         y=alt.Y(f"{row}:N", title=labels["row"], axis=alt.Axis(labelLimit=220)),
@@ -61,8 +78,9 @@ def utilisation_heatmap(
     dashes = hidden.mark_text(color=CELL_INK).encode(text=alt.value("—"))
     shown = base.transform_filter("!datum.suppressed")
     cells = shown.mark_rect().encode(
-        opacity=running_opacity(),
-        color=utilisation_color(labels["utilisation"], threshold, bad),
+        color=utilisation_color(
+            labels["utilisation"], threshold, bad, data["utilisation_pct"][~data["suppressed"].astype(bool)]
+        ),
         tooltip=[
             alt.Tooltip(f"{row}:N", title=labels["row"]),
             alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
@@ -70,8 +88,12 @@ def utilisation_heatmap(
             *tooltip,
         ],
     )
-    values = shown.mark_text(color=CELL_INK).encode(text=alt.Text("utilisation_pct:Q", format=NUMBER))
-    chart = alt.layer(blanks, dashes, cells, values).properties(height=rows_height(data[row].nunique()))
+    values = shown.mark_text().encode(
+        text=alt.Text("utilisation_pct:Q", format=NUMBER), color=alt.Color("ink:N", scale=None, legend=None)
+    )
+    # The running month keeps its colours (faded cells blend into the dark theme): a dotted outline marks it.
+    running_cells = base.transform_filter("datum.running_month").mark_rect(**RUNNING_OUTLINE)
+    chart = alt.layer(blanks, dashes, cells, values, running_cells).properties(height=rows_height(data[row].nunique()))
     return localize(chart, lang)
 
 
