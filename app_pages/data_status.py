@@ -109,6 +109,10 @@ def _url_notice(name: str, values: list[str]) -> None:
         st.warning(t("data_status.url_ignored", name=name, values=", ".join(values)), icon=":material/link_off:")
 
 
+RAW_WIDTH = 140
+REASON_WIDTH = 680
+
+
 @st.fragment
 def _rejected() -> None:
     st.subheader(t("data_status.rejected.title"))
@@ -160,8 +164,9 @@ def _rejected() -> None:
             # "%d": exact digits (format "plain" draws 50591 as 50590.99999999999), sorts as a number
             "line_number": st.column_config.NumberColumn(t("data_status.rejected.line"), format="%d", width="small"),
             "column_name": st.column_config.TextColumn(t("data_status.rejected.column")),
-            "raw_value": st.column_config.TextColumn(t("data_status.rejected.raw"), width="medium"),
-            "reason": st.column_config.TextColumn(t("data_status.rejected.reason"), width="large"),
+            # pixels: the header over short values ("fax"); the longest German reason (timestamp, 99 characters)
+            "raw_value": st.column_config.TextColumn(t("data_status.rejected.raw"), width=RAW_WIDTH),
+            "reason": st.column_config.TextColumn(t("data_status.rejected.reason"), width=REASON_WIDTH),
         },
     )
 
@@ -217,13 +222,13 @@ def _coverage() -> None:
         hide_index=True,
         column_config={
             "account_name": st.column_config.TextColumn(t("data_status.account")),
-            "site_id": st.column_config.TextColumn(t("data_status.coverage.site_id")),
+            "site_id": st.column_config.TextColumn(t("data_status.coverage.site_id"), width="small"),
             "site_name": st.column_config.TextColumn(t("data_status.coverage.site")),
             "city": st.column_config.TextColumn(t("data_status.coverage.city")),
             "never_reports": st.column_config.CheckboxColumn(t("data_status.coverage.never")),
             "months_missing": st.column_config.NumberColumn(t("data_status.coverage.months"), format="localized"),
-            "first_missing": st.column_config.TextColumn(t("data_status.coverage.first"), width="medium"),
-            "last_missing": st.column_config.TextColumn(t("data_status.coverage.last"), width="medium"),
+            "first_missing": st.column_config.TextColumn(t("data_status.coverage.first")),
+            "last_missing": st.column_config.TextColumn(t("data_status.coverage.last")),
         },
     )
 

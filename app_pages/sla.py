@@ -233,7 +233,7 @@ def _ticket_columns() -> dict:
             for column in TICKET_TIMES
         },
         "status": st.column_config.TextColumn(t("sla.tickets.status")),
-        "resolution_status": st.column_config.TextColumn(t("sla.tickets.sla"), width="medium"),
+        "resolution_status": st.column_config.TextColumn(t("sla.tickets.sla")),
     }
 
 
