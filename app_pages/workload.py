@@ -146,8 +146,9 @@ def _overloaded(monthly: pd.DataFrame) -> None:
     )
 
 
-def number(key: str, decimals: int = 0) -> st.column_config.NumberColumn:
-    return widgets.decimal_column(t(f"workload.composition.{key}"), decimals)
+def number(key: str, decimals: int = 0, help_key: str | None = None) -> st.column_config.NumberColumn:
+    help_text = t(f"workload.composition.{help_key}") if help_key else None
+    return widgets.decimal_column(t(f"workload.composition.{key}"), decimals, help=help_text)
 
 
 def _composition() -> None:
@@ -180,7 +181,7 @@ def _composition() -> None:
             "account_name": st.column_config.TextColumn(t("workload.composition.account")),
             "departments": number("departments"),
             "members": number("members"),
-            "allocation_pct": number("allocation"),
+            "allocation_pct": number("allocation", help_key="allocation_help"),
             "allocated_h": number("allocated"),
             "booked_h": number("booked"),
             "load_pct": number("load_period", 1),

@@ -101,7 +101,8 @@ def test_aggregated_workload_in_german(run_app, tmp_path):
     assert teams.loc["Klinikum Nord", "allocation_pct"] == 80.0
     # the hour and load headers say their window
     config = json.loads(at.dataframe[0].proto.columns)
-    assert [config[c]["label"] for c in ("allocated_h", "booked_h", "load_pct")] == [
+    assert [config[c]["label"] for c in ("allocation_pct", "allocated_h", "booked_h", "load_pct")] == [
+        "Zuteilung (%)",  # short, so the last column fits; "Summe ..." in its help
         "Zugeteilt im Zeitraum (h)",
         "Gebucht im Zeitraum (h)",
         "Last im Zeitraum (%)",
