@@ -360,11 +360,11 @@ def test_running_month_is_labelled_and_faded(run_app):
     heat, cells = _chart(at, 1)
     by_month = {r.month.strftime("%Y-%m"): r for r in cells.itertuples() if r.account_name == "Klinikum Nord"}
     assert by_month["2026-11"].provisional and not by_month["2026-11"].listed_breach
-    # Provisional cells are the only pale ones (opacity 0.3 on the provisional filter); the running month
-    # keeps its colour and gets a dotted outline (a fill-less rect on the running filter), readable in the
-    # dark theme too.
+    # Provisional cells are the only veiled ones (a grey rect at opacity 1 - 0.3 over the cell on the
+    # provisional filter); the running month keeps its colour and gets a dotted outline (a fill-less rect on
+    # the running filter), readable in the dark theme too.
     marks = [(json.dumps(layer.get("transform", [])), layer["mark"]) for layer in heat["layer"]]
-    pale = [m for f, m in marks if m["type"] == "rect" and m.get("opacity") == 0.3]
+    pale = [m for f, m in marks if m["type"] == "rect" and m.get("opacity") == 0.7]
     assert len(pale) == 1 and [f for f, m in marks if m is pale[0]] == [
         '[{"filter": "datum.has_data"}, {"filter": "datum.provisional"}]'
     ]

@@ -20,7 +20,7 @@ NO_DATA = BAND_COLORS[None]  # neutral grey (at reduced opacity): a month withou
 PRIORITY_COLORS = {"P1": BAND_COLORS["at_risk"], "P2": BAND_COLORS["watch"], "P3": "#1f6feb", "P4": BAND_COLORS[None]}
 # The running month (month of the data date): points and bars faded; heatmap cells keep their colour (a faded
 # cell would blend into the dark theme) and get a dotted neutral outline; a provisional cell (too few judged
-# tickets) has a pale fill with its value in halo text, readable on either background.
+# tickets) is veiled in grey with its value in halo text, readable on either background.
 RUNNING_OPACITY = 0.55
 PROVISIONAL_OPACITY = 0.3
 RUNNING_DASH = [4, 3]
@@ -177,9 +177,10 @@ def account_heatmap(
     final = judged.transform_filter(~alt.datum.provisional)
     provisional = judged.transform_filter(alt.datum.provisional)
     text = alt.Text("resolution_compliance_pct:Q", format=",.0f")
-    cells = final.mark_rect().encode(color=color)
-    pale = provisional.mark_rect(opacity=PROVISIONAL_OPACITY).encode(color=color)
-    values = final.mark_text().encode(text=text, color=alt.Color("ink:N", scale=None, legend=None))
+    cells = judged.mark_rect().encode(color=color)
+    # A provisional cell: its colour under a grey veil (a faded colour layer would fade the legend too).
+    pale = provisional.mark_rect(color=NEUTRAL, opacity=1 - PROVISIONAL_OPACITY)
+    values = final.mark_text().encode(text=text, fill=alt.Fill("ink:N", scale=None, legend=None))
     pale_values = halo_text(provisional.encode(text=text))
     running_cells = base.transform_filter(alt.datum.running_month).mark_rect(**RUNNING_OUTLINE)
     breaches = base.transform_filter(alt.datum.listed_breach)
@@ -285,7 +286,7 @@ def malus_heatmap(
         ),
     )
     values = charged.mark_text(fontSize=10).encode(
-        text=alt.Text("exposure_eur:Q", format="$,.0f"), color=alt.Color("ink:N", scale=None, legend=None)
+        text=alt.Text("exposure_eur:Q", format="$,.0f"), fill=alt.Fill("ink:N", scale=None, legend=None)
     )
     running_cells = base.transform_filter("datum.running_month").mark_rect(**RUNNING_OUTLINE)
     chart = alt.layer(empty, cells, values, running_cells).properties(

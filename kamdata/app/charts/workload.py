@@ -89,7 +89,7 @@ def utilisation_heatmap(
         ],
     )
     values = shown.mark_text().encode(
-        text=alt.Text("utilisation_pct:Q", format=NUMBER), color=alt.Color("ink:N", scale=None, legend=None)
+        text=alt.Text("utilisation_pct:Q", format=NUMBER), fill=alt.Fill("ink:N", scale=None, legend=None)
     )
     # The running month keeps its colours (faded cells blend into the dark theme): a dotted outline marks it.
     running_cells = base.transform_filter("datum.running_month").mark_rect(**RUNNING_OUTLINE)
