@@ -156,8 +156,8 @@ def _rejected() -> None:
             reason=[fmt.reject_reason(r, lang) for r in data["reason"]],
         ),
         hide_index=True,
-        # The reason and the raw value are what a reader needs: wide; file and line only locate the row.
-        column_order=["table_name", "column_name", "raw_value", "reason", "source_file", "line_number"],
+        # Where the row is first (file, line: what an operator fixes in the export), then what is wrong.
+        column_order=["table_name", "source_file", "line_number", "column_name", "raw_value", "reason"],
         column_config={
             "table_name": st.column_config.TextColumn(t("data_status.tables.table")),
             "source_file": st.column_config.TextColumn(t("data_status.rejected.file")),

@@ -4,7 +4,7 @@ Aggregated per department by default (works-council rule); per-person figures
 only when settings allow it (`app.show_per_person_workload`). Any aggregate over
 fewer than `app.min_group_size` people is suppressed by the queries (NULL, shown
 as "—" with the reason). The running month (month of the data date) is labelled
-and drawn faded; its capacity counts the weekdays through the data date (KPIS.md).
+and drawn with a dotted outline; its capacity counts the weekdays through the data date (KPIS.md).
 """
 
 from __future__ import annotations

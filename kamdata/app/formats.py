@@ -93,7 +93,7 @@ def day(value, lang: str | None = None) -> str:
     return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
 
 
-_MONTHS = {
+MONTHS = {
     "de": (
         "Januar",
         "Februar",
@@ -131,7 +131,7 @@ def month(value, lang: str | None = None) -> str:
     if missing(value):
         return na(lang)
     stamp = pd.Timestamp(value)
-    return f"{_MONTHS['de' if lang == 'de' else 'en'][stamp.month - 1]} {stamp.year}"
+    return f"{MONTHS['de' if lang == 'de' else 'en'][stamp.month - 1]} {stamp.year}"
 
 
 def timestamp(value, lang: str | None = None) -> str:
@@ -249,7 +249,7 @@ def in_month(value, lang: str | None = None) -> str:
     return f"{'im' if lang == 'de' else 'in'} {month(value, lang)}"
 
 
-_SHORT_MONTHS = {
+SHORT_MONTHS = {
     "de": ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
@@ -261,4 +261,4 @@ def short_month(value, lang: str | None = None) -> str:
     if missing(value):
         return na(lang)
     stamp = pd.Timestamp(value)
-    return f"{_SHORT_MONTHS['de' if lang == 'de' else 'en'][stamp.month - 1]} {stamp.year}"
+    return f"{SHORT_MONTHS['de' if lang == 'de' else 'en'][stamp.month - 1]} {stamp.year}"

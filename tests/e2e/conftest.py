@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,46 +67,35 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(app_db, tmp_path_factory):
-    """`streamlit run app.py` on a free port with KAM_DB = the app fixture database (tests/conftest.py);
-    stopped at session end."""
+@contextmanager
+def streamlit_server(db_path, server_dir: Path, settings_toml: str | None = None):
+    """`streamlit run app.py` on a free port with KAM_DB = `db_path` (and a settings overlay); yields
+    its URL once healthy, stops it afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server_dir = tmp_path_factory.mktemp("server")
     log_path = server_dir / "streamlit.log"
-    # The fixture's departments have one or two people each: with the works-council minimum group
-    # size (3) every workload figure would be "—", and the browser tests check number formats.
-    settings = server_dir / "settings.toml"
-    settings.write_text("[app]\nmin_group_size = 1\n", encoding="utf-8")
-    env = {
-        **os.environ,
-        "KAM_DB": str(app_db),
-        "KAM_SETTINGS": str(settings),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
+    env = {**os.environ, "KAM_DB": str(db_path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    if settings_toml is not None:
+        settings = server_dir / "settings.toml"
+        settings.write_text(settings_toml, encoding="utf-8")
+        env["KAM_SETTINGS"] = str(settings)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with open(log_path, "w", encoding="utf-8") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + SERVER_START_LIMIT_S
         while not _healthy(url):
@@ -119,6 +109,17 @@ def app_url(app_db, tmp_path_factory):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db, tmp_path_factory):
+    """The app on the app fixture database (tests/conftest.py), for the whole session.
+
+    The fixture's departments have one or two people each: with the works-council minimum group
+    size (3) every workload figure would be "—", and the browser tests check number formats.
+    """
+    with streamlit_server(app_db, tmp_path_factory.mktemp("server"), "[app]\nmin_group_size = 1\n") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

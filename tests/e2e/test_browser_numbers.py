@@ -10,17 +10,13 @@ one booking of 30 h (line 50591; hours must be greater than 0 and at most 24 -> 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from datetime import date
 
 import duckdb
 import pytest
 
-from tests.e2e.conftest import ROOT, SERVER_START_LIMIT_S, _free_port, _healthy
+from tests.e2e.conftest import streamlit_server
 from tests.exportset import base_row, build_fixture_db
 
 LINE = 50591
@@ -38,46 +34,9 @@ def numbers_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def numbers_url(numbers_db, tmp_path_factory):
-    """A second `streamlit run app.py` on the numbers database; stopped after the module."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("numbers-server") / "streamlit.log"
-    env = {**os.environ, "KAM_DB": str(numbers_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    with open(log_path, "w", encoding="utf-8") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_LIMIT_S
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy; log:\n{log_path.read_text(encoding='utf-8')}")
-            time.sleep(0.2)
+    """A second server on the numbers database; stopped after the module."""
+    with streamlit_server(numbers_db, tmp_path_factory.mktemp("numbers-server")) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 # The grid draws its cells on a canvas; its accessible table holds the raw values ("50591" even where

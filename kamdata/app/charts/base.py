@@ -11,6 +11,7 @@ from typing import Any
 
 import altair as alt
 
+from kamdata.app.formats import MONTHS, SHORT_MONTHS
 from kamdata.app.i18n import text
 
 BANDS = ("healthy", "watch", "at_risk")
@@ -26,21 +27,8 @@ _D3_LOCALE = {
             "periods": ["AM", "PM"],
             "days": ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"],
             "shortDays": ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"],
-            "months": [
-                "Januar",
-                "Februar",
-                "März",
-                "April",
-                "Mai",
-                "Juni",
-                "Juli",
-                "August",
-                "September",
-                "Oktober",
-                "November",
-                "Dezember",
-            ],
-            "shortMonths": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
+            "months": list(MONTHS["de"]),
+            "shortMonths": list(SHORT_MONTHS["de"]),
         },
     },
     "en": {
@@ -52,21 +40,8 @@ _D3_LOCALE = {
             "periods": ["AM", "PM"],
             "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
             "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-            "months": [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ],
-            "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+            "months": list(MONTHS["en"]),
+            "shortMonths": list(SHORT_MONTHS["en"]),
         },
     },
 }
