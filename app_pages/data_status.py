@@ -103,12 +103,6 @@ def _tables() -> None:
     )
 
 
-def _url_notice(name: str, values: list[str]) -> None:
-    """A URL value of this page that matches nothing is ignored, and the page says so."""
-    if values:
-        st.warning(t("data_status.url_ignored", name=name, values=", ".join(values)), icon=":material/link_off:")
-
-
 RAW_WIDTH = 140
 REASON_WIDTH = 680
 
@@ -124,7 +118,7 @@ def _rejected() -> None:
     # build's reason texts, so a shared link shows the same rows in either language.
     left, right = st.columns(2)
     table_options = sorted(summary["table_name"].unique())
-    _url_notice("tables", page_state.seed("tables", table_options, multi=True))
+    page_state.url_notice("tables", page_state.seed("tables", table_options, multi=True))
     tables = left.multiselect(
         t("data_status.rejected.filter_table"),
         table_options,
@@ -134,7 +128,7 @@ def _rejected() -> None:
     )
     reasons_available = summary[summary["table_name"].isin(tables)] if tables else summary
     reason_options = sorted(reasons_available["reason"].unique())
-    _url_notice("reasons", page_state.seed("reasons", reason_options, multi=True))
+    page_state.url_notice("reasons", page_state.seed("reasons", reason_options, multi=True))
     reasons = right.multiselect(
         t("data_status.rejected.filter_reason"),
         reason_options,

@@ -55,19 +55,13 @@ def _year_label(year: int) -> str:
     return t("sustainability.year_partial", year=year) if year >= as_of_year else str(year)
 
 
-def _url_notice(name: str, values: list[str]) -> None:
-    """A URL value of this page that matches nothing is ignored, and the page says so."""
-    if values:
-        st.warning(t("sustainability.url_ignored", name=name, values=", ".join(values)), icon=":material/link_off:")
-
-
 def _choose_year(years: list[int]) -> int:
     """The year for tiles, tables, top consumers and map (`?year=`): the last complete year (the
     year of D - 1) by default, else the newest complete one, else the running year."""
     offered = sorted(set(years), reverse=True)
     complete = [y for y in offered if y < as_of_year]
     default = as_of_year - 1 if as_of_year - 1 in complete else max(complete) if complete else offered[0]
-    _url_notice("year", page_state.seed("year", offered, default))
+    page_state.url_notice("year", page_state.seed("year", offered, default))
     year = st.selectbox(
         t("sustainability.year"),
         offered,
@@ -176,7 +170,7 @@ def _target_path(accounts: pd.DataFrame, running: pd.DataFrame) -> None:
         widgets.empty_state(t("sustainability.path.no_target"))
         return
     names = dict(zip(with_target["account_id"], with_target["account_name"]))
-    _url_notice("account", page_state.seed("account", list(names), next(iter(names))))
+    page_state.url_notice("account", page_state.seed("account", list(names), next(iter(names))))
     account_id = st.selectbox(
         t("sustainability.path.account"), list(names), format_func=names.get, **page_state.widget("account")
     )
@@ -301,7 +295,7 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
     if sites.empty:
         widgets.empty_state(t("sustainability.sites.none"))
         return
-    _url_notice("rank", page_state.seed("rank", RANKINGS, "kwh"))
+    page_state.url_notice("rank", page_state.seed("rank", RANKINGS, "kwh"))
     measure = (
         st.segmented_control(
             t("sustainability.sites.rank"),

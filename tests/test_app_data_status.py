@@ -108,10 +108,20 @@ def test_rejected_row_filter_from_the_url_that_matches_nothing_shows_a_notice(ru
     assert not at.exception
     assert at.multiselect(key="tables").value == ["tickets"]  # the known value is kept
     assert [w.value for w in at.warning] == [
-        "Link-Wert ignoriert: „tables=nonsense“ passt zu keiner Auswahl dieser Seite.",
-        "Link-Wert ignoriert: „reasons=gibt es nicht“ passt zu keiner Auswahl dieser Seite.",
+        "Link-Wert ignoriert: „tables=nonsense“ passt zu keiner Auswahl dieser Seite; "
+        "gezeigt wird die Standardauswahl.",
+        "Link-Wert ignoriert: „reasons=gibt es nicht“ passt zu keiner Auswahl dieser Seite; "
+        "gezeigt wird die Standardauswahl.",
     ]
     assert len(table_with(at, "raw_value")) == 1  # the unknown reason filters nothing away
+
+
+def test_a_url_value_is_shown_as_typed_never_as_markup(run_app):
+    # The visitor's own text reaches a markdown-rendering notice: escaped, it shows no link or emphasis.
+    at = run_app(PAGE, tables=["[klick](https://evil.example) **fett**"])
+    assert not at.exception
+    (notice,) = [w.value for w in at.warning]
+    assert r"\[klick\]\(https\://evil\.example\) \*\*fett\*\*" in notice
 
 
 def test_line_numbers_are_shown_as_exact_integers(run_app):

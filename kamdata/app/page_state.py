@@ -23,6 +23,9 @@ from typing import Any
 
 import streamlit as st
 
+from kamdata.app import formats as fmt
+from kamdata.app.i18n import t
+
 Code = Callable[[Any], str]
 
 
@@ -61,3 +64,13 @@ def _write(key: str, code: Code, multi: bool) -> None:
         st.query_params[key] = codes if multi else codes[0]
     elif key in st.query_params:
         del st.query_params[key]
+
+
+def url_notice(name: str, values: list[str]) -> None:
+    """A URL value of this page that matches nothing is ignored, and the page says so (the values are
+    the visitor's own text: shown escaped, never as markdown)."""
+    if values:
+        st.warning(
+            t("common.url_ignored", name=fmt.md_escape(name), values=fmt.md_escape(", ".join(values))),
+            icon=":material/link_off:",
+        )
