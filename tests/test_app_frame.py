@@ -224,6 +224,12 @@ def test_demo_mode_reuses_a_fresh_demo_database_of_this_version_and_labels_it(ru
     assert (tmp_path / "kam.duckdb").resolve().name == "kam.duckdb.v1"
 
 
+def test_a_build_logs_the_version_of_the_code_that_built_it(app_db):
+    from kamdata.build import buildlog
+
+    assert buildlog.last_success(app_db)["project_version"] == kamdata.__version__
+
+
 @pytest.mark.parametrize("log", [[], [{"status": "ok", "project_version": "0.0.1"}]])
 def test_a_demo_database_built_by_another_version_is_rebuilt(monkeypatch, app_db, tmp_path, log):
     # Newer code may read models an older build does not have: the demo is rebuilt, not reused.

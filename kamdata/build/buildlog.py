@@ -23,6 +23,7 @@ FIELDS = (
     "rows_loaded",
     "rows_rejected",
     "rows_superseded",
+    "project_version",  # the demo is rebuilt when another version of the code built it
 )
 
 
