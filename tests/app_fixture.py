@@ -18,7 +18,7 @@ otherwise). Additions to the base export set (worked examples for the tests):
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -58,6 +58,27 @@ def build_app_db(root: Path) -> Path:
     """Build the app fixture database under `root`; returns the published (symlink) path."""
     a1_policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
     return build_fixture_db(root, rows={"sla_policies": a1_policies}, add={"tickets": EXTRA_TICKETS})
+
+
+def build_alerts_db(root: Path) -> Path:
+    """The app fixture plus, for A1, a detractor (R9, nps 3 on 20.11.2026) and an overdue commitment
+    (K9 "Quarterly review deck", due 01.11.2026: 26.11. - 01.11. = 25 days late at D -> medium).
+    A1's health falls to 27.6 -> at risk. Alerts: A1 detractor (high), A1 overdue commitment (medium),
+    A2 no proactive contact on record (high), A2 detractor R2 (high)."""
+    a1_policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
+    detractor = base_row("surveys", response_id="R9", account_id="A1", response_date=date(2026, 11, 20), nps=3)
+    commitment = base_row(
+        "commitments",
+        commitment_id="K9",
+        promised_on=date(2026, 10, 1),
+        due_date=date(2026, 11, 1),
+        description="Quarterly review deck",
+    )
+    return build_fixture_db(
+        root,
+        rows={"sla_policies": a1_policies},
+        add={"tickets": EXTRA_TICKETS, "surveys": [detractor], "commitments": [commitment]},
+    )
 
 
 def app(monkeypatch, page: str | None = None, *, db_path: Path | str, settings: str | None = None, **query) -> AppTest:

@@ -9,13 +9,20 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kamdata import query
-from tests.app_fixture import app, build_app_db
+from tests.app_fixture import app, build_alerts_db, build_app_db
 
 
 @pytest.fixture(scope="session")
 def app_db(tmp_path_factory) -> Path:
     """The app fixture database (tests/app_fixture.py): the published (symlink) path. Read it, never write it."""
     return build_app_db(tmp_path_factory.mktemp("app-fixture"))
+
+
+@pytest.fixture(scope="session")
+def alerts_db(tmp_path_factory) -> Path:
+    """The app fixture with A1 in trouble (tests/app_fixture.py build_alerts_db), for the portfolio's
+    money view and the review's alerts. Read it, never write it."""
+    return build_alerts_db(tmp_path_factory.mktemp("alerts-fixture"))
 
 
 @pytest.fixture(scope="session")

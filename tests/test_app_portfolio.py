@@ -16,19 +16,15 @@ Every tile names its window: the as-of date 26.11.2026, the 90 / 365 days, the r
 """
 
 import json
-from datetime import date
 from io import BytesIO
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pytest
 
 from kamdata import query
 from kamdata.app import widgets
 from kamdata.app.charts.portfolio import place_labels
-from tests.app_fixture import EXTRA_TICKETS
-from tests.exportset import BASE_ROWS, base_row, build_fixture_db
 
 ALL = {"accounts": None, "service_lines": None, "date_from": None, "date_to": None}
 D = "26.11.2026"
@@ -150,44 +146,16 @@ def test_money_tiles_and_their_windows_come_from_sql(run_app, app_version):
     assert pd.Timestamp(row["malus_month"]) == pd.Timestamp("2026-11-01")
 
 
-@pytest.fixture(scope="module")
-def money_db(tmp_path_factory):
-    """The app fixture plus, for A1, a detractor (R9, nps 3 on 20.11.2026) and an overdue commitment
-    (K9 "Quarterly review deck", due 01.11.2026: 25 days late at D -> medium). A1's health falls to
-    27.6 -> at risk. Alerts: A1 detractor (high), A1 overdue commitment (medium), A2 no proactive
-    contact on record (high), A2 detractor R2 (high)."""
-    policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
-    return build_fixture_db(
-        tmp_path_factory.mktemp("money"),
-        rows={"sla_policies": policies},
-        add={
-            "tickets": EXTRA_TICKETS,
-            "surveys": [
-                base_row("surveys", response_id="R9", account_id="A1", response_date=date(2026, 11, 20), nps=3)
-            ],
-            "commitments": [
-                base_row(
-                    "commitments",
-                    commitment_id="K9",
-                    promised_on=date(2026, 10, 1),
-                    due_date=date(2026, 11, 1),
-                    description="Quarterly review deck",
-                )
-            ],
-        },
-    )
-
-
-def test_acv_at_risk_with_an_account_at_risk(run_app, money_db):
-    shown = metrics(run_app(db_path=money_db))
+def test_acv_at_risk_with_an_account_at_risk(run_app, alerts_db):
+    shown = metrics(run_app(db_path=alerts_db))
     # A1 at risk: its C1 480,000 EUR is at risk, nothing on watch (A2 has no band).
     assert shown[f"Gefährdete Accounts am {D}"] == "1"
     assert shown[f"Vertragswert gefährdet am {D}"] == "480.000 €"
     assert shown[f"Vertragswert in Beobachtung am {D}"] == "0 €"
 
 
-def test_alerts_sorted_by_severity_money_then_age_with_commitment_text(run_app, money_db):
-    at = run_app(db_path=money_db)
+def test_alerts_sorted_by_severity_money_then_age_with_commitment_text(run_app, alerts_db):
+    at = run_app(db_path=alerts_db)
     shown = at.dataframe[0].value
     # high first; among high A1 (ACV 480,000) before A2 (250,000); within A2 the oldest first
     # ("never" contacted before the detractor of 12.11.); then the medium commitment of A1.
@@ -203,10 +171,10 @@ def test_alerts_sorted_by_severity_money_then_age_with_commitment_text(run_app, 
     assert at.dataframe[0].proto.row_height > 64
 
 
-def test_at_most_n_alerts_per_account_then_n_more(run_app, money_db, tmp_path):
+def test_at_most_n_alerts_per_account_then_n_more(run_app, alerts_db, tmp_path):
     settings = tmp_path / "settings.toml"
     settings.write_text("[app]\nalerts_per_account = 1\n", encoding="utf-8")
-    at = run_app(db_path=money_db, settings=str(settings))
+    at = run_app(db_path=alerts_db, settings=str(settings))
     shown = at.dataframe[0].value
     # One per account (each account's first by severity, then age); a "+1 more" line after it opens the review.
     assert list(zip(shown["account_name"], shown["reason"], shown["link"])) == [
@@ -222,8 +190,8 @@ def _chart_data(chart) -> list[pd.DataFrame]:
     return [pa.ipc.open_stream(BytesIO(d.data.data)).read_pandas() for d in chart.proto.datasets]
 
 
-def test_health_chart_names_accounts_in_trouble_and_a_click_opens_the_review(run_app, money_db):
-    at = run_app(db_path=money_db)
+def test_health_chart_names_accounts_in_trouble_and_a_click_opens_the_review(run_app, alerts_db):
+    at = run_app(db_path=alerts_db)
     chart = at.get("vega_lite_chart")[0]
     spec = json.loads(chart.proto.spec)
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["circle", "text", "text"]
@@ -301,8 +269,8 @@ def test_account_table_shows_whole_euros_and_scores_with_one_decimal(run_app):
     assert list(shown["acv_eur"]) == ["€480,000", "€250,000"]
 
 
-def test_phone_list_two_short_lines_per_account(run_app, money_db):
-    at = run_app(db_path=money_db)
+def test_phone_list_two_short_lines_per_account(run_app, alerts_db):
+    at = run_app(db_path=alerts_db)
     phone = next(block for block in at.main.children.values() if getattr(block, "key", None) == "pf_phone")
     links = [element.proto.label for element in phone.get("page_link")]
     captions = [element.value for element in phone.get("caption")]

@@ -1,42 +1,7 @@
 """Account review page on the app fixture (tests/app_fixture.py; D = 2026-11-26): the account's early
 warnings, all of them (the portfolio shows at most a few per account and points here)."""
 
-from datetime import date
-
-import pytest
-
-from tests.app_fixture import EXTRA_TICKETS
-from tests.exportset import BASE_ROWS, base_row, build_fixture_db
-
 REVIEW = "app_pages/account_review.py"
-
-
-@pytest.fixture(scope="module")
-def alerts_db(tmp_path_factory):
-    """The app fixture plus, for A1, a detractor (R9, nps 3 on 20.11.2026) and an overdue commitment
-    (K9 "Quarterly review deck", due 01.11.2026). A1's alerts at D: the detractor (high) and the
-    commitment, 26.11. - 01.11. = 25 days late (medium); A2 keeps its own two (no proactive contact,
-    detractor R2)."""
-    policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
-    return build_fixture_db(
-        tmp_path_factory.mktemp("review"),
-        rows={"sla_policies": policies},
-        add={
-            "tickets": EXTRA_TICKETS,
-            "surveys": [
-                base_row("surveys", response_id="R9", account_id="A1", response_date=date(2026, 11, 20), nps=3)
-            ],
-            "commitments": [
-                base_row(
-                    "commitments",
-                    commitment_id="K9",
-                    promised_on=date(2026, 10, 1),
-                    due_date=date(2026, 11, 1),
-                    description="Quarterly review deck",
-                )
-            ],
-        },
-    )
 
 
 def _alerts(at):
