@@ -12,7 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from kamdata.app import formats as fmt
-from kamdata.app import pages
 from kamdata.app.charts.base import band_label
 from kamdata.app.i18n import text
 
@@ -61,6 +60,8 @@ def more_text(count: int, lang: str) -> str:
 
 def page_id(kind: str) -> str:
     """The registered page an alert of `kind` links to (KeyError for an unknown kind)."""
+    from kamdata.app import pages  # Streamlit only where a link is built: the review pack renders texts without it
+
     return pages.page(PAGE_BY_KIND[kind]).id
 
 
@@ -147,6 +148,8 @@ def alert_url(row: pd.Series, account_labels: dict) -> str:
 
     The account filter's URL value is the account id (kamdata.app.filters); `account_labels` is unused.
     """
+    from kamdata.app import pages
+
     target = page_id(row["kind"])
     if target == "review":
         return pages.page_url(target, account=row["account_id"])
