@@ -10,13 +10,19 @@ from kamdata import query
 from kamdata.app import formats as fmt
 from kamdata.app.charts.base import band_label
 from kamdata.query import DbVersion, Scope
-from kamdata.review import alerts_section
+from kamdata.review import alerts_section, commercial
 from kamdata.review.context import Context
 from kamdata.review.model import Review, Section
 
 # The sections in the order the page and the pack show them. Each builder takes the Context and
 # returns one Section; builders never call each other, so each can be tested on its own.
-BUILDERS: tuple[Callable[[Context], Section], ...] = (alerts_section.section,)
+BUILDERS: tuple[Callable[[Context], Section], ...] = (
+    alerts_section.section,
+    commercial.contracts,
+    commercial.growth,
+    commercial.sustainability,
+    commercial.team,
+)
 
 
 def assemble(version: DbVersion, account_id: str, lang: str, scope: Scope = None) -> Review | None:
