@@ -1,43 +1,338 @@
-"""Account review page on the app fixture (tests/app_fixture.py; D = 2026-11-26): the account's early
-warnings, all of them (the portfolio shows at most a few per account and points here)."""
+"""Account review page (app_pages/account_review.py, kamdata/app/review_view.py).
+
+On the app fixture (tests/app_fixture.py; D = 2026-11-26): the header, every section the review model
+holds (kamdata.review.assemble) with its title, the figures and tables as the model has them, the early
+warnings; the picker, the hint, an unknown account and the filters note. And the view on a review built
+by hand here (every value kind, a highlighted row, markup-like texts), independent of which sections
+kamdata/review holds today.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from kamdata import query
+from kamdata.app import formats as fmt
+from kamdata.app.review_view import HIGHLIGHT, pack_file_name, slug
+from kamdata.review import assemble
+from kamdata.review.model import Review
 
 REVIEW = "app_pages/account_review.py"
 
 
-def _alerts(at):
-    assert "Frühwarnungen" in [h.value for h in at.subheader] or "Early warnings" in [h.value for h in at.subheader]
-    # The first table holds the health components, the second the alerts.
-    return at.dataframe[1].value
+def _shown_cells(element) -> pd.DataFrame:
+    """What the grid draws: the Styler's display texts (the model's `display`), not the raw values."""
+    return convert_arrow_bytes_to_pandas_df(element.proto.arrow_data.styler.display_values)
+
+
+def _grid(at, review: Review, key: str):
+    """The grid of the model's table `key`: the page draws the model's tables in order, one grid each."""
+    keys = [t.key for s in review.sections for t in s.tables]
+    return at.dataframe[keys.index(key)]
+
+
+def _texts(at) -> list[str]:
+    """Every text-bearing element's value (to count how often a sentence appears)."""
+    kinds = ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success", "text")
+    return [str(e.value) for kind in kinds for e in getattr(at, kind)]
+
+
+def _model(db_path, account: str, lang: str) -> Review:
+    review = assemble(query.current_version(db_path), account, lang)
+    assert review is not None
+    return review
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_review_shows_the_header_and_every_section_of_the_model(run_app, alerts_db, lang):
+    at = run_app(REVIEW, db_path=alerts_db, account="A1", lang=lang)
+    assert not at.exception
+    review = _model(alerts_db, "A1", lang)
+    assert [t.value for t in at.title] == ["Klinikum Nord"]
+    industry = "Gesundheitswesen" if lang == "de" else review.industry
+    assert any(c.value.startswith(("Branche " if lang == "de" else "Industry ") + industry) for c in at.caption)
+    # one header per section of the model, in its order (the PDF's order), titles as the model has them
+    assert [h.value for h in at.header] == [fmt.md_escape(s.title) for s in review.sections]
+    assert len(review.sections) >= 1
+    # every figure of every section as a tile, after the summary's health-score tile, in the model's text
+    figures = [f for s in review.sections for f in s.figures]
+    assert [m.value for m in at.metric] == [
+        fmt.md_escape(v) for v in [_score(review), *(f.text(lang) for f in figures)]
+    ]
+    assert [m.label for m in at.metric][1:] == [fmt.md_escape(f.label) for f in figures]
+    # every table of every section as a grid, cells as the model's frame
+    tables = [t for s in review.sections for t in s.tables]
+    assert len(at.dataframe) == len(tables)
+    for element, table in zip(at.dataframe, tables):
+        pd.testing.assert_frame_equal(element.value.reset_index(drop=True), table.shown().reset_index(drop=True))
+
+
+def _score(review: Review) -> str:
+    from kamdata.review import display
+
+    return display(review.health_score, "score", review.lang)
+
+
+def test_health_score_tile_equals_the_mart(run_app, alerts_db):
+    at = run_app(REVIEW, db_path=alerts_db, account="A1")
+    con = duckdb.connect(str(alerts_db), read_only=True)
+    score, band = con.execute("select health_score, band from mart_account_health where account_id = 'A1'").fetchone()
+    con.close()
+    # build_alerts_db: A1's health falls to 27.6 -> at risk
+    assert (round(score, 1), band) == (27.6, "at_risk")
+    assert at.metric[0].value == "27,6"
+    assert ":red-badge[gefährdet]" in [m.value for m in at.markdown]
 
 
 def test_review_lists_all_alerts_of_the_account_in_german(run_app, alerts_db):
     at = run_app(REVIEW, db_path=alerts_db, account="A1")
     assert not at.exception
-    shown = _alerts(at)
+    assert "Frühwarnungen" in [h.value for h in at.header]
+    grid = _grid(at, _model(alerts_db, "A1", "de"), "alerts")
+    shown = grid.value
     # Severity first (the high detractor before the medium commitment); only A1's, none of A2's.
     assert list(zip(shown["severity"], shown["kind"], shown["reason"])) == [
         ("hoch", "NPS-Kritiker", "NPS-Kritiker-Antwort (Wert 3) am 20.11.2026"),
         ("mittel", "Zusage überfällig", "Zusage „Quarterly review deck“ (K9) überfällig seit 01.11.2026 (25 Tage)"),
     ]
-    assert "Alle 2 Warnungen des Accounts" in at.caption[-1].value
+    # the high alert row is highlighted (the model's highlight column), the medium one is not
+    styles = grid.proto.arrow_data.styler.styles
+    assert HIGHLIGHT in styles
+    assert ", ".join(f"#T_{styles.split('_')[1]}_row0_col{i}" for i in range(3)) + " {" in styles  # row 0 only
+    assert "_row1_" not in styles
+    assert "Stand 26\\.11\\.2026" in [c.value for c in at.caption]
 
 
 def test_review_alerts_in_english(run_app, alerts_db):
     at = run_app(REVIEW, db_path=alerts_db, account="A1", lang="en")
-    shown = _alerts(at)
+    shown = _grid(at, _model(alerts_db, "A1", "en"), "alerts").value
     assert list(shown["severity"]) == ["high", "medium"]
     assert list(shown["kind"]) == ["NPS detractor", "Overdue commitment"]
     assert shown["reason"].iloc[0] == "NPS detractor response (score 3) on 2026-11-20"
 
 
-def test_review_without_alerts_says_so(run_app):
+def test_review_without_alerts_says_so(run_app, app_db):
     # In the plain fixture A1 has no alert (A2 holds the detractor and the missing contact).
     at = run_app(REVIEW, account="A1")
     assert not at.exception
-    assert len(at.dataframe) == 1  # only the health components
-    assert at.success[0].value == "Keine Warnungen für diesen Account."
+    assert "Keine Warnungen für diesen Account\\." in [i.value for i in at.info]
+    assert "alerts" not in [t.key for s in _model(app_db, "A1", "de").sections for t in s.tables]
     at = run_app(REVIEW, account="A2")
-    reasons = list(_alerts(at)["reason"])
+    reasons = list(_grid(at, _model(app_db, "A2", "de"), "alerts").value["reason"])
     # A2: no proactive contact on record ("never", before any date) then the detractor R2 (nps 6, 12.11.2026).
     assert reasons == ["Kein proaktiver Kontakt erfasst", "NPS-Kritiker-Antwort (Wert 6) am 12.11.2026"]
-    assert at.caption[-1].value.startswith("Alle 2 Warnungen")
+
+
+def test_without_account_the_hint_appears_once(run_app):
+    at = run_app(REVIEW)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Account-Review"]
+    hint = "Bitte einen Account wählen, z. B. in der Portfolio-Tabelle."
+    assert _texts(at).count(hint) == 1
+    picker = at.selectbox[0]
+    assert picker.value is None and picker.placeholder == "Account suchen …"
+    assert not at.header and not at.metric
+
+
+def test_the_picker_sits_under_the_title_and_opens_the_account(run_app):
+    at = run_app(REVIEW, account="A1")
+    main = at.main
+    kinds = [node.type for node in main]
+    assert kinds.index("title") < kinds.index("selectbox")
+    assert at.selectbox[0].value == "A1"
+    at.selectbox[0].select("A2").run()
+    assert at.query_params["account"] == "A2"
+    assert [t.value for t in at.title] == ["Logistik Süd GmbH"]
+
+
+def test_unknown_account_is_named_as_plain_text(run_app):
+    at = run_app(REVIEW, account="**X1**")
+    assert not at.exception
+    # the visitor's value escaped: it shows as **X1**, never as bold markup
+    assert [w.value for w in at.warning] == [
+        "Account „\\*\\*X1\\*\\*“ gibt es nicht oder er ist für Sie nicht freigegeben."
+    ]
+    assert not at.header and not at.metric
+    assert at.selectbox[0].value is None
+
+
+def test_filters_do_not_apply_and_the_page_says_so_once(run_app):
+    note = "Die Seitenfilter gelten auf dieser Seite nicht"
+    at = run_app(REVIEW, account="A1")
+    assert sum(note in text for text in _texts(at)) == 1
+    # a filter set in the sidebar (here: region Süd, which A1 is not in): still the whole account A1,
+    # and the note is louder
+    at = run_app(REVIEW, account="A1", regions="Süd")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Klinikum Nord"]
+    assert sum(note in i.value for i in at.info) == 1
+    assert sum(note in text for text in _texts(at)) == 1
+
+
+def test_pack_file_names():
+    review = Review(
+        account_id="A1",
+        account_name="Logistik Süd GmbH & Co. KG",
+        industry="",
+        region="",
+        kam_name="",
+        lang="de",
+        as_of=date(2026, 11, 26),
+        build_id="b",
+        health_score=None,
+        band=None,
+        band_label="",
+        cover=[],
+        sections=[],
+    )
+    assert slug("Straße über Öl") == "strasse-ueber-oel"
+    assert slug("<script>") == "script"
+    assert slug("***") == "account"
+    assert pack_file_name(review, "pdf") == "A1_logistik-sued-gmbh-co-kg_review_2026-11-26.pdf"
+
+
+# ---- the view on a hand-built review: every kind, a highlight, texts that look like markup ----
+
+
+def _hand_built_review_page() -> None:
+    """An AppTest script: a review with every value kind, drawn by review_view.render."""
+    from datetime import date
+
+    import altair as alt
+    import pandas as pd
+
+    from kamdata.app import review_view
+    from kamdata.review.model import Chart, Column, Figure, Review, Section, Table
+
+    markup = "<script>alert(1)</script> **bold** [x](javascript:alert(1))"
+    frame = pd.DataFrame(
+        {
+            "name": ["Wartung <img src=x onerror=alert(1)>", "**bold**"],
+            "count": [3, 12],
+            "value": [1.25, None],
+            "share": [97.34, 50.0],
+            "money": [1234.5, 99999.0],
+            "day": [date(2026, 11, 20), date(2026, 1, 2)],
+            "month": [date(2026, 11, 1), date(2026, 10, 1)],
+            "hours": [2.5, 30.0],
+            "days": [25, 0],
+            "score": [32.04, 70.0],
+            "late": [True, False],
+        }
+    )
+    kinds = ["text", "integer", "number", "pct", "eur", "date", "month", "hours", "days", "score"]
+    table = Table(
+        "all_kinds",
+        "Alle Arten",
+        frame,
+        tuple(Column(key, key.capitalize(), kind) for key, kind in zip(frame.columns, kinds)),
+        window="12 Monate: Dezember 2025 – November 2026",
+        note="überfällige Zeilen markiert",
+        highlight="late",
+    )
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x", y="y")
+    review = Review(
+        account_id="A1",
+        account_name="Klinikum Nord",
+        industry="Gesundheitswesen",
+        region="Nord",
+        kam_name="Anna Schmidt",
+        lang="de",
+        as_of=date(2026, 11, 26),
+        build_id="b",
+        health_score=32.04,
+        band="at_risk",
+        band_label="gefährdet",
+        cover=["Zufriedenheit −6,2 Punkte: NPS von 30 auf 4", markup],
+        sections=[
+            Section(
+                "sla",
+                "SLA und Servicequalität",
+                figures=[
+                    Figure("ok", "Lösung im SLA", 97.34, "pct", "letzte 90 Tage bis 26.11.2026"),
+                    Figure("malus", "Malus", 1234.5, "eur", "November 2026 bis 26.11.2026", note="laufender Monat"),
+                    Figure("na", "MTTR", None, "hours", "letzte 90 Tage bis 26.11.2026"),
+                ],
+                charts=[Chart("trend", "Verlauf", chart.to_dict(), "12 Monate: Dezember 2025 – November 2026")],
+                tables=[table],
+                texts=[markup],
+            ),
+            Section("growth", "Wachstum", empty="Keine offenen Chancen."),
+        ],
+    )
+    review_view.render(review)
+
+
+def test_view_draws_every_kind_in_the_model_format():
+    at = AppTest.from_function(_hand_built_review_page, default_timeout=30).run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["SLA und Servicequalität", "Wachstum"]
+    # tiles: the summary's score, then the section's figures (display(): one decimal pct, whole euros, n/a)
+    assert [m.value for m in at.metric] == ["32,0", "97,3 %", "1\\.235 €", "k\\. A\\."]
+    captions = [c.value for c in at.caption]
+    # every figure says its window; the running month carries its note (captions are escaped markdown)
+    assert fmt.md_escape("November 2026 bis 26.11.2026 · laufender Monat") in captions
+    assert captions.count(fmt.md_escape("letzte 90 Tage bis 26.11.2026")) == 2
+    assert fmt.md_escape("12 Monate: Dezember 2025 – November 2026") in captions  # the chart's window
+    assert fmt.md_escape("12 Monate: Dezember 2025 – November 2026 · überfällige Zeilen markiert") in captions
+    # texts that look like markup stay plain text (st.text), in the cover and in the section
+    markup = "<script>alert(1)</script> **bold** [x](javascript:alert(1))"
+    assert [t.value for t in at.text] == ["Zufriedenheit −6,2 Punkte: NPS von 30 auf 4", markup, markup]
+    # the section without data says so
+    assert [i.value for i in at.info] == ["Keine offenen Chancen\\."]
+    # the contents line links each section's anchor
+    assert "Inhalt\\: [SLA und Servicequalität](#review-sla) · [Wachstum](#review-growth)" in [
+        m.value for m in at.markdown
+    ]
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_view_table_cells_in_the_model_format_with_the_highlight():
+    at = AppTest.from_function(_hand_built_review_page, default_timeout=30).run()
+    grid = at.dataframe[0]
+    # raw values stay in the grid (it sorts by them); the highlight column is not shown
+    assert list(grid.value.columns) == [
+        "name",
+        "count",
+        "value",
+        "share",
+        "money",
+        "day",
+        "month",
+        "hours",
+        "days",
+        "score",
+    ]
+    shown = _shown_cells(grid)
+    assert shown.iloc[0].tolist() == [
+        "Wartung <img src=x onerror=alert(1)>",
+        "3",
+        "1,3",  # number: one decimal, rounded half up (fmt.number)
+        "97,3 %",
+        "1.235 €",
+        "20.11.2026",
+        "November 2026",
+        "2,5 h",
+        "25",
+        "32,0",
+    ]
+    assert shown.iloc[1].tolist() == [
+        "**bold**",
+        "12",
+        "k. A.",
+        "50,0 %",
+        "99.999 €",
+        "02.01.2026",
+        "Oktober 2026",
+        "30,0 h",
+        "0",
+        "70,0",
+    ]
+    styles = grid.proto.arrow_data.styler.styles
+    assert HIGHLIGHT in styles and "_row0_col0" in styles and "_row1_" not in styles  # the late row only

@@ -17,8 +17,9 @@ import streamlit as st
 from kamdata import query as core
 from kamdata.app import bootstrap
 from kamdata.query import DbVersion, NoDatabase, Scope
+from kamdata.review import Review, assemble
 
-__all__ = ["NoDatabase", "current_version", "kpi_params", "published_path", "query"]
+__all__ = ["NoDatabase", "current_version", "kpi_params", "published_path", "query", "review"]
 
 
 def published_path() -> Path | None:
@@ -65,3 +66,15 @@ def kpi_params() -> pd.Series:
     figures with these values.
     """
     return query("kpi_params").iloc[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _cached_review(version: DbVersion, account_id: str, lang: str, scope: Scope) -> Review | None:
+    return assemble(version, account_id, lang, scope)
+
+
+def review(account_id: str, lang: str, scope: Scope = None) -> Review | None:
+    """The account review (kamdata.review.assemble) of `account_id` in `lang` on the current database,
+    cached per (database version, account, language, scope); None when the account is unknown or outside
+    the scope (raises NoDatabase)."""
+    return _cached_review(current_version(), account_id, lang, None if scope is None else tuple(scope))

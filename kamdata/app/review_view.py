@@ -1,0 +1,199 @@
+"""The account review (kamdata.review.model) drawn with Streamlit: header, a contents line, then every
+section of the model in its order (the PDF's order), each with its key figures, charts, tables and
+sentences. Written against the model only, so a section that lands in kamdata/review shows here
+without a page change.
+
+Data-derived text (account names, comments, subjects, commitment texts) never becomes markup: it is a
+dataframe cell, `st.text`, or markdown-escaped (fmt.md_escape) where Streamlit renders markdown
+(titles, captions, metric labels and values, notices).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+import pandas as pd
+import streamlit as st
+
+from kamdata.app import formats as fmt
+from kamdata.app import widgets
+from kamdata.app.i18n import text
+from kamdata.review.model import Chart, Figure, Review, Section, Table, display
+
+FIGURES_PER_ROW = 4
+ROW_PX = 35  # the grid's default row height
+WRAP_ROW_PX = 68  # above 4 rem a row wraps its text: long sentences read in full
+WRAP_FROM_CHARS = 60  # a text column this long wraps (and gets the large width)
+HEADER_PX = 40
+MAX_ROWS_IN_VIEW = 15  # longer tables scroll inside the grid
+# Highlighted rows (overdue, high severity): a translucent red reads on the light and the dark theme.
+HIGHLIGHT = "background-color: rgba(255, 75, 75, 0.18)"
+BAND_COLORS: dict[str, Literal["green", "orange", "red"]] = {"healthy": "green", "watch": "orange", "at_risk": "red"}
+NUMERIC_KINDS = ("integer", "number", "pct", "eur", "hours", "days", "score")
+# Section keys are anchors in the page URL (#review-sla): prefixed so they never clash with Streamlit's own.
+ANCHOR_PREFIX = "review-"
+
+
+def anchor(section: Section) -> str:
+    return ANCHOR_PREFIX + re.sub(r"[^a-z0-9-]", "-", section.key.lower())
+
+
+def render(review: Review) -> None:
+    """The whole review below the page's title and picker: summary, contents, sections."""
+    lang = review.lang
+    summary(review)
+    contents(review.sections, lang)
+    for section in review.sections:
+        render_section(section, lang)
+
+
+def header_caption(review: Review) -> str:
+    """ "Branche … · Region … · KAM …" (markdown-escaped; the frame above shows the data's as-of date)."""
+    return fmt.md_escape(
+        text(
+            "account_review.subtitle",
+            review.lang,
+            industry=review.industry,
+            region=review.region,
+            kam=review.kam_name,
+        )
+    )
+
+
+def summary(review: Review) -> None:
+    """The pack's cover on the page: score and band (taken on the as-of date), and the cover's
+    sentences (biggest movers, path to green) as plain text."""
+    lang = review.lang
+    left, right = st.columns([1, 3])
+    with left:
+        widgets.kpi_tile(
+            fmt.md_escape(text("account_review.health", lang)),
+            fmt.md_escape(display(review.health_score, "score", lang)),
+            help=text("account_review.health_help", lang),
+        )
+        st.badge(fmt.md_escape(review.band_label), color=BAND_COLORS.get(review.band or "", "gray"))
+        st.caption(fmt.md_escape(text("review.window.at", lang, as_of=fmt.day(review.as_of, lang))))
+    with right:
+        for sentence in review.cover:
+            st.text(sentence)
+
+
+def contents(sections: list[Section], lang: str) -> None:
+    """One small line of in-page links to the sections (titles are the app's own texts)."""
+    if len(sections) < 2:
+        return
+    links = " · ".join(f"[{fmt.md_escape(s.title)}](#{anchor(s)})" for s in sections)
+    st.markdown(f"{fmt.md_escape(text('account_review.contents', lang))} {links}")
+
+
+def render_section(section: Section, lang: str) -> None:
+    st.header(fmt.md_escape(section.title), anchor=anchor(section), divider="gray")
+    has_content = section.figures or section.charts or section.tables or section.texts
+    if section.empty and not has_content:
+        st.info(fmt.md_escape(section.empty), icon=":material/info:")
+        return
+    if section.figures:
+        figures(section.figures, lang)
+    for sentence in section.texts:
+        st.text(sentence)
+    for chart in section.charts:
+        render_chart(chart)
+    for table in section.tables:
+        render_table(table, lang)
+    if section.empty:  # something shown, and a note on what is missing
+        st.caption(fmt.md_escape(section.empty))
+
+
+def window_caption(window: str, note: str | None = None) -> str:
+    """The window a figure, chart or table covers, with its note (e.g. running month), escaped."""
+    return fmt.md_escape(" · ".join(part for part in (window, note) if part))
+
+
+def figures(items: list[Figure], lang: str) -> None:
+    """Key figures as tiles, FIGURES_PER_ROW a row; under each its window (and partial note)."""
+    for start in range(0, len(items), FIGURES_PER_ROW):
+        row = items[start : start + FIGURES_PER_ROW]
+        for column, figure in zip(st.columns(FIGURES_PER_ROW), row):
+            with column:
+                widgets.kpi_tile(fmt.md_escape(figure.label), fmt.md_escape(figure.text(lang)))
+                st.caption(window_caption(figure.window, figure.note))
+
+
+def _has_title(spec: dict) -> bool:
+    return bool(spec.get("title"))
+
+
+def render_chart(chart: Chart) -> None:
+    """The chart's Vega-Lite spec as built for the pack; stretched to the page unless it is a
+    composition (concat/facet), whose parts keep their own widths."""
+    if not _has_title(chart.spec):
+        st.markdown(f"**{fmt.md_escape(chart.title)}**")
+    composed = any(key in chart.spec for key in ("hconcat", "vconcat", "concat", "facet"))
+    st.vega_lite_chart(spec=chart.spec, width="content" if composed else "stretch")
+    st.caption(window_caption(chart.window))
+
+
+def column_config(table: Table) -> dict:
+    """Streamlit column config per shown column from its kind: numbers as number columns (sorted by
+    value), dates as date columns, texts as text; the cell text comes from `display` (the Styler)."""
+    config: dict = {}
+    for column in table.columns:
+        values = table.frame[column.key]
+        if column.kind in NUMERIC_KINDS:
+            config[column.key] = st.column_config.NumberColumn(column.label)
+        elif column.kind in ("date", "month"):
+            config[column.key] = st.column_config.DateColumn(column.label)
+        else:
+            wide = _longest(values) >= WRAP_FROM_CHARS
+            config[column.key] = st.column_config.TextColumn(column.label, width="large" if wide else None)
+    return config
+
+
+def _longest(values: pd.Series) -> int:
+    texts = [len(str(v)) for v in values if not fmt.missing(v)]
+    return max(texts, default=0)
+
+
+def styled(table: Table, lang: str):
+    """The shown columns with each cell's text from `display` (the one value->text function the PDF and
+    workbook use too) and highlighted rows; sorting still uses the raw values."""
+    shown = table.shown().reset_index(drop=True)
+    formats = {c.key: (lambda v, kind=c.kind, places=c.decimals: display(v, kind, lang, places)) for c in table.columns}
+    style = shown.style.format(formats)
+    if table.highlight:
+        marked = list(table.frame[table.highlight].fillna(False).astype(bool))
+        style = style.apply(lambda row: [HIGHLIGHT if marked[row.name] else ""] * len(row), axis=1)
+    return style
+
+
+def render_table(table: Table, lang: str) -> None:
+    st.markdown(f"**{fmt.md_escape(table.title)}**")
+    st.caption(window_caption(table.window, table.note))
+    rows = len(table.frame)
+    wraps = any(c.kind == "text" and _longest(table.frame[c.key]) >= WRAP_FROM_CHARS for c in table.columns)
+    row_px = WRAP_ROW_PX if wraps else ROW_PX
+    widgets.table(
+        styled(table, lang),
+        hide_index=True,
+        row_height=row_px,
+        height=min(rows, MAX_ROWS_IN_VIEW) * row_px + HEADER_PX,
+        column_config=column_config(table),
+        key=f"review-table-{table.key}",
+    )
+
+
+def slug(name: str) -> str:
+    """A file-name-safe ASCII form of an account name: "Logistik Süd GmbH" -> "logistik-sued-gmbh"."""
+    folded = name.lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        folded = folded.replace(umlaut, plain)
+    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "account"
+
+
+def pack_file_name(review: Review, extension: str) -> str:
+    """<account_id>_<slug>_review_<as_of>.<extension>, e.g. "A1_klinikum-nord_review_2026-11-26.pdf"."""
+    account = re.sub(r"[^A-Za-z0-9-]+", "-", review.account_id).strip("-") or "account"
+    return f"{account}_{slug(review.account_name)}_review_{review.as_of.isoformat()}.{extension}"
