@@ -6,6 +6,7 @@ direct SQL; both languages build without a missing text key."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import duckdb
@@ -419,6 +420,7 @@ def test_both_languages_every_figure_says_its_window(commercial_db, account_id, 
             figure.text(lang)
         for chart in section.charts:
             assert chart.title and chart.window and chart.spec["width"] == 640
+            json.dumps(chart.spec)  # the PDF renders it with vl-convert: plain JSON only (no date objects)
         for table in section.tables:
             assert table.title and table.window and all(c.label for c in table.columns)
             for column in table.columns:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from kamdata.app import formats as fmt
 from kamdata.app.charts.base import localize
 
 WIDTH = 640
@@ -21,11 +22,18 @@ MARGIN = "#d29922"  # amber line on its own axis
 def revenue_chart(data: pd.DataFrame, labels: dict, lang: str) -> dict:
     """Monthly revenue bars (recent 12 vs the 12 before by colour) and the margin % line on a right axis.
 
-    data: month (date), revenue_eur, margin_pct (may be NULL), period (translated: recent / prior).
+    data: month (date, shown as 'Nov 2026'), revenue_eur, margin_pct (may be NULL), period (translated: recent / prior).
     labels: month, revenue, margin, period, recent, prior.
     """
-    frame = data.assign(month=pd.to_datetime(data["month"]))
-    x = alt.X("yearmonth(month):T", title=labels["month"], axis=alt.Axis(format="%b %Y", labelAngle=-45))
+    frame = pd.DataFrame(  # the month as text: a date object does not serialise into the spec
+        {
+            "month_label": [fmt.short_month(m, lang) for m in data["month"]],
+            "revenue_eur": data["revenue_eur"].astype(float),
+            "margin_pct": data["margin_pct"].astype(float),
+            "period": data["period"],
+        }
+    )
+    x = alt.X("month_label:N", title=labels["month"], sort=list(frame["month_label"]), axis=alt.Axis(labelAngle=-45))
     bars = (
         alt.Chart(frame)
         .mark_bar()
@@ -39,7 +47,7 @@ def revenue_chart(data: pd.DataFrame, labels: dict, lang: str) -> dict:
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
-                alt.Tooltip("yearmonth(month):T", title=labels["month"], format="%B %Y"),
+                alt.Tooltip("month_label:N", title=labels["month"]),
                 alt.Tooltip("revenue_eur:Q", title=labels["revenue"], format=",.0f"),
                 alt.Tooltip("margin_pct:Q", title=labels["margin"], format=",.1f"),
             ],
@@ -47,7 +55,7 @@ def revenue_chart(data: pd.DataFrame, labels: dict, lang: str) -> dict:
     )
     line = (
         alt.Chart(frame)
-        .mark_line(point=True, color=MARGIN)
+        .mark_line(color=MARGIN, point=alt.OverlayMarkDef(color=MARGIN))
         .encode(
             x=x,
             y=alt.Y("margin_pct:Q", title=labels["margin"], axis=alt.Axis(orient="right", titleColor=MARGIN)),
@@ -64,10 +72,10 @@ def co2e_chart(data: pd.DataFrame, labels: dict, lang: str) -> dict:
     """
     chart = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(width=alt.RelativeBandSize(0.6))
         .encode(
             x=alt.X("year_label:N", title=labels["year"], sort=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("t_co2e:Q", title=labels["co2e"], axis=alt.Axis(format=",.0f")),
+            y=alt.Y("t_co2e:Q", title=labels["co2e"], axis=alt.Axis(format=",.1~f")),
             color=alt.condition(alt.datum.partial, alt.value(PRIOR), alt.value(RECENT)),
             tooltip=[
                 alt.Tooltip("year_label:N", title=labels["year"]),
