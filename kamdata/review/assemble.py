@@ -10,13 +10,14 @@ from kamdata import query
 from kamdata.app import formats as fmt
 from kamdata.app.charts.base import band_label
 from kamdata.query import DbVersion, Scope
-from kamdata.review import alerts_section, commercial
+from kamdata.review import alerts_section, commercial, health_section
 from kamdata.review.context import Context
 from kamdata.review.model import Review, Section
 
 # The sections in the order the page and the pack show them. Each builder takes the Context and
 # returns one Section; builders never call each other, so each can be tested on its own.
 BUILDERS: tuple[Callable[[Context], Section], ...] = (
+    health_section.section,
     alerts_section.section,
     commercial.contracts,
     commercial.growth,
@@ -49,6 +50,6 @@ def assemble(version: DbVersion, account_id: str, lang: str, scope: Scope = None
         health_score=None if pd.isna(row["health_score"]) else float(row["health_score"]),
         band=band,
         band_label=band_label(band, lang),
-        cover=[],
+        cover=health_section.cover(ctx),
         sections=sections,
     )
