@@ -10,7 +10,7 @@ from kamdata import query
 from kamdata.app import formats as fmt
 from kamdata.app.charts.base import band_label
 from kamdata.query import DbVersion, Scope
-from kamdata.review import alerts_section, commercial, health_section
+from kamdata.review import alerts_section, commercial, health_section, service
 from kamdata.review.context import Context
 from kamdata.review.model import Review, Section
 
@@ -19,6 +19,10 @@ from kamdata.review.model import Review, Section
 BUILDERS: tuple[Callable[[Context], Section], ...] = (
     health_section.section,
     alerts_section.section,
+    service.sla,
+    service.satisfaction,
+    service.commitments,
+    service.relationship,
     commercial.contracts,
     commercial.growth,
     commercial.sustainability,
