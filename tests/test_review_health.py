@@ -201,12 +201,17 @@ def test_movers_hand_worked_sum_to_the_change():
     assert sum(m.change for m in found) == pytest.approx(h.raw_score(now, 0.5) - h.raw_score(then, 0.5))
 
 
-def _params(con) -> dict:
-    return con.sql("select * from kpi_params").df().iloc[0].to_dict()
+def _params(db) -> dict:
+    return _rows(db, "select * from kpi_params")[0]
 
 
-def _rows(con, sql: str) -> list[dict]:
-    return con.sql(sql).df().to_dict("records")
+def _rows(db, sql: str) -> list[dict]:
+    """Rows by direct SQL on the database file (opened and closed here, so the query core can open it)."""
+    con = duckdb.connect(str(db.resolve()), read_only=True)
+    try:
+        return con.sql(sql).df().to_dict("records")
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +230,7 @@ def demo_like(tmp_path_factory):
 
 
 def test_movers_sum_to_the_score_change_on_demo_data(demo_like):
-    con = duckdb.connect(str(demo_like), read_only=True)
+    con = demo_like
     params = _params(con)
     rows = _rows(con, "select * from mart_account_health_history union all by name select * from mart_account_health")
     by_account: dict[str, list[dict]] = {}
@@ -254,3 +259,107 @@ def test_movers_sum_to_the_score_change_on_demo_data(demo_like):
 
 def _nan(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _ctx(version, account_id: str, lang: str):
+    from kamdata import query
+    from kamdata.review.context import Context
+
+    return Context(version, account_id, lang, None, query.run(version, "kpi_params", {}, None).iloc[0])
+
+
+def test_section_equals_the_marts_on_the_app_fixture(app_version, app_db):
+    from kamdata.review import health_section
+
+    con = app_db
+    for account in ("A1", "A2"):
+        mart = _rows(con, f"select * from mart_account_health where account_id = '{account}'")[0]
+        history = _rows(con, f"select * from mart_account_health_history where account_id = '{account}' order by as_of")
+        section = health_section.section(_ctx(app_version, account, "en"))
+        assert section.key == "health"
+        score = section.figure("health_score")
+        assert (score.value is None and _nan(mart["health_score"])) or score.value == mart["health_score"]
+        assert score.kind == "score" and score.window == "as of 2026-11-26"
+        table = section.table("components").frame
+        for name, row in zip(h.NAMES, table.to_dict("records"), strict=True):
+            for got, want in (
+                (row["score"], mart[f"{name}_score"]),
+                (row["metric_value"], mart[h.METRIC_COLUMNS[name]]),
+            ):
+                assert (_nan(got) and _nan(want)) or got == pytest.approx(want)
+        chart = section.charts[0]
+        assert chart.key == "history"
+        (values,) = [d for d in chart.spec["datasets"].values() if "series" in d[0]]
+        scores = [v for v in values if v["series"] == "Health score"]
+        assert [v["as_of"][:10] for v in scores] == [str(r["as_of"])[:10] for r in history] + ["2026-11-26"]
+        assert [v["value"] for v in scores] == [
+            None if _nan(r["health_score"]) else r["health_score"] for r in history
+        ] + [None if _nan(mart["health_score"]) else mart["health_score"]]
+
+
+def test_section_path_to_green_on_the_app_fixture(app_version):
+    from kamdata.review import health_section
+
+    # A1: sla 0 (33.3 %), satisfaction 100, relationship 100, the other three without data: W = .6,
+    # Σ = 0 + 20 + 15 = 35 → 58.3 (watch); need = 69.95·.6 − 35 = 6.97 → sla Δ 27.88 → 80 + .2788·18 = 85.02
+    # → up to 85.1 %. Satisfaction and relationship are at 100 already; commitments brought in: W' .75,
+    # (52.46 − 35) / .15 = 116 > 100; commercial the same; team: W' .7, (48.97 − 35) / .1 = 140 > 100.
+    section = health_section.section(_ctx(app_version, "A1", "en"))
+    path = section.table("path_to_green").frame
+    assert path["needed_value"].tolist()[0] == 85.1
+    assert path["reachable"].tolist() == [True, False, False, False, False, False]
+    assert "SLA alone: resolution compliance from 33.3% to at least 85.1%." in section.texts
+    # The history has no score 3 and 12 months before the end of November (30.08/30.11.2025: only .15 weight)
+    assert "No comparison with 2026-08-31: there was no score then (insufficient data)." in section.texts
+    assert "No comparison with 2025-11-30: there was no score then (insufficient data)." in section.texts
+    # A2: no score (satisfaction .2 and relationship .15 "never" = .35 < .5): the hand-worked pair of
+    # test_path_health_null_below_min_weight: sla brought in at 98.0 % and NPS from −100 to 40.
+    a2 = health_section.section(_ctx(app_version, "A2", "de"))
+    assert a2.figure("health_score").value is None
+    assert a2.table("components").frame["metric"].tolist()[2] == "nie"
+    pair = (
+        "Am wenigsten Aufwand zu zweit: Lösungsquote von k. A. auf mindestens 98,0 % "
+        "und NPS von -100 auf mindestens 40."
+    )
+    assert pair in a2.texts
+
+
+def test_section_movers_in_words_on_demo_data(demo_like):
+    from kamdata import query
+    from kamdata.review import health_section
+
+    con = demo_like
+    version = query.current_version(demo_like)
+    for account in ("A0001", "A0005"):
+        then = _rows(
+            con, f"select * from mart_account_health_history where account_id = '{account}' and as_of = '2026-09-30'"
+        )[0]
+        now = _rows(con, f"select * from mart_account_health where account_id = '{account}'")[0]
+        ctx = _ctx(version, account, "en")
+        texts = health_section.section(ctx).texts
+        scores = f"score {then['health_score']:.1f} → {now['health_score']:.1f}"
+        title = f"What moved it: since 2026-09-30 (3 months ago), {scores}"
+        assert title in texts
+        lines = texts[texts.index(title) + 1 :]
+        parts = [h.components_from(r, _params(con)) for r in (now, then)]
+        expected = [m for m in h.movers(*parts) if round(abs(m.change), 1)]
+        for mover, line in zip(expected, lines, strict=False):
+            sign = "\u2212" if mover.change < 0 else "+"
+            assert line.startswith(f"{health_section.text(f'review_health.components.{mover.name}', 'en')} {sign}")
+            assert f"{abs(mover.change):.1f} points: " in line
+        cover = health_section.cover(ctx)
+        assert cover[0] == title and cover[1:4] == lines[:3]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("account", ["A1", "A2"])
+def test_both_languages_render(app_version, account, lang):
+    from kamdata.review import health_section
+
+    ctx = _ctx(app_version, account, lang)
+    section = health_section.section(ctx)
+    words = [*section.texts, *health_section.cover(ctx), section.title, *(c.title for c in section.charts)]
+    for table in section.tables:
+        words += [table.title, table.window, table.note or "", *(c.label for c in table.columns)]
+        words += [str(v) for v in table.shown().to_numpy().ravel()]
+    assert words and all(w and "review_health." not in w and "{" not in w for w in words if w != "")
