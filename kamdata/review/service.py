@@ -367,16 +367,24 @@ def satisfaction(ctx: Context) -> Section:
         ctx, "satisfaction.trend_window", first=fmt.day(trend_first, ctx.lang), last=fmt.day(trend_last, ctx.lang)
     )
     point = {True: _t(ctx, "satisfaction.point_today"), False: _t(ctx, "satisfaction.point_month_end")}
-    trend = trend.assign(point=[point[bool(c)] for c in trend["is_current"]])
+    trend = trend.assign(
+        point=[point[bool(c)] for c in trend["is_current"]],
+        label=[
+            fmt.day(d, ctx.lang) if c else fmt.short_month(d, ctx.lang)
+            for d, c in zip(trend["as_of"], trend["is_current"], strict=True)
+        ],
+    )
     if trend["nps"].notna().any():
         labels = {
             "title": _t(ctx, "satisfaction.trend_title", days=fmt.integer(days, ctx.lang)),
-            "date": _t(ctx, "col.date"),
+            "date": _t(ctx, "col.trend_point"),
             "nps": _t(ctx, "col.nps"),
             "responses": _t(ctx, "col.responses_window", days=fmt.integer(days, ctx.lang)),
             "point": _t(ctx, "col.point"),
         }
-        spec = charts.nps_trend(trend[["as_of", "nps", "nps_responses", "is_current", "point"]], labels, ctx.lang)
+        spec = charts.nps_trend(
+            trend[["as_of", "label", "nps", "nps_responses", "is_current", "point"]], labels, ctx.lang
+        )
         result.charts.append(Chart("nps_trend", labels["title"], spec, trend_window))
     result.tables.append(
         Table(

@@ -11,12 +11,12 @@ import altair as alt
 import pandas as pd
 
 from kamdata.app.charts.base import BAND_COLORS, localize
-from kamdata.app.charts.sla import PRIORITY_COLORS
 
 WIDTH = 640
 PCT_FORMAT = ",.1f"
 # Promoters green, passives neutral, detractors red: the band palette's meaning.
 NPS_GROUP_COLORS = (BAND_COLORS["healthy"], BAND_COLORS[None], BAND_COLORS["at_risk"])
+LINE_INK = "#57606a"
 CHANNEL_COLORS = ("#1f6feb", "#2e9e5b", "#e0a526", "#8250df", "#d64545", "#9aa0a6")
 
 
@@ -38,14 +38,12 @@ def compliance_vs_target(data: pd.DataFrame, labels: dict, lang: str, months: li
     data: month_label, priority, resolution_compliance_pct, target_pct, tickets, below_target, below
     (translated status). A month below target is a red point; `months`: the window's month labels.
     """
-    colors = [PRIORITY_COLORS.get(p, BAND_COLORS[None]) for p in sorted(data["priority"].unique())]
     base = alt.Chart(data).encode(x=_month_x(labels["month"], months))
-    line = base.mark_line().encode(
+    # One neutral line per panel (the panel names the priority); the points carry the judgement: red below
+    # target, green at or above it, so red never just means "P1".
+    line = base.mark_line(color=LINE_INK).encode(
         y=alt.Y(
             "resolution_compliance_pct:Q", title=labels["pct"], scale=alt.Scale(zero=False, domainMax=100, nice=False)
-        ),
-        color=alt.Color(
-            "priority:N", scale=alt.Scale(domain=sorted(data["priority"].unique()), range=colors), legend=None
         ),
     )
     points = base.mark_point(filled=True, size=45).encode(
@@ -72,10 +70,12 @@ def compliance_vs_target(data: pd.DataFrame, labels: dict, lang: str, months: li
 def nps_trend(data: pd.DataFrame, labels: dict, lang: str) -> dict:
     """The 365-day NPS at each month-end and at D (a hollow point: today, not a month-end).
 
-    data: as_of, nps, nps_responses, point (translated: month-end / today).
+    data: as_of, label (the x label: the month-end's month "Dez 2025", today's date), nps, nps_responses,
+    is_current, point (translated: month-end / today), in date order.
     """
+    order = list(data["label"])
     base = alt.Chart(data).encode(
-        x=alt.X("as_of:T", title=labels["date"], axis=alt.Axis(format="%b %y", labelAngle=-45)),
+        x=alt.X("label:O", title=labels["date"], sort=order, axis=alt.Axis(labelAngle=-45, labelOverlap=False)),
         y=alt.Y("nps:Q", title=labels["nps"], scale=alt.Scale(zero=True, nice=True)),
     )
     line = base.mark_line(color="#1f6feb")
