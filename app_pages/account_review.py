@@ -55,6 +55,6 @@ if review is None:
     st.stop()
 
 title.title(fmt.md_escape(review.account_name))
-st.caption(review_view.header_caption(review))
+review_view.header(review)
 _filters_note()
-review_view.render(review)
+review_view.body(review)

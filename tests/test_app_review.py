@@ -60,12 +60,13 @@ def test_review_shows_the_header_and_every_section_of_the_model(run_app, alerts_
     # one header per section of the model, in its order (the PDF's order), titles as the model has them
     assert [h.value for h in at.header] == [fmt.md_escape(s.title) for s in review.sections]
     assert len(review.sections) >= 1
-    # every figure of every section as a tile, after the summary's health-score tile, in the model's text
+    # every figure of every section as a tile, in the model's text, each with its window (and note) below
     figures = [f for s in review.sections for f in s.figures]
-    assert [m.value for m in at.metric] == [
-        fmt.md_escape(v) for v in [_score(review), *(f.text(lang) for f in figures)]
-    ]
-    assert [m.label for m in at.metric][1:] == [fmt.md_escape(f.label) for f in figures]
+    assert [m.value for m in at.metric] == [fmt.md_escape(f.text(lang)) for f in figures]
+    assert [m.label for m in at.metric] == [fmt.md_escape(f.label) for f in figures]
+    captions = [c.value for c in at.caption]
+    for figure in figures:
+        assert fmt.md_escape(" · ".join(p for p in (figure.window, figure.note) if p)) in captions
     # every table of every section as a grid, cells as the model's frame
     tables = [t for s in review.sections for t in s.tables]
     assert len(at.dataframe) == len(tables)
@@ -73,21 +74,19 @@ def test_review_shows_the_header_and_every_section_of_the_model(run_app, alerts_
         pd.testing.assert_frame_equal(element.value.reset_index(drop=True), table.shown().reset_index(drop=True))
 
 
-def _score(review: Review) -> str:
-    from kamdata.review import display
-
-    return display(review.health_score, "score", review.lang)
-
-
-def test_health_score_tile_equals_the_mart(run_app, alerts_db):
+def test_health_score_equals_the_mart(run_app, alerts_db):
     at = run_app(REVIEW, db_path=alerts_db, account="A1")
     con = duckdb.connect(str(alerts_db), read_only=True)
     score, band = con.execute("select health_score, band from mart_account_health where account_id = 'A1'").fetchone()
     con.close()
-    # build_alerts_db: A1's health falls to 27.6 -> at risk
+    # build_alerts_db: A1's health falls to 27.6 -> at risk; the badge under the title says so in red
     assert (round(score, 1), band) == (27.6, "at_risk")
-    assert at.metric[0].value == "27,6"
-    assert ":red-badge[gefährdet]" in [m.value for m in at.markdown]
+    assert ":red-badge[gefährdet · Health\\-Score 27,6 \\(Stand 26\\.11\\.2026\\)]" in [m.value for m in at.markdown]
+    # the health section's score and band tiles, as the model has them and equal to the mart
+    health = _model(alerts_db, "A1", "de").section("health")
+    assert (health.figure("health_score").value, health.figure("band").value) == (score, "gefährdet")
+    tiles = dict(zip((m.label for m in at.metric), (m.value for m in at.metric)))
+    assert tiles["Health\\-Score"] == "27,6" and tiles["Band"] == "gefährdet"
 
 
 def test_review_lists_all_alerts_of_the_account_in_german(run_app, alerts_db):
@@ -261,7 +260,7 @@ def _hand_built_review_page() -> None:
                 ],
                 charts=[Chart("trend", "Verlauf", chart.to_dict(), "12 Monate: Dezember 2025 – November 2026")],
                 tables=[table],
-                texts=[markup],
+                texts=["Das Wichtigste", markup],
             ),
             Section("growth", "Wachstum", empty="Keine offenen Chancen."),
         ],
@@ -273,17 +272,19 @@ def test_view_draws_every_kind_in_the_model_format():
     at = AppTest.from_function(_hand_built_review_page, default_timeout=30).run()
     assert not at.exception
     assert [h.value for h in at.header] == ["SLA und Servicequalität", "Wachstum"]
-    # tiles: the summary's score, then the section's figures (display(): one decimal pct, whole euros, n/a)
-    assert [m.value for m in at.metric] == ["32,0", "97,3 %", "1\\.235 €", "k\\. A\\."]
+    # the section's figures (display(): one decimal pct, whole euros, n/a)
+    assert [m.value for m in at.metric] == ["97,3 %", "1\\.235 €", "k\\. A\\."]
+    assert ":red-badge[gefährdet · Health\\-Score 32,0 \\(Stand 26\\.11\\.2026\\)]" in [m.value for m in at.markdown]
     captions = [c.value for c in at.caption]
     # every figure says its window; the running month carries its note (captions are escaped markdown)
     assert fmt.md_escape("November 2026 bis 26.11.2026 · laufender Monat") in captions
     assert captions.count(fmt.md_escape("letzte 90 Tage bis 26.11.2026")) == 2
     assert fmt.md_escape("12 Monate: Dezember 2025 – November 2026") in captions  # the chart's window
     assert fmt.md_escape("12 Monate: Dezember 2025 – November 2026 · überfällige Zeilen markiert") in captions
-    # texts that look like markup stay plain text (st.text), in the cover and in the section
+    # texts that look like markup stay plain text (st.text, one block a section, a sentence a line); the
+    # cover is the PDF's (its sentences are the health section's on the page)
     markup = "<script>alert(1)</script> **bold** [x](javascript:alert(1))"
-    assert [t.value for t in at.text] == ["Zufriedenheit −6,2 Punkte: NPS von 30 auf 4", markup, markup]
+    assert [t.value for t in at.text] == [f"Das Wichtigste\n{markup}"]
     # the section without data says so
     assert [i.value for i in at.info] == ["Keine offenen Chancen\\."]
     # the contents line links each section's anchor

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from typing import Literal
 
-import pandas as pd
 import streamlit as st
 
 from kamdata.app import formats as fmt
@@ -23,10 +22,19 @@ from kamdata.app.i18n import text
 from kamdata.review.model import Chart, Figure, Review, Section, Table, display
 
 FIGURES_PER_ROW = 4
+LONG_LABEL_CHARS = 32  # a tile label longer than this is cut at four tiles a row: three a row then
 ROW_PX = 35  # the grid's default row height
 WRAP_ROW_PX = 68  # above 4 rem a row wraps its text: long sentences read in full
-WRAP_FROM_CHARS = 60  # a text column this long wraps (and gets the large width)
+WRAP_FROM_CHARS = 60  # a text column this long wraps (and gets the large width unless narrowed to fit)
 HEADER_PX = 40
+# Fitting a table into the page (1440 px screen with the sidebar: about 980 px of grid): a column's natural
+# width estimated from its longest text; when the columns do not fit, the widest content-driven text
+# columns are narrowed and their rows wrap, so the last column is not cut.
+PAGE_PX = 960
+CHAR_PX = 7.4
+CELL_PAD_PX = 26
+MIN_TEXT_PX = 170
+MAX_AUTO_PX = 420
 MAX_ROWS_IN_VIEW = 15  # longer tables scroll inside the grid
 # Highlighted rows (overdue, high severity): a translucent red reads on the light and the dark theme.
 HIGHLIGHT = "background-color: rgba(255, 75, 75, 0.18)"
@@ -41,12 +49,23 @@ def anchor(section: Section) -> str:
 
 
 def render(review: Review) -> None:
-    """The whole review below the page's title and picker: summary, contents, sections."""
-    lang = review.lang
-    summary(review)
-    contents(review.sections, lang)
+    """The whole review below the page's title and picker."""
+    header(review)
+    body(review)
+
+
+def header(review: Review) -> None:
+    """Industry, region and KAM; the band with the score."""
+    st.caption(header_caption(review))
+    band(review)
+
+
+def body(review: Review) -> None:
+    """The contents line, then every section in the model's order (the PDF's). The pack's cover (score,
+    movers, path to green) is the health section's own content here, which comes first."""
+    contents(review.sections, review.lang)
     for section in review.sections:
-        render_section(section, lang)
+        render_section(section, review.lang)
 
 
 def header_caption(review: Review) -> str:
@@ -62,22 +81,16 @@ def header_caption(review: Review) -> str:
     )
 
 
-def summary(review: Review) -> None:
-    """The pack's cover on the page: score and band (taken on the as-of date), and the cover's
-    sentences (biggest movers, path to green) as plain text."""
-    lang = review.lang
-    left, right = st.columns([1, 3])
-    with left:
-        widgets.kpi_tile(
-            fmt.md_escape(text("account_review.health", lang)),
-            fmt.md_escape(display(review.health_score, "score", lang)),
-            help=text("account_review.health_help", lang),
-        )
-        st.badge(fmt.md_escape(review.band_label), color=BAND_COLORS.get(review.band or "", "gray"))
-        st.caption(fmt.md_escape(text("review.window.at", lang, as_of=fmt.day(review.as_of, lang))))
-    with right:
-        for sentence in review.cover:
-            st.text(sentence)
+def band(review: Review) -> None:
+    """The band in its colour with the score, on the as-of date: "gefährdet · Health-Score 32,0"."""
+    label = text(
+        "account_review.band",
+        review.lang,
+        band=review.band_label,
+        score=display(review.health_score, "score", review.lang),
+        as_of=fmt.day(review.as_of, review.lang),
+    )
+    st.badge(fmt.md_escape(label), color=BAND_COLORS.get(review.band or "", "gray"))
 
 
 def contents(sections: list[Section], lang: str) -> None:
@@ -96,8 +109,9 @@ def render_section(section: Section, lang: str) -> None:
         return
     if section.figures:
         figures(section.figures, lang)
-    for sentence in section.texts:
-        st.text(sentence)
+    if section.texts:
+        # one plain-text block, a sentence a line (st.text: never markdown or HTML)
+        st.text("\n".join(section.texts))
     for chart in section.charts:
         render_chart(chart)
     for table in section.tables:
@@ -113,9 +127,10 @@ def window_caption(window: str, note: str | None = None) -> str:
 
 def figures(items: list[Figure], lang: str) -> None:
     """Key figures as tiles, FIGURES_PER_ROW a row; under each its window (and partial note)."""
-    for start in range(0, len(items), FIGURES_PER_ROW):
-        row = items[start : start + FIGURES_PER_ROW]
-        for column, figure in zip(st.columns(FIGURES_PER_ROW), row):
+    per_row = FIGURES_PER_ROW - (max(len(f.label) for f in items) > LONG_LABEL_CHARS)
+    for start in range(0, len(items), per_row):
+        row = items[start : start + per_row]
+        for column, figure in zip(st.columns(per_row), row):
             with column:
                 widgets.kpi_tile(fmt.md_escape(figure.label), fmt.md_escape(figure.text(lang)))
                 st.caption(window_caption(figure.window, figure.note))
@@ -135,25 +150,59 @@ def render_chart(chart: Chart) -> None:
     st.caption(window_caption(chart.window))
 
 
-def column_config(table: Table) -> dict:
+def column_config(table: Table, lang: str) -> dict:
     """Streamlit column config per shown column from its kind: numbers as number columns (sorted by
-    value), dates as date columns, texts as text; the cell text comes from `display` (the Styler)."""
+    value), dates as date columns, texts as text (narrowed to fit, see `fitted_widths`); the cell text
+    comes from `display` (the Styler)."""
+    widths = fitted_widths(table, lang)
     config: dict = {}
     for column in table.columns:
-        values = table.frame[column.key]
         if column.kind in NUMERIC_KINDS:
             config[column.key] = st.column_config.NumberColumn(column.label)
         elif column.kind in ("date", "month"):
             config[column.key] = st.column_config.DateColumn(column.label)
         else:
-            wide = _longest(values) >= WRAP_FROM_CHARS
-            config[column.key] = st.column_config.TextColumn(column.label, width="large" if wide else None)
+            long_text = _longest(table.frame[column.key]) >= WRAP_FROM_CHARS
+            fitted = widths.get(column.key)
+            config[column.key] = st.column_config.TextColumn(
+                column.label, width=fitted if fitted is not None else "large" if long_text else None
+            )
     return config
 
 
-def _longest(values: pd.Series) -> int:
+def _texts(table: Table, key: str, kind: str, decimals: int | None, lang: str) -> list[str]:
+    return [display(v, kind, lang, decimals) for v in table.frame[key]]
+
+
+def _longest(values) -> int:
     texts = [len(str(v)) for v in values if not fmt.missing(v)]
     return max(texts, default=0)
+
+
+def fitted_widths(table: Table, lang: str) -> dict[str, int]:
+    """Pixel widths for the text columns that must be narrowed so the table fits PAGE_PX (empty when it
+    fits as it is). Only columns whose content is wider than their header are narrowed (a header is
+    never cut), widest first, down to MIN_TEXT_PX; their rows then wrap."""
+    natural: dict[str, float] = {}
+    header: dict[str, float] = {}
+    for column in table.columns:
+        content = _longest(_texts(table, column.key, column.kind, column.decimals, lang))
+        header[column.key] = len(column.label) * CHAR_PX + CELL_PAD_PX
+        natural[column.key] = min(max(content * CHAR_PX + CELL_PAD_PX, header[column.key]), MAX_AUTO_PX)
+    excess = sum(natural.values()) - PAGE_PX
+    widths: dict[str, int] = {}
+    candidates = sorted(
+        (c for c in table.columns if c.kind == "text" and natural[c.key] > max(header[c.key], MIN_TEXT_PX)),
+        key=lambda c: -natural[c.key],
+    )
+    for column in candidates:
+        if excess <= 0:
+            break
+        floor = max(header[column.key], MIN_TEXT_PX)
+        cut = min(excess, natural[column.key] - floor)
+        widths[column.key] = int(natural[column.key] - cut)
+        excess -= cut
+    return widths
 
 
 def styled(table: Table, lang: str):
@@ -172,14 +221,18 @@ def render_table(table: Table, lang: str) -> None:
     st.markdown(f"**{fmt.md_escape(table.title)}**")
     st.caption(window_caption(table.window, table.note))
     rows = len(table.frame)
-    wraps = any(c.kind == "text" and _longest(table.frame[c.key]) >= WRAP_FROM_CHARS for c in table.columns)
+    config = column_config(table, lang)
+    narrowed = [key for key, spec in config.items() if isinstance(spec.get("width"), int)]
+    wraps = bool(narrowed) or any(
+        c.kind == "text" and _longest(table.frame[c.key]) >= WRAP_FROM_CHARS for c in table.columns
+    )
     row_px = WRAP_ROW_PX if wraps else ROW_PX
     widgets.table(
         styled(table, lang),
         hide_index=True,
         row_height=row_px,
         height=min(rows, MAX_ROWS_IN_VIEW) * row_px + HEADER_PX,
-        column_config=column_config(table),
+        column_config=config,
         key=f"review-table-{table.key}",
     )
 
