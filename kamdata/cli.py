@@ -1,4 +1,4 @@
-"""Command line: `python -m kamdata build|demo|bench ...`."""
+"""Command line: `python -m kamdata build|demo|bench|review-pack ...`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--db", required=True, help="published database path (a symlink)")
     bench.add_argument("--repeat", type=int, default=3, help="runs per query; the first is the cold one")
     bench.add_argument("--json", dest="json_file", help="also write the timings to this JSON file")
+
+    pack = sub.add_parser("review-pack", help="account review packs (PDF, Excel) of one or all accounts")
+    from kamdata.review.pack import add_arguments
+
+    add_arguments(pack)
     return parser
 
 
@@ -46,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         from kamdata.bench import cli_bench
 
         return cli_bench(args)
+    if args.command == "review-pack":
+        from kamdata.review.pack import cli_review_pack
+
+        return cli_review_pack(args)
     return 2
 
 
