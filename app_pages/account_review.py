@@ -14,6 +14,8 @@ from kamdata.app import db, pages, review_view, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.filters import MULTI_KEYS, PERIOD_KEY, user_scope
 from kamdata.app.i18n import current_language, t
+from kamdata.review import pdf, xlsx
+from kamdata.review.model import Review
 
 lang = current_language()
 scope = user_scope()
@@ -26,6 +28,32 @@ def _filters_note() -> None:
         st.info(t("account_review.filters_active"), icon=":material/filter_alt_off:")
     else:
         st.caption(f":material/filter_alt_off: {t('account_review.filters')}")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _downloads(review: Review) -> None:
+    """The review pack as PDF and as workbook. `data` is a callable: the file is made when the button is
+    clicked (on a worker thread, from the review already on screen), not on every run of the page."""
+    left, right, _ = st.columns([1, 1, 2])
+    for column, module, extension, label, mime, icon in (
+        (left, pdf, "pdf", "account_review.download_pdf", "application/pdf", ":material/picture_as_pdf:"),
+        (right, xlsx, "xlsx", "account_review.download_xlsx", XLSX_MIME, ":material/table_view:"),
+    ):
+        name = review_view.pack_file_name(review, extension)
+        with column:
+            st.download_button(
+                t(label),
+                data=lambda render=module.render: render(review),
+                file_name=name,
+                mime=mime,
+                icon=icon,
+                help=t("account_review.download_help", file=fmt.md_escape(name)),
+                on_click="ignore",
+                key=f"download_{extension}",
+                width="stretch",
+            )
 
 
 pages.home_link()
@@ -57,4 +85,5 @@ if review is None:
 title.title(fmt.md_escape(review.account_name))
 review_view.header(review)
 _filters_note()
+_downloads(review)
 review_view.body(review)

@@ -337,3 +337,23 @@ def test_view_table_cells_in_the_model_format_with_the_highlight():
     ]
     styles = grid.proto.arrow_data.styler.styles
     assert HIGHLIGHT in styles and "_row0_col0" in styles and "_row1_" not in styles  # the late row only
+
+
+def test_pack_downloads_with_their_file_names_made_only_when_clicked(run_app, monkeypatch):
+    # The files are made by a callable when clicked: a page run never renders them.
+    from kamdata.review import pdf, xlsx
+
+    def not_on_a_page_run(review):
+        raise AssertionError("pack rendered on a page run")
+
+    monkeypatch.setattr(pdf, "render", not_on_a_page_run)
+    monkeypatch.setattr(xlsx, "render", not_on_a_page_run)
+    at = run_app(REVIEW, account="A2")
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert [b.label for b in buttons] == ["Review-Pack (PDF)", "Tabellen (Excel)"]
+    # <account_id>_<slug>_review_<as_of>: the app fixture's as-of date is 26.11.2026
+    names = ["A2_logistik-sued-gmbh_review_2026-11-26.pdf", "A2_logistik-sued-gmbh_review_2026-11-26.xlsx"]
+    assert [b.help for b in buttons] == [f"Datei {fmt.md_escape(n)}; wird beim Klick erstellt." for n in names]
+    at = run_app(REVIEW, account="A2", lang="en")
+    assert [b.label for b in at.get("download_button")] == ["Review pack (PDF)", "Tables (Excel)"]

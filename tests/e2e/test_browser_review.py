@@ -117,3 +117,19 @@ def test_data_texts_stay_plain_text_on_the_review_page(page, markup_url, markup_
     )
     assert bold == 0
     assert dialogs == []
+
+
+def test_pack_downloads_are_made_on_click(page, app_url, idle):
+    # the app fixture (tests/conftest.py): A2 "Logistik Süd GmbH", as of 26.11.2026
+    page.goto(f"{app_url}/review?account=A2")
+    idle(page)
+    for label, name, magic in (
+        ("Review-Pack (PDF)", "A2_logistik-sued-gmbh_review_2026-11-26.pdf", b"%PDF"),
+        ("Tabellen (Excel)", "A2_logistik-sued-gmbh_review_2026-11-26.xlsx", b"PK"),  # a zip container
+    ):
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=label).click()
+        download = info.value
+        assert download.suggested_filename == name
+        with open(download.path(), "rb") as file:
+            assert file.read(4).startswith(magic)
