@@ -215,6 +215,7 @@ def test_pdf_uses_the_font_shipped_with_reportlab_and_needs_no_network(monkeypat
     # The font covers German text, euro, German quotes and the minus sign; a missing glyph is mapped.
     assert pdf.plain("äöüß € „“ − –") == "äöüß € „“ − –"
     assert pdf.plain("CO₂") == "CO2"
+    assert pdf.plain("Score 49,7 → 32,0") == "Score 49,7 -> 32,0"
 
 
 def test_chart_spec_is_rendered_without_remote_data():

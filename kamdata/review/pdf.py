@@ -101,16 +101,21 @@ def _font_cmap() -> frozenset[int]:
     return frozenset(regular.face.charToGlyph)
 
 
+# Symbols the sections may use that Vera lacks, and no NFKD form: a close text equivalent.
+FALLBACK = {"→": "->", "←": "<-", "↑": "^", "↓": "v", "↗": "^", "↘": "v", "≈": "~", "✓": "+", "✗": "x", "⚠": "!"}
+
+
 def plain(value: object) -> str:
     """Text the font can draw: control characters dropped, a missing glyph replaced by its compatibility
-    form (NFKD, e.g. "₂" -> "2") or "?". Not escaped: for the canvas and for workbook-free plain use."""
+    form (NFKD, e.g. "₂" -> "2"), a text equivalent ("→" -> "->") or "?". Not escaped: for the canvas
+    and for table cells drawn as plain strings (never parsed)."""
     cmap = _font_cmap()
     out = []
     for ch in _CONTROL.sub("", str(value)):
         if ord(ch) in cmap or ch in "\n\t":
             out.append(ch)
             continue
-        folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) in cmap)
+        folded = FALLBACK.get(ch) or "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) in cmap)
         out.append(folded or "?")
     return "".join(out)
 
@@ -406,10 +411,14 @@ def _layout(table: Table, texts: list[list[str]]) -> _Layout:
             wants = [max(w * scale + CELL_PAD, m) for w, m in zip(want, with_heads)]
             return _Layout(_fill(with_heads, wants, text_cols), size, [False] * len(columns))
         if sum(mins) <= FRAME_W:
-            # The cells fit but not every header word: the room left goes to the headers short of it.
-            short = [h - m for m, h in zip(mins, with_heads)]
+            # The cells fit but not every header word: the room left goes to the headers short of it,
+            # the nearest first, so as many headers as possible keep their words whole.
+            widths = list(mins)
             spare = FRAME_W - sum(mins)
-            widths = [m + d * spare / sum(short) for m, d in zip(mins, short)]
+            for i in sorted(range(len(columns)), key=lambda i: with_heads[i] - mins[i]):
+                grant = min(with_heads[i] - mins[i], spare)
+                widths[i] += grant
+                spare -= grant
             return _Layout(widths, size, [h > w + 0.01 for h, w in zip(heads, widths)])
     mins = [n * 7 / 8 + CELL_PAD for n in need]
     return _Layout([w * FRAME_W / sum(mins) for w in mins], 7.0, [True] * len(columns))
