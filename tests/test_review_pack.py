@@ -49,7 +49,10 @@ def synthetic(lang: str) -> Review:
         {
             "ticket": [f"T{i:04d}" for i in range(LONG_ROWS)],
             # Rows of one to seven lines, so the table breaks between rows of different heights.
-            "text": [PAYLOADS[i % len(PAYLOADS)] + " Wort" * (i % 7) * 12 for i in range(LONG_ROWS)],
+            # Row 60: a text of 5000 words, far longer than a page (cut with "…", the row fits a page).
+            "text": [
+                PAYLOADS[i % len(PAYLOADS)] + " Wort" * (5000 if i == 60 else (i % 7) * 12) for i in range(LONG_ROWS)
+            ],
             "hours": [i * 1.25 for i in range(LONG_ROWS)],
             "due": [date(2026, 1, 1) + pd.Timedelta(days=i) for i in range(LONG_ROWS)],
             "late": [i % 5 == 0 for i in range(LONG_ROWS)],
@@ -198,6 +201,8 @@ def test_pdf_long_table_repeats_its_header_and_never_splits_a_row(synthetic_pdfs
         due = fmt.day(date(2026, 1, 1) + pd.Timedelta(days=n), "de")
         pages = [i for i in with_rows if f"T{n:04d}" in texts[i]]
         assert len(pages) == 1 and due in texts[pages[0]], f"row T{n:04d}"
+        if n == 60:
+            assert "Wort…" in texts[pages[0]]  # the 5000-word text, cut to half a page
 
 
 def test_pdf_uses_the_font_shipped_with_reportlab_and_needs_no_network(monkeypatch):

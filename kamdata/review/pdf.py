@@ -79,7 +79,7 @@ PARTIAL = colors.HexColor("#8a5a00")
 NUMERIC_KINDS = frozenset({"integer", "number", "pct", "eur", "hours", "days", "score"})
 CHART_SCALE = 2.0  # PNG pixels per CSS pixel: about 180 dpi at print size, without megabyte images
 SMALL_TABLE_ROWS = 15  # a section with no chart and at most this many table rows shares a page
-CELL_MAX_CHARS = 1500  # a row must fit on one page (rows are never split); longer texts end in "…"
+CELL_MAX_PAGE = 0.5  # a text cell fills at most half a page (rows are never split); longer texts end in "…"
 ALL_FONT = ("FONT", (0, 0), (-1, -1), FONT)  # every table cell, also empty ones (else Helvetica is set)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -335,13 +335,16 @@ def _chart(chart: Chart, st: dict[str, ParagraphStyle]) -> Flowable:
     )
 
 
-def _cell(shown: str, column: Column, style: ParagraphStyle) -> Paragraph | str:
+def _cell(shown: str, column: Column, style: ParagraphStyle, width: float) -> Paragraph | str:
     """A text cell as an escaped Paragraph (it wraps at words); a number or date as a plain string,
-    which reportlab draws as it is (never parsed as markup) on one line, and much faster."""
+    which reportlab draws as it is (never parsed as markup) on one line, and much faster. A text too
+    long for half a page in its column is cut with "…" (a row taller than a page cannot be drawn)."""
     if column.kind != "text":
         return plain(shown)
-    if len(shown) > CELL_MAX_CHARS:
-        shown = shown[: CELL_MAX_CHARS - 1] + "…"
+    per_line = max(1, int((width - CELL_PAD) / (style.fontSize * 0.6)))
+    limit = per_line * int(FRAME_H * CELL_MAX_PAGE / style.leading)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
     return Paragraph(esc(shown), style)
 
 
@@ -449,7 +452,7 @@ def _table(table: Table, lang: str, st: dict[str, ParagraphStyle], group: bool =
         Paragraph(esc(c.label), style("head", c.kind in NUMERIC_KINDS, breaks))
         for c, breaks in zip(columns, layout.break_header)
     ]
-    body = [[_cell(text_, c, cell) for text_, c in zip(row, columns)] for row in raw]
+    body = [[_cell(t, c, cell, w) for t, c, w in zip(row, columns, layout.widths)] for row in raw]
     grid = PdfTable([header, *body], colWidths=layout.widths, repeatRows=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ALL_FONT,
