@@ -40,17 +40,17 @@ def display(value: Any, kind: str, lang: str, decimals: int | None = None) -> st
         raise ValueError(f"unknown kind {kind!r}")
     if fmt.missing(value):
         return fmt.na(lang)
-    places = KINDS[kind] if decimals is None else decimals
     if kind == "text":
         return str(value)
-    if kind == "pct":
-        return fmt.pct(value, lang, places)
-    if kind == "eur":
-        return fmt.eur(value, lang, places)
     if kind == "date":
         return fmt.day(value, lang)
     if kind == "month":
         return fmt.month(value, lang)
+    places = int(KINDS[kind] or 0) if decimals is None else decimals
+    if kind == "pct":
+        return fmt.pct(value, lang, places)
+    if kind == "eur":
+        return fmt.eur(value, lang, places)
     if kind == "hours":
         return f"{fmt.number(value, lang, places)} h"
     return fmt.number(value, lang, places)
