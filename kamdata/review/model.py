@@ -19,7 +19,8 @@ import pandas as pd
 from kamdata.app import formats as fmt
 
 # kind -> default decimals. "score" is a 0-100 health score (one decimal), "hours" elapsed hours,
-# "days" whole days, "month" the first day of a calendar month shown as "November 2026".
+# "days" whole days, "month" the first day of a calendar month shown as "November 2026", "timestamp" a
+# date and time (Berlin wall clock).
 KINDS = {
     "text": None,
     "integer": 0,
@@ -28,6 +29,7 @@ KINDS = {
     "eur": 0,
     "date": None,
     "month": None,
+    "timestamp": None,
     "hours": 1,
     "days": 0,
     "score": 1,
@@ -46,6 +48,8 @@ def display(value: Any, kind: str, lang: str, decimals: int | None = None) -> st
         return fmt.day(value, lang)
     if kind == "month":
         return fmt.month(value, lang)
+    if kind == "timestamp":
+        return fmt.timestamp(value, lang)
     places = int(KINDS[kind] or 0) if decimals is None else decimals
     if kind == "pct":
         return fmt.pct(value, lang, places)

@@ -7,111 +7,29 @@ row with an autofilter; its cells are typed from the model's column kinds (numbe
 dates; percentages are the model's 0-100 values with a '0.0 "%"' format, euros '#,##0 "€"'), so a KAM
 can sort and sum without re-typing. Values are the Review's raw values, never the displayed text.
 
-Safety: a text cell beginning with = + - @ tab or CR is stored as a string with Excel's quote prefix,
-so a formula in the data (=HYPERLINK(...)) is shown as text and never runs.
+Cells are written by kamdata.export's `typed`/`put`/`number_format`, the same writer as every table
+download. Safety: a text cell beginning with = + - @ tab or CR is stored as a string with Excel's quote
+prefix, so a formula in the data (=HYPERLINK(...)) is shown as text and never runs.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import re
-from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kamdata.app import formats as fmt
 from kamdata.app.charts.base import BAND_COLORS
 from kamdata.app.i18n import text
-from kamdata.review.model import KINDS, Column, Figure, Review, Table, display
+from kamdata.export import header, put, set_widths, sheet_name, typed
+from kamdata.review.model import Column, Figure, Review, Table, display
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
-HEADER_FILL = PatternFill("solid", fgColor="33475B")
 HIGHLIGHT_FILL = PatternFill("solid", fgColor="FBE0E0")
 BOLD = Font(bold=True)
 MUTED = Font(color="5F6B7A", italic=True)
-MAX_WIDTH = 60  # characters; longer texts wrap
-
-
-def number_format(kind: str, decimals: int | None, lang: str) -> str:
-    """Excel number format for a model kind (German-friendly: Excel shows the separators of the
-    reader's locale; months by name in the review's language via the locale tag)."""
-    places = KINDS[kind] if decimals is None else decimals
-    digits = "#,##0" + ("." + "0" * places if places else "")
-    if kind == "pct":
-        return f'{digits} "%"'
-    if kind == "eur":
-        return f'{digits} "€"' if lang == "de" else f'"€"{digits}'
-    if kind == "hours":
-        return f'{digits} "h"'
-    if kind == "date":
-        return "DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD"
-    if kind == "month":
-        return "[$-407]MMMM YYYY" if lang == "de" else "[$-409]MMMM YYYY"
-    if kind == "text":
-        return "@"
-    return digits
-
-
-def typed(value: Any, kind: str) -> Any:
-    """The cell value of one model value: None for missing, a date, a float/int, or a string."""
-    if fmt.missing(value):
-        return None
-    if kind in ("date", "month"):
-        if isinstance(value, str):
-            return date.fromisoformat(value[:10])
-        if isinstance(value, (pd.Timestamp, datetime)):
-            return value.date()
-        return value
-    if kind == "text":
-        return ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    number = float(value)
-    if math.isinf(number):
-        return None
-    return int(number) if kind in ("integer", "days") and number.is_integer() else number
-
-
-def put(cell: Cell, value: Any, kind: str = "text", decimals: int | None = None, lang: str = "de") -> None:
-    """Write a typed value; a text that Excel would read as a formula is stored as quoted text."""
-    if kind == "text" and value is not None and not isinstance(value, str):
-        value = str(value)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        if value.startswith(FORMULA_START):
-            cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-            cell.quotePrefix = True
-        return
-    cell.value = value
-    if value is not None and kind != "text":
-        cell.number_format = number_format(kind, decimals, lang)
-
-
-def sheet_name(title: str, taken: set[str]) -> str:
-    """A valid, unique sheet name from a title: no []:*?/\\, no leading/trailing quote, at most 31 chars."""
-    base = SHEET_NAME_BAD.sub(" ", title).strip().strip("'").strip() or "Tabelle"
-    base = re.sub(r"\s+", " ", base)[:31].rstrip()
-    name, n = base, 2
-    while name.lower() in {t.lower() for t in taken}:
-        suffix = f" ({n})"
-        name = base[: 31 - len(suffix)].rstrip() + suffix
-        n += 1
-    taken.add(name)
-    return name
-
-
-def _widths(sheet: Worksheet, texts: list[list[str]]) -> None:
-    """Column widths from the longest shown text (header words and cells), capped; wrap beyond."""
-    for index in range(max((len(r) for r in texts), default=0)):
-        longest = max((len(row[index]) for row in texts if index < len(row)), default=8)
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, max(8, longest + 2))
 
 
 def _cover(sheet: Worksheet, review: Review) -> None:
@@ -152,7 +70,7 @@ def _figures(sheet: Worksheet, review: Review) -> None:
     heads = ["pack.sheet.section", "pack.sheet.figure", "pack.sheet.value", "pack.sheet.window", "pack.sheet.note"]
     for col, key in enumerate(heads, start=1):
         put(sheet.cell(1, col), text(key, lang))
-        _header(sheet.cell(1, col))
+        header(sheet.cell(1, col))
     shown: list[list[str]] = [[text(k, lang) for k in heads]]
     row = 1
     for section in review.sections:
@@ -167,13 +85,7 @@ def _figures(sheet: Worksheet, review: Review) -> None:
             shown.append([section.title, figure.label, figure.text(lang), figure.window, figure.note or ""])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:E{row}"
-    _widths(sheet, shown)
-
-
-def _header(cell: Cell) -> None:
-    cell.font = Font(bold=True, color="FFFFFF")
-    cell.fill = HEADER_FILL
-    cell.alignment = Alignment(vertical="top", wrap_text=True)
+    set_widths(sheet, shown)
 
 
 def _table(sheet: Worksheet, table: Table, lang: str) -> None:
@@ -186,7 +98,7 @@ def _table(sheet: Worksheet, table: Table, lang: str) -> None:
     columns: tuple[Column, ...] = table.columns
     for col, column in enumerate(columns, start=1):
         put(sheet.cell(header_row, col), column.label)
-        _header(sheet.cell(header_row, col))
+        header(sheet.cell(header_row, col))
     marks = table.frame[table.highlight].fillna(False).astype(bool).tolist() if table.highlight else []
     shown: list[list[str]] = [[c.label for c in columns]]
     for offset, values in enumerate(table.shown().itertuples(False)):
@@ -202,7 +114,7 @@ def _table(sheet: Worksheet, table: Table, lang: str) -> None:
     last_row = header_row + max(len(table.frame), 1)
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
-    _widths(sheet, shown)
+    set_widths(sheet, shown)
 
 
 def render(review: Review) -> bytes:
