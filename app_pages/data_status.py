@@ -81,6 +81,7 @@ def _builds() -> None:
                 "rows_rejected": st.column_config.NumberColumn(t("data_status.rows_rejected"), format="localized"),
                 "error": st.column_config.TextColumn(t("data_status.builds.error_col"), width="large"),
             },
+            download="build_history",
         )
 
 
@@ -100,6 +101,7 @@ def _tables() -> None:
             "rows_superseded": st.column_config.NumberColumn(t("data_status.tables.superseded"), format="localized"),
             "rows_rejected": st.column_config.NumberColumn(t("data_status.tables.rejected"), format="localized"),
         },
+        download="build_tables",
     )
 
 
@@ -162,6 +164,7 @@ def _rejected() -> None:
             "raw_value": st.column_config.TextColumn(t("data_status.rejected.raw"), width=RAW_WIDTH),
             "reason": st.column_config.TextColumn(t("data_status.rejected.reason"), width=REASON_WIDTH),
         },
+        download="rejected_rows",
     )
 
 
@@ -200,6 +203,7 @@ def _no_sla() -> None:
             "service_line": st.column_config.TextColumn(t("common.filters.service_line")),
             "created_date": st.column_config.DateColumn(t("data_status.no_sla.created"), format="localized"),
         },
+        download="tickets_without_sla",
     )
 
 
@@ -224,6 +228,7 @@ def _coverage() -> None:
             "first_missing": st.column_config.TextColumn(t("data_status.coverage.first")),
             "last_missing": st.column_config.TextColumn(t("data_status.coverage.last")),
         },
+        download="meter_coverage",
     )
 
 

@@ -237,6 +237,7 @@ def _alerts(found: pd.DataFrame) -> None:
             "kind": st.column_config.TextColumn(t("portfolio.alerts.kind_col"), width="medium"),
             "reason": st.column_config.TextColumn(t("portfolio.alerts.reason_col"), width="large"),
         },
+        download="alerts",
     )
 
 
@@ -332,6 +333,7 @@ def _table(accounts: pd.DataFrame) -> None:
             "region": st.column_config.TextColumn(t("common.filters.region")),
             "industry": st.column_config.TextColumn(t("common.filters.industry")),
         },
+        download="accounts",
     )
     rows = event.selection.rows if event else []
     if rows:

@@ -253,7 +253,9 @@ def _breach_tickets(breach: pd.Series) -> None:
     tickets["category"] = [fmt.label("category", c, lang) for c in tickets["category"]]
     for column in TICKET_TIMES:  # Berlin wall-clock time, as the helpdesk shows it
         tickets[column] = tickets[column].dt.tz_convert(TIMEZONE).dt.tz_localize(None)
-    widgets.table(tickets, hide_index=True, column_order=TICKET_ORDER, column_config=_ticket_columns())
+    widgets.table(
+        tickets, hide_index=True, column_order=TICKET_ORDER, column_config=_ticket_columns(), download="breach_tickets"
+    )
 
 
 @st.fragment
@@ -300,6 +302,7 @@ def _breaches() -> None:
         on_select="rerun",
         selection_mode="single-row",
         selection_default={"selection": {"rows": [0]}},
+        download="sla_breaches",
     )
     _running_rule()
     rows = selection.selection.rows if selection else []
@@ -396,6 +399,7 @@ def _malus() -> None:
             "max_malus_pct": _pct_column(t("sla.malus.max_pct")),
             "exposure_eur": st.column_config.NumberColumn(t("sla.malus.exposure"), format="euro", step=1),
         },
+        download="sla_malus",
     )
 
 

@@ -269,6 +269,7 @@ def _accounts_table(accounts: pd.DataFrame, year: int, running: pd.DataFrame) ->
             "coverage_pct": decimal("coverage"),
             "factor_sources": st.column_config.TextColumn(t("sustainability.accounts.sources"), width="large"),
         },
+        download="sustainability_accounts",
     )
     if year >= as_of_year:
         _partial_note(running)
@@ -343,6 +344,7 @@ def _site_table(sites: pd.DataFrame, year: int) -> None:
                 "coverage_pct": decimal("coverage"),
                 "factor_sources": st.column_config.TextColumn(t("sustainability.accounts.sources"), width="large"),
             },
+            download="sites_energy",
         )
 
 
@@ -376,6 +378,7 @@ def _gaps(year: int) -> None:
             "months_missing": st.column_config.NumberColumn(t("sustainability.gaps.months"), format="localized"),
             "never_reports": st.column_config.CheckboxColumn(t("sustainability.gaps.never")),
         },
+        download="meter_gaps",
     )
     pages.page_link("data_status", label=t("sustainability.gaps.details"))
 
@@ -402,6 +405,7 @@ def _factors() -> None:
                 "source": st.column_config.TextColumn(t("sustainability.factors.source"), width="large"),
                 "origin": st.column_config.TextColumn(t("sustainability.factors.origin")),
             },
+            download="emission_factors",
         )
 
 

@@ -143,6 +143,7 @@ def _overloaded(monthly: pd.DataFrame) -> None:
             "employees": st.column_config.NumberColumn(t("workload.heatmap.employees"), format="localized"),
             "utilisation_pct": widgets.decimal_column(t("workload.heatmap.utilisation"), 1),
         },
+        download="overloaded_departments",
     )
 
 
@@ -186,6 +187,7 @@ def _composition() -> None:
             "booked_h": number("booked"),
             "load_pct": number("load_period", 1),
         },
+        download="team_composition",
     )
     if teams["suppressed"].any():
         st.caption(t("workload.suppressed", n=MIN_GROUP))
@@ -211,6 +213,7 @@ def _kams(kams: pd.DataFrame) -> None:
             "accounts_at_risk": st.column_config.NumberColumn(t("workload.kams.at_risk"), format="localized"),
             "accounts_watch": st.column_config.NumberColumn(t("workload.kams.watch"), format="localized"),
         },
+        download="kam_workload",
     )
 
 

@@ -26,10 +26,11 @@ from kamdata.export import Column, Frames
 Source: TypeAlias = pd.DataFrame | Callable[[], Frames]
 
 
-def file_name(file_stem: str, as_of: date, extension: str, suffix: str = "") -> str:
+def file_name(file_stem: str, as_of: date | None, extension: str, suffix: str = "") -> str:
     """`<stem>_<as_of><suffix>.<extension>` with the stem reduced to letters, digits, - and _."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", file_stem).strip("-") or "table"
-    return f"{stem}_{as_of.isoformat()}{suffix}.{extension}"
+    day = f"_{as_of.isoformat()}" if as_of else ""
+    return f"{stem}{day}{suffix}.{extension}"
 
 
 def _frames(data: Source) -> Frames:
@@ -46,8 +47,12 @@ def makers(data: Source, columns: Sequence[Column], lang: str, sheet: str) -> di
     }
 
 
-def _as_of() -> date:
-    return pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).date()
+def _as_of() -> date | None:
+    """The database's as-of date; None for a table drawn without a database (no date in the name)."""
+    try:
+        return pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).date()
+    except db.NoDatabase:
+        return None
 
 
 def download_menu(

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import math
+import zlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from kamdata.app import formats as fmt
+from kamdata.app.downloads import download_menu
 from kamdata.app.formats import missing, na
+from kamdata.export import Column
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.column_types import ColumnConfig
@@ -35,24 +40,86 @@ def sparkline_column(series: pd.Series) -> list[list[float] | None]:
     return [[v for v in values if not missing(v)] or None for values in list_column(series)]
 
 
-def table(data, **kwargs):
+def table(data, download: str | None = None, download_columns: Sequence[Column] | None = None, **kwargs):
     """`st.dataframe` in the app's language: NULL cells as the n/a text ("k. A." / "n/a"), and number,
     euro and date columns formatted like the tiles (German "1.234,5" in a German app, whatever the
-    browser's locale).
+    browser's locale), with the download menu (Excel, CSV, CSV for German Excel) right under it.
 
-    Every page's table goes through here; the arguments are st.dataframe's. The grid formats
+    Every page's table goes through here; the other arguments are st.dataframe's. The grid formats
     `format="localized"` and `"euro"` columns in the *browser's* locale, so those columns (and
     decimal_column's) are shown through a pandas Styler instead: the cell shows the app-language
     text, while sorting and selection still use the raw number (the grid sorts by the cell's data,
     not its display text). The column keeps its label, help, width and step.
+
+    The download holds the columns the table shows, in its order, under their shown labels, typed
+    from the column config (or `download_columns`, e.g. the review model's); `download` is the file
+    stem (default: the table's key).
     """
     kwargs.setdefault("placeholder", na())
     config = kwargs.get("column_config")
+    raw = data.data if isinstance(data, Styler) else data
+    columns = None
+    if isinstance(raw, pd.DataFrame):
+        columns = list(download_columns or shown_columns(raw, config, kwargs.get("column_order")))
     if isinstance(data, pd.DataFrame) and isinstance(config, dict) and data.index.is_unique:
         formats, kwargs["column_config"] = _app_language_formats(data, config)
         if formats:
             data = data.style.format(formats)
-    return st.dataframe(data, **kwargs)
+    event = st.dataframe(data, **kwargs)
+    if columns:
+        stem = download or kwargs.get("key") or "table"
+        digest = zlib.crc32(",".join(c.key for c in columns).encode())
+        with st.container(horizontal=True, horizontal_alignment="right"):
+            download_menu(raw, columns, str(stem), key=f"download-{stem}-{digest:08x}")
+    return event
+
+
+# Column types the download leaves out: charts and images are not cell values, and a link shown as a
+# fixed text ("open") points into the app, not at anything a file could use.
+NOT_DOWNLOADED = ("line_chart", "bar_chart", "area_chart", "image", "list", "json", "multiselect")
+
+
+def shown_columns(data: pd.DataFrame, config: dict | None, order: Sequence[str] | None = None) -> list[Column]:
+    """The table's shown columns as download columns: `order` (else the frame's), without hidden ones
+    (config None) and chart/link-button columns, labelled like the grid, typed from the config/dtype."""
+    config = config or {}
+    columns: list[Column] = []
+    for key in order or list(data.columns):
+        spec = config.get(key, {})
+        if key not in data.columns or spec is None:
+            continue
+        if isinstance(spec, str):
+            spec = {"label": spec}
+        type_config = spec.get("type_config") or {}
+        kind = type_config.get("type")
+        if kind in NOT_DOWNLOADED or (kind == "link" and type_config.get("display_text")):
+            continue
+        typed = _download_kind(kind, type_config, data[key])
+        if typed is not None:
+            columns.append(Column(str(key), str(spec.get("label") or key), *typed))
+    return columns
+
+
+def _download_kind(kind: str | None, type_config: dict, values: pd.Series) -> tuple[str, int | None] | None:
+    """(export kind, decimals) of one column from its grid type, else from its data."""
+    if kind in ("text", "link", "selectbox", "time"):
+        return "text", None
+    if kind == "checkbox" or (kind is None and pd.api.types.is_bool_dtype(values)):
+        return "bool", None
+    if kind == "date":
+        return "date", None
+    if kind == "datetime" or (kind is None and pd.api.types.is_datetime64_any_dtype(values)):
+        return "timestamp", None
+    if kind in ("number", "progress") or (kind is None and pd.api.types.is_numeric_dtype(values)):
+        if type_config.get("format") == "%d":
+            return "integer", None
+        euro = type_config.get("format") == "euro"
+        decimals = _decimals(type_config.get("step"), values, euro=euro)
+        return ("eur" if euro else "number"), 3 if decimals is None else decimals
+    sample = values.dropna()
+    if kind is None and len(sample) and all(isinstance(v, (list, tuple, np.ndarray)) for v in sample):
+        return None
+    return "text", None
 
 
 def _app_language_formats(data: pd.DataFrame, config: dict) -> tuple[dict, dict]:
