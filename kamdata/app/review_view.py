@@ -22,7 +22,7 @@ from kamdata.app.i18n import text
 from kamdata.review.model import Chart, Figure, Review, Section, Table, display
 
 FIGURES_PER_ROW = 4
-LONG_LABEL_CHARS = 30  # a tile label longer than this is cut at four tiles a row: three a row then
+LONG_LABEL_CHARS = 32  # a tile label longer than this is cut at four tiles a row: three a row then
 ROW_PX = 35  # the grid's default row height
 WRAP_ROW_PX = 68  # above 4 rem a row wraps its text: long sentences read in full
 WRAP_FROM_CHARS = 60  # a text column this long wraps (and gets the large width unless narrowed to fit)
@@ -140,23 +140,13 @@ def _has_title(spec: dict) -> bool:
     return bool(spec.get("title"))
 
 
-def page_spec(chart: Chart) -> tuple[dict, bool]:
-    """The spec as the page draws it, and whether it is stretched to the page (not a concat/facet
-    composition, whose parts keep their own widths). A stretched chart is padded: its plot keeps the
-    spec's height and the axes, title and legend are added around it (Streamlit's default fits them all
-    into that height, which left a 200 px bar chart under a rotated axis and a legend no plot at all)."""
-    composed = any(key in chart.spec for key in ("hconcat", "vconcat", "concat", "facet"))
-    if composed:
-        return chart.spec, False
-    return {**chart.spec, "autosize": {"type": "pad"}}, True
-
-
 def render_chart(chart: Chart) -> None:
-    """The chart's Vega-Lite spec as built for the pack (see `page_spec`)."""
+    """The chart's Vega-Lite spec as built for the pack; stretched to the page unless it is a
+    composition (concat/facet), whose parts keep their own widths."""
     if not _has_title(chart.spec):
         st.markdown(f"**{fmt.md_escape(chart.title)}**")
-    spec, stretched = page_spec(chart)
-    st.vega_lite_chart(spec=spec, width="stretch" if stretched else "content")
+    composed = any(key in chart.spec for key in ("hconcat", "vconcat", "concat", "facet"))
+    st.vega_lite_chart(spec=chart.spec, width="content" if composed else "stretch")
     st.caption(window_caption(chart.window))
 
 
