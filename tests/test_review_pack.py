@@ -223,6 +223,39 @@ def test_pdf_uses_the_font_shipped_with_reportlab_and_needs_no_network(monkeypat
     assert pdf.plain("Score 49,7 → 32,0") == "Score 49,7 -> 32,0"
 
 
+def test_pdf_table_keeps_header_words_whole_at_7_pt_before_breaking_them():
+    # Ten columns like the contracts table: at 8 pt the header words do not all fit, at 7 pt they do;
+    # the table takes 7 pt rather than breaking a word ("Auto-rene w").
+    labels = ["Contract", "Service line", "Start", "End", "Annual value (€)", "Notice period (days)"]
+    labels += ["Notice deadline", "In renewal window", "Auto-renew", "Active"]
+    kinds = ["text", "text", "date", "date", "eur", "days", "date", "text", "text", "text"]
+    row = ["C00001", "Energy management", "2019-09-17", "2027-08-01", "€565,500", "180", "2027-02-02"]
+    row += ["yes", "no", "yes"]
+    columns = tuple(Column(f"c{i}", label, kind) for i, (label, kind) in enumerate(zip(labels, kinds)))
+    table = Table("contracts", "Contracts", pd.DataFrame([row], columns=[c.key for c in columns]), columns, "")
+    pdf.render(synthetic("en"))  # registers the font
+    words = [max(pdf.pdfmetrics.stringWidth(w, pdf.FONT_BOLD, 8) for w in label.split()) for label in labels]
+    cells = [max(pdf.pdfmetrics.stringWidth(w, pdf.FONT, 8) for w in v.split()) for v in row]
+    whole = [max(w, c) for w, c in zip(words, cells)]
+    assert sum(whole) + 10 * pdf.CELL_PAD > pdf.FRAME_W >= sum(whole) * 7 / 8 + 10 * pdf.CELL_PAD
+    layout = pdf._layout(table, [row])
+    assert layout.size == 7.0 and not any(layout.break_header)
+    assert sum(layout.widths) == pytest.approx(pdf.FRAME_W)
+
+
+def test_pdf_chart_is_drawn_without_its_spec_title(monkeypatch):
+    # The heading above the chart is its title; the picture must not repeat it.
+    drawn: list[dict] = []
+    real = pdf.chart_png
+    monkeypatch.setattr(pdf, "chart_png", lambda spec: drawn.append(spec) or real(spec))
+    review = synthetic("de")
+    spec = review.sections[0].charts[0].spec
+    review.sections[0].charts[0] = Chart("history", "Verlauf", {**spec, "title": "Verlauf"}, "13 Monate")
+    pdf.render(review)
+    assert drawn and all("title" not in spec for spec in drawn)
+    assert review.sections[0].charts[0].spec["title"] == "Verlauf"  # the model's spec is left as it is
+
+
 def test_chart_spec_is_rendered_without_remote_data():
     spec = {"data": {"url": "http://example.invalid/data.csv"}, "mark": "point", "encoding": {}}
     with pytest.raises(Exception, match=r"(?i)allowed|url|access"):

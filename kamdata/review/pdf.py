@@ -325,7 +325,8 @@ def chart_png(spec: dict) -> bytes:
 
 
 def _chart(chart: Chart, st: dict[str, ParagraphStyle]) -> Flowable:
-    png = chart_png(chart.spec)
+    # The chart's heading above it is its title: the spec's own would repeat it in the picture.
+    png = chart_png({key: value for key, value in chart.spec.items() if key != "title"})
     px_w, px_h = _png_size(png)
     width, height = px_w / CHART_SCALE, px_h / CHART_SCALE  # CSS px = pt at 72 ppi
     shrink = min(1.0, FRAME_W / width, (FRAME_H - 30 * mm) / height)
@@ -405,15 +406,17 @@ def _layout(table: Table, texts: list[list[str]]) -> _Layout:
         else:
             need.append(max((pdfmetrics.stringWidth(v, FONT, 8) for v in cells), default=0.0))
             want.append(need[-1])
-    for size in (8.0, 7.0):
+    # Whole header words at 8 pt, else at 7 pt; only then headers broken inside words (8 pt, else 7 pt).
+    for size, whole_words in ((8.0, True), (7.0, True), (8.0, False), (7.0, False)):
         scale = size / 8
         heads = [h * scale + CELL_PAD for h in header_word]
         mins = [n * scale + CELL_PAD for n in need]
         with_heads = [max(m, h) for m, h in zip(mins, heads)]
-        if sum(with_heads) <= FRAME_W:
-            wants = [max(w * scale + CELL_PAD, m) for w, m in zip(want, with_heads)]
-            return _Layout(_fill(with_heads, wants, text_cols), size, [False] * len(columns))
-        if sum(mins) <= FRAME_W:
+        if whole_words:
+            if sum(with_heads) <= FRAME_W:
+                wants = [max(w * scale + CELL_PAD, m) for w, m in zip(want, with_heads)]
+                return _Layout(_fill(with_heads, wants, text_cols), size, [False] * len(columns))
+        elif sum(mins) <= FRAME_W:
             # The cells fit but not every header word: the room left goes to the headers short of it,
             # the nearest first, so as many headers as possible keep their words whole.
             widths = list(mins)
