@@ -184,6 +184,10 @@ def test_contracts_renewal_window_and_revenue_growth(commercial_db):
     assert table.highlight == "in_renewal_window"
     assert list(table.frame.loc[table.frame["in_renewal_window"], "contract_id"]) == ["C4"]
     assert any("C4" in text and "31.12.2026" in text for text in section.texts)
+    # One contract: the sentence says so in the singular, not "1 Vertrag/Verträge".
+    assert any(text.startswith("1 Vertrag im Verlängerungsfenster") for text in section.texts)
+    english = commercial.contracts(_ctx(commercial_db, "A1", "en"))
+    assert any(text.startswith("1 contract in the renewal window") for text in english.texts)
     assert section.figure("revenue_12m").value == 60000.0
     assert section.figure("revenue_prior_12m").value == 32000.0
     assert section.figure("revenue_growth").value == pytest.approx(87.5)

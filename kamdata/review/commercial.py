@@ -137,7 +137,8 @@ def _contracts_table(ctx: Context, section: Section, listed: pd.DataFrame, days:
             f"{fmt.day(row.notice_deadline, ctx.lang)})"
             for row in renewing.itertuples()
         )
-        section.texts.append(_t(ctx, "contracts.renewal_text", n=len(renewing), days=days, contracts=names))
+        count = "one" if len(renewing) == 1 else "other"
+        section.texts.append(_t(ctx, f"contracts.renewal_text.{count}", n=len(renewing), days=days, contracts=names))
 
 
 def _revenue(ctx: Context, section: Section, summary: pd.DataFrame, monthly: pd.DataFrame) -> None:
