@@ -36,7 +36,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _downloads(review: Review) -> None:
     """The review pack as PDF and as workbook. `data` is a callable: the file is made when the button is
     clicked (on a worker thread, from the review already on screen), not on every run of the page."""
-    left, right, _ = st.columns([1, 1, 2])
+    left, right, _ = st.columns([1, 1, 1])  # a third each: "Review pack (PDF)" is not cut at 1024 px
     for column, module, extension, label, mime, icon in (
         (left, pdf, "pdf", "account_review.download_pdf", "application/pdf", ":material/picture_as_pdf:"),
         (right, xlsx, "xlsx", "account_review.download_xlsx", XLSX_MIME, ":material/table_view:"),

@@ -19,9 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from kamdata import query
 from kamdata.app import formats as fmt
-from kamdata.app.review_view import HIGHLIGHT, pack_file_name, slug
+from kamdata.app.review_view import HIGHLIGHT, pack_file_name, page_spec, slug, tiles_per_row
 from kamdata.review import assemble
-from kamdata.review.model import Review
+from kamdata.review.model import Chart, Figure, Review
 
 REVIEW = "app_pages/account_review.py"
 
@@ -362,3 +362,29 @@ def test_pack_downloads_with_their_file_names_made_only_when_clicked(run_app, mo
     assert [b.help for b in buttons] == [f"Datei {fmt.md_escape(n)}; wird beim Klick erstellt." for n in names]
     at = run_app(REVIEW, account="A2", lang="en")
     assert [b.label for b in _pack_buttons(at)] == ["Review pack (PDF)", "Tables (Excel)"]
+
+
+def test_stretched_charts_keep_their_plot_height_and_compositions_their_widths():
+    # Streamlit fits a stretched chart's title, axes and legend into the spec's height unless told
+    # otherwise: the 200 px survey bars were drawn with no plot at all. Only the width is fitted.
+    bars = {"mark": "bar", "height": 200, "width": 640, "title": "Antworten"}
+    spec, stretched = page_spec(Chart("bars", "Antworten", bars, "12 Monate"))
+    assert stretched and spec["autosize"] == {"type": "fit-x", "contains": "padding"} and spec["height"] == 200
+    assert "autosize" not in bars  # the model's spec (the PDF's) is left as it is
+    facet = {"facet": {"field": "priority"}, "spec": {"mark": "line"}}
+    assert page_spec(Chart("facet", "SLA", facet, "12 Monate")) == (facet, False)
+
+
+@pytest.mark.parametrize(
+    ("values", "label", "per_row"),
+    [
+        ([32.0, 4.0], "Health-Score", 4),  # "32,0"
+        ([19574.0, 3.0], "Malus", 3),  # "19.574 €"
+        ([1364200.0, 5.0], "ACV", 2),  # "1.364.200 €": never cut to "1,4…" at 1024 px
+        ([9.0], "Auf den Account gebuchte Stunden", 3),  # a label longer than 30 characters
+    ],
+)
+def test_tiles_per_row_leave_room_for_the_value_and_the_label(values, label, per_row):
+    kinds = {32.0: "score", 4.0: "integer", 19574.0: "eur", 3.0: "integer", 1364200.0: "eur", 5.0: "integer"}
+    items = [Figure(f"f{i}", label, v, kinds.get(v, "integer"), "Stand") for i, v in enumerate(values)]
+    assert tiles_per_row(items, "de") == per_row

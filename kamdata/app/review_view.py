@@ -22,7 +22,10 @@ from kamdata.app.i18n import text
 from kamdata.review.model import Chart, Figure, Review, Section, Table, display
 
 FIGURES_PER_ROW = 4
-LONG_LABEL_CHARS = 32  # a tile label longer than this is cut at four tiles a row: three a row then
+LONG_LABEL_CHARS = 30  # a tile label longer than this is cut at four tiles a row: three a row then
+# A tile's value is large type: at four a row on a 1024 px screen (sidebar open) about 6 characters fit,
+# at three about 9; longer values ("1.364.200 €") take two a row, so a number is never cut to "1,4…".
+VALUE_CHARS_AT = {4: 6, 3: 9}
 ROW_PX = 35  # the grid's default row height
 WRAP_ROW_PX = 68  # above 4 rem a row wraps its text: long sentences read in full
 WRAP_FROM_CHARS = 60  # a text column this long wraps (and gets the large width unless narrowed to fit)
@@ -125,9 +128,18 @@ def window_caption(window: str, note: str | None = None) -> str:
     return fmt.md_escape(" · ".join(part for part in (window, note) if part))
 
 
-def figures(items: list[Figure], lang: str) -> None:
-    """Key figures as tiles, FIGURES_PER_ROW a row; under each its window (and partial note)."""
+def tiles_per_row(items: list[Figure], lang: str) -> int:
+    """FIGURES_PER_ROW tiles a row, fewer when a label or a value would be cut (see VALUE_CHARS_AT)."""
+    value_chars = max(len(f.text(lang)) for f in items)
     per_row = FIGURES_PER_ROW - (max(len(f.label) for f in items) > LONG_LABEL_CHARS)
+    while per_row in VALUE_CHARS_AT and value_chars > VALUE_CHARS_AT[per_row]:
+        per_row -= 1
+    return per_row
+
+
+def figures(items: list[Figure], lang: str) -> None:
+    """Key figures as tiles (`tiles_per_row` a row); under each its window (and partial note)."""
+    per_row = tiles_per_row(items, lang)
     for start in range(0, len(items), per_row):
         row = items[start : start + per_row]
         for column, figure in zip(st.columns(per_row), row):
@@ -140,13 +152,24 @@ def _has_title(spec: dict) -> bool:
     return bool(spec.get("title"))
 
 
+def page_spec(chart: Chart) -> tuple[dict, bool]:
+    """The spec as the page draws it, and whether it is stretched to the page (not a concat/facet
+    composition, whose parts keep their own widths). A stretched chart fits the page's width only: its
+    plot keeps the spec's height and the title, axes and legend are added around it (Streamlit's default
+    fits them all into that height, which left a 200 px bar chart under a rotated axis and a legend no
+    plot at all)."""
+    composed = any(key in chart.spec for key in ("hconcat", "vconcat", "concat", "facet"))
+    if composed:
+        return chart.spec, False
+    return {**chart.spec, "autosize": {"type": "fit-x", "contains": "padding"}}, True
+
+
 def render_chart(chart: Chart) -> None:
-    """The chart's Vega-Lite spec as built for the pack; stretched to the page unless it is a
-    composition (concat/facet), whose parts keep their own widths."""
+    """The chart's Vega-Lite spec as built for the pack (see `page_spec`)."""
     if not _has_title(chart.spec):
         st.markdown(f"**{fmt.md_escape(chart.title)}**")
-    composed = any(key in chart.spec for key in ("hconcat", "vconcat", "concat", "facet"))
-    st.vega_lite_chart(spec=chart.spec, width="content" if composed else "stretch")
+    spec, stretched = page_spec(chart)
+    st.vega_lite_chart(spec=spec, width="stretch" if stretched else "content")
     st.caption(window_caption(chart.window))
 
 

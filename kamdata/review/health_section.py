@@ -301,7 +301,8 @@ def _chart(ctx: Context, history: list[Snapshot]) -> Chart:
                 {"as_of": pd.Timestamp(snap.as_of), "series": _t(ctx, f"components.{c.name}"), "value": c.score}
             )
     frame = pd.DataFrame(points)
-    x = alt.X("as_of:T", title=_t(ctx, "chart.date"), axis=alt.Axis(format="%b %y", labelAngle=-45))
+    # One tick a month at most: a wide page would otherwise label every month twice ("Jan 26, Jan 26").
+    x = alt.X("as_of:T", title=_t(ctx, "chart.date"), axis=alt.Axis(format="%b %y", labelAngle=-45, tickCount="month"))
     y = alt.Y("value:Q", title=_t(ctx, "chart.value"), scale=alt.Scale(domain=[0, 100]))
     color = alt.Color(
         "series:N",
