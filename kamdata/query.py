@@ -23,6 +23,9 @@ and every later caller (review pack, explorer, CLI) run queries through
 
   So a query cannot forget the restriction: whatever it reads, it reads
   through the scope (table macros and aggregates included).
+- `run_sql(version, sql, params, scope, timeout_s)` runs a select that
+  kamdata.explore.sql built from its registry on the same cursors; a query over
+  its time limit is interrupted (QueryTimeout) and its cursor closed, not pooled.
 - Macros: the SQL files of sql/macros are created as temporary macros on each
   cursor, so the queries run with this version's rules even on a database
   built before a macro changed (the build creates the same files in the
@@ -42,6 +45,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -81,6 +86,10 @@ _NAME = re.compile(r"[a-z0-9_]+")
 Scope = tuple[str, ...] | None
 # A cursor pool: the scope and the tables the query declared unscoped (only under a scope).
 PoolKey = tuple[Scope, frozenset[str]]
+
+
+class QueryTimeout(RuntimeError):
+    """A query ran longer than its time limit and was interrupted (the app keeps serving)."""
 
 
 class NoDatabase(RuntimeError):
@@ -243,6 +252,40 @@ class _Database:
         self.con.close()
 
 
+class _Watch:
+    """Interrupts a cursor's query after timeout_s (a timer thread); `fired` says whether it did."""
+
+    def __init__(self, timeout_s: float | None) -> None:
+        self.timeout_s = timeout_s
+        self.fired = False
+        self._done = False
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def over(self, cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        if self.timeout_s is None:
+            yield
+            return
+
+        def interrupt() -> None:
+            with self._lock:
+                if not self._done:
+                    self.fired = True
+                    cur.interrupt()
+
+        timer = threading.Timer(self.timeout_s, interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        except duckdb.InterruptException as exc:
+            raise QueryTimeout(f"query interrupted after {self.timeout_s} s") from exc
+        finally:
+            with self._lock:
+                self._done = True
+            timer.cancel()
+
+
 class _Databases:
     """The open versions; a superseded one is closed when it is idle."""
 
@@ -250,20 +293,32 @@ class _Databases:
         self._lock = threading.Lock()
         self._open: dict[DbVersion, _Database] = {}
 
-    def run(self, version: DbVersion, query: QueryFile, bound: dict, scope: Scope) -> pd.DataFrame:
+    def run(
+        self,
+        version: DbVersion,
+        sql: str,
+        bound: dict,
+        scope: Scope,
+        unscoped: frozenset[str],
+        timeout_s: float | None = None,
+    ) -> pd.DataFrame:
         with self._lock:
             database = self._open.get(version)
             if database is None:
                 database = self._open[version] = _Database(version)
-            key, cur = database.checkout(scope, query.unscoped)
+            key, cur = database.checkout(scope, unscoped)
+        watch = _Watch(timeout_s)
         try:
             if cur is None:
                 cur = database._prepare(scope, key[1])
-            return cur.execute(query.sql, bound).df()
+            with watch.over(cur):
+                return cur.execute(sql, bound).df()
         finally:
             with self._lock:
                 database.busy -= 1
-                if cur is not None:
+                if cur is not None and watch.fired:
+                    cur.close()  # interrupted: never handed to the next query
+                elif cur is not None:
                     database.idle.setdefault(key, []).append(cur)
                 self._close_idle(newest=version)
 
@@ -285,7 +340,24 @@ _databases = _Databases()
 def run(version: DbVersion, name: str, params: dict | None = None, scope: Scope = None) -> pd.DataFrame:
     """Run query `name` on database `version` for a user who may see `scope` (None = all accounts)."""
     query = load(name)
-    return _databases.run(version, query, bind(query, params), None if scope is None else tuple(scope))
+    bound = bind(query, params)
+    return _databases.run(version, query.sql, bound, None if scope is None else tuple(scope), query.unscoped)
+
+
+def run_sql(
+    version: DbVersion,
+    built_sql: str,
+    params: dict,
+    scope: Scope = None,
+    timeout_s: float | None = None,
+    unscoped: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """Run a select built from a registry (kamdata.explore.sql: identifiers from the registry, every value
+    in `params` bound) on the same scoped, locked-down, pooled cursors as `run`; `unscoped` names the
+    non-account tables it may read under a scope. After `timeout_s` the query is interrupted and
+    QueryTimeout raised; that cursor is closed, not pooled."""
+    bound = {key: _bindable(value) for key, value in params.items()}
+    return _databases.run(version, built_sql, bound, None if scope is None else tuple(scope), unscoped, timeout_s)
 
 
 def close_all() -> None:
