@@ -34,6 +34,7 @@ PAGES = (
     PageSpec("sustainability", "app_pages/sustainability.py", "sustainability", ":material/eco:"),
     PageSpec("workload", "app_pages/workload.py", "workload", ":material/groups:"),
     PageSpec("review", "app_pages/account_review.py", "review", ":material/person_search:"),
+    PageSpec("explorer", "app_pages/explorer.py", "explorer", ":material/query_stats:"),
     PageSpec("data_status", "app_pages/data_status.py", "data-status", ":material/database:"),
 )
 HOME = PAGES[0]

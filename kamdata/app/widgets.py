@@ -13,7 +13,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from kamdata.app import formats as fmt
-from kamdata.app.downloads import download_menu
+from kamdata.app.downloads import Source, download_menu
 from kamdata.app.formats import missing, na
 from kamdata.export import Column
 
@@ -40,7 +40,13 @@ def sparkline_column(series: pd.Series) -> list[list[float] | None]:
     return [[v for v in values if not missing(v)] or None for values in list_column(series)]
 
 
-def table(data, download: str | None = None, download_columns: Sequence[Column] | None = None, **kwargs):
+def table(
+    data,
+    download: str | None = None,
+    download_columns: Sequence[Column] | None = None,
+    download_data: Source | None = None,
+    **kwargs,
+):
     """`st.dataframe` in the app's language: NULL cells as the n/a text ("k. A." / "n/a"), and number,
     euro and date columns formatted like the tiles (German "1.234,5" in a German app, whatever the
     browser's locale), with the download menu (Excel, CSV, CSV for German Excel) right under it.
@@ -53,7 +59,8 @@ def table(data, download: str | None = None, download_columns: Sequence[Column] 
 
     The download holds the columns the table shows, in its order, under their shown labels, typed
     from the column config (or `download_columns`, e.g. the review model's); `download` is the file
-    stem (default: the table's key).
+    stem (default: the table's key); `download_data` replaces the shown rows as the file's data (a
+    callable: the explorer downloads its whole result, not the page on screen).
     """
     kwargs.setdefault("placeholder", na())
     config = kwargs.get("column_config")
@@ -70,7 +77,9 @@ def table(data, download: str | None = None, download_columns: Sequence[Column] 
         stem = download or kwargs.get("key") or "table"
         digest = zlib.crc32(",".join(c.key for c in columns).encode())
         with st.container(horizontal=True, horizontal_alignment="right"):
-            download_menu(raw, columns, str(stem), key=f"download-{stem}-{digest:08x}")
+            download_menu(
+                raw if download_data is None else download_data, columns, str(stem), key=f"download-{stem}-{digest:08x}"
+            )
     return event
 
 
