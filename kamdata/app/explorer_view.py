@@ -169,14 +169,16 @@ def _frozen(params: dict) -> tuple:
 
 
 def _state_key(state: State) -> tuple:
-    return _frozen(xstate.to_params(state))
+    """The state's URL form, with the settings that shape a result (page size, works-council rule)."""
+    rules = (run.settings()["page_rows"], registry.per_person_allowed(), registry.min_group_size())
+    return (_frozen(xstate.to_params(state)), rules)
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
 def _cached_result(
     version: query.DbVersion, state_key: tuple, global_key: tuple, scope: query.Scope, _state: State, _global: dict
 ) -> run.Result:
-    return run.result(version, _state, _global, scope)
+    return run.result(version, _state, _global, scope, int(run.settings()["page_rows"]))
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)
