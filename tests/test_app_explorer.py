@@ -124,7 +124,7 @@ def test_every_control_round_trips_through_the_url(run_app):
     at.selectbox(key=key("sort")).select("mean:resolution_h").run()
     at.toggle(key=key("desc")).set_value(False).run()
     at.number_input(key=key("top")).set_value(2).run()
-    at.segmented_control(key=key("chart")).set_value("line").run()
+    at.selectbox(key=key("chart")).select("line").run()
     assert not at.exception
     params = explorer_url(at)
     assert params == {
@@ -158,7 +158,7 @@ def test_every_control_round_trips_through_the_url(run_app):
     assert again.selectbox(key=key("sort")).value == "mean:resolution_h"
     assert again.toggle(key=key("desc")).value is False
     assert again.number_input(key=key("top")).value == 2
-    assert again.segmented_control(key=key("chart")).value == "line"
+    assert again.selectbox(key=key("chart")).value == "line"
     assert explorer_url(again) == params
 
 

@@ -403,7 +403,7 @@ def order_controls(dataset: Dataset, draft: State, lang: str) -> tuple[str | Non
     if st.session_state.get(sort_key) not in columns:
         st.session_state[sort_key] = None
     grouped = bool(draft.group_by) or registry.suppresses_people(dataset)
-    sort_col, desc_col, top_col, chart_col = st.columns([3, 1.4, 1.2, 4], vertical_alignment="bottom")
+    sort_col, desc_col, top_col, chart_col = st.columns([3, 1.4, 1.2, 2], vertical_alignment="bottom")
     with sort_col:
         sort = st.selectbox(
             _texts("sort"),
@@ -429,7 +429,7 @@ def order_controls(dataset: Dataset, draft: State, lang: str) -> tuple[str | Non
         )
     with chart_col:
         st.session_state.setdefault(_key(ds, "chart"), "auto")
-        chart = st.segmented_control(
+        chart = st.selectbox(
             _texts("chart"),
             xstate.CHARTS,
             format_func=lambda c: _texts(f"charts.{c}"),

@@ -22,6 +22,10 @@ DATE_AXIS = {
 }
 
 
+# A heatmap's height holds its angled period labels and the colour legend under it, besides the rows.
+HEATMAP_AXES_PX = 200
+
+
 def value_format(kind: str) -> str:
     """The d3 number format of a measure's axis: whole numbers for counts, one decimal for shares."""
     if kind in ("integer", "days", "eur"):
@@ -29,6 +33,12 @@ def value_format(kind: str) -> str:
     if kind in ("pct", "score", "hours"):
         return ",.1f"
     return ",.2~f"
+
+
+def value_axis(kind: str) -> alt.Axis:
+    """The measure's axis: counts and days in whole steps (no "0 0 1 1" ticks on a small count)."""
+    whole = kind in ("integer", "days")
+    return alt.Axis(format=value_format(kind), tickMinStep=1) if whole else alt.Axis(format=value_format(kind))
 
 
 def _tooltip(labels: dict, second: bool) -> list[alt.Tooltip]:
@@ -46,7 +56,7 @@ def bar_chart(data: pd.DataFrame, labels: dict, kind: str, lang: str, by_value: 
         .mark_bar()
         .encode(
             y=alt.Y("x_text:N", title=labels["x"], sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
-            x=alt.X("value:Q", title=labels["value"], axis=alt.Axis(format=value_format(kind))),
+            x=alt.X("value:Q", title=labels["value"], axis=value_axis(kind)),
             tooltip=_tooltip(labels, False),
         )
         .properties(height=rows_height(len(data), step=28, extra=70))
@@ -66,7 +76,7 @@ def line_chart(data: pd.DataFrame, labels: dict, kind: str, lang: str, grain: st
         x = alt.X("x_text:O", title=labels["x"], sort="ascending", axis=alt.Axis(labelAngle=0))
     base = alt.Chart(data).encode(
         x=x,
-        y=alt.Y("value:Q", title=labels["value"], axis=alt.Axis(format=value_format(kind))),
+        y=alt.Y("value:Q", title=labels["value"], axis=value_axis(kind)),
         tooltip=_tooltip(labels, second),
     )
     if second:
@@ -98,6 +108,6 @@ def heatmap(data: pd.DataFrame, labels: dict, kind: str, lang: str) -> alt.TopLe
             ),
             tooltip=_tooltip(labels, True),
         )
-        .properties(height=rows_height(data["y_text"].nunique(), step=24))
+        .properties(height=rows_height(data["y_text"].nunique(), step=28, extra=HEATMAP_AXES_PX))
     )
     return localize(chart, lang)
