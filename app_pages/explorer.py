@@ -1,8 +1,9 @@
 """Explorer (PRODUCT.md page 6): ad-hoc filter, group, chart and download of any registered dataset.
 
-Datasets, measures and the SQL come from kamdata.explore (one registry with the downloads and the review
-pack); the controls, the URL state and the result are drawn by kamdata.app.explorer_view. The sidebar's
-global filters apply on top and are named above the result."""
+Datasets, measures and the SQL come from kamdata.explore (the registry; its KPI measures call the
+sql/macros the marts and the review pack use); kamdata.app.explorer_controls draws the controls and keeps
+their state in the URL, kamdata.app.explorer_view the result. The sidebar's global filters apply on top
+and are named above the result."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from datetime import date
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -102,9 +103,10 @@ def test_row_level_results_are_paged_on_the_server(monkeypatch, app_db, tmp_path
     pager.set_value(3).run()
     assert list(result_frame(at)["ticket_id"]) == ["T5"]
     assert explorer_url(at)["page"] == ["3"]
-    # a page past the end shows the last one
+    # a page past the end shows the last one, and says so
     at = open_page(monkeypatch, app_db, {"ds": DS, "page": "99"}, str(settings))
     assert list(result_frame(at)["ticket_id"]) == ["T5"]
+    assert at.info[0].value == "Seite 99 gibt es nicht (das Ergebnis hat 3 Seiten); gezeigt wird die letzte Seite."
 
 
 def test_every_control_round_trips_through_the_url(run_app):
@@ -242,3 +244,26 @@ def test_a_query_timeout_is_a_message_and_the_page_keeps_working(run_app, monkey
     at.number_input(key=key("top")).set_value(4243).run()
     assert not at.exception and not at.error
     assert len(result_frame(at)) == 5
+
+
+def chart_values(at) -> list[dict]:
+    """The rows the page's one chart draws (its Arrow dataset)."""
+    chart = (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))[0]
+    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas().to_dict("records")
+
+
+def test_the_running_period_is_labelled_in_chart_and_caption(run_app):
+    """D = 26.11.2026: November and the year 2026 are running; a day is complete. Tickets by created
+    month: Oct 2026 = T5, Nov 2026 = T1, T2, T4, T6."""
+    at = run_app(PAGE, ds=DS, by="created_date", grain="month")
+    assert not at.exception
+    points = {row["x_text"]: (row["value"], row["running"]) for row in chart_values(at)}
+    assert points == {"Okt 2026": (1, False), "Nov 2026 (laufend)": (4, True)}
+    note = "Nov 2026 ist der laufende Zeitraum (Daten bis 26.11.2026): unvollständig"
+    assert any(c.value.startswith(note) for c in at.caption)
+    at = run_app(PAGE, ds=DS, by="created_date", grain="year", lang="en")
+    assert [(r["x_text"], r["running"]) for r in chart_values(at)] == [("2026 (running)", True)]
+    assert any(c.value.startswith("2026 is the running period (data up to 2026-11-26)") for c in at.caption)
+    at = run_app(PAGE, ds=DS, by="created_date", grain="day")
+    assert not any(r["running"] for r in chart_values(at))
+    assert not any("laufende Zeitraum" in c.value for c in at.caption)

@@ -9,6 +9,7 @@ without clearing anything.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +20,7 @@ from kamdata.app import bootstrap
 from kamdata.query import DbVersion, NoDatabase, Scope
 from kamdata.review import Review, assemble
 
-__all__ = ["NoDatabase", "current_version", "kpi_params", "published_path", "query", "review"]
+__all__ = ["NoDatabase", "as_of", "current_version", "kpi_params", "published_path", "query", "review"]
 
 
 def published_path() -> Path | None:
@@ -56,6 +57,11 @@ def query(name: str, params: dict | None = None, scope: Scope = None) -> pd.Data
     scope: account ids the user may see, None = all.
     """
     return _cached(current_version(), name, _freeze(params), None if scope is None else tuple(scope))
+
+
+def as_of() -> date:
+    """The current database's as-of date D (KPIS.md: every figure runs to the end of this day)."""
+    return pd.Timestamp(query("status_build_info")["as_of"].iloc[0]).date()
 
 
 def kpi_params() -> pd.Series:

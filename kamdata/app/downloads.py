@@ -50,7 +50,7 @@ def makers(data: Source, columns: Sequence[Column], lang: str, sheet: str) -> di
 def _as_of() -> date | None:
     """The database's as-of date; None for a table drawn without a database (no date in the name)."""
     try:
-        return pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).date()
+        return db.as_of()
     except db.NoDatabase:
         return None
 

@@ -266,7 +266,7 @@ def global_filters() -> Filters:
     """
     options = db.query("filters_accounts", {}, user_scope())
     lines = db.query("filters_service_lines", {}, user_scope())["service_line"].tolist()
-    as_of = pd.Timestamp(db.query("status_build_info", {}, None)["as_of"].iloc[0]).date()
+    as_of = db.as_of()
     default = _default_period(as_of)
     filters_by_key = choices(options, lines, current_language())
     for choice in filters_by_key.values():

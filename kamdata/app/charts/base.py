@@ -75,6 +75,7 @@ CELL_INK = "#1f2328"
 CELL_INK_ON_DARK = "#ffffff"
 # Outlines and label halos that must read on the light and the dark background alike.
 NEUTRAL = "#8b949e"
+RUNNING_OPACITY = 0.55  # marks of a running (partial) period
 # Chart text on the page background (point and map labels): Vega cannot read the theme and its default
 # text is black, unreadable in the dark theme. Such labels are dark ink on a light halo (see `halo_text`),
 # which reads on the light and the dark background alike.
@@ -96,3 +97,8 @@ AXIS_AND_LEGEND_PX = 120
 def rows_height(rows: int, step: int = 30, extra: int = AXIS_AND_LEGEND_PX) -> int:
     """Chart height that leaves `step` px per row of a discrete y axis after the axis and legend."""
     return max(rows, 1) * step + extra
+
+
+def running_opacity(field: str = "running_month") -> Any:
+    """Faded marks for the running month, full opacity otherwise."""
+    return alt.condition(f"datum.{field}", alt.value(RUNNING_OPACITY), alt.value(1.0))

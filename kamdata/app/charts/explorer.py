@@ -2,8 +2,9 @@
 
 The view hands a frame already shaped for the chart: `x` (a dimension's value: text, or a timestamp
 for a line), `x_text` (its label in the app language), optionally `y_text` (the second dimension's
-label), `value` (the measure as a number) and `value_text` (the measure as shown in the table), so
-tooltips read exactly like the table in either language.
+label), `value` (the measure as a number), `value_text` (the measure as shown in the table), so
+tooltips read exactly like the table in either language, and `running` (the running period, whose
+marks are faded and whose label says so).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.app.charts.base import localize, rows_height
+from kamdata.app.charts.base import localize, rows_height, running_opacity
 
 # d3 formats of a date axis per grain (the locale of `localize` names the months); quarters and years
 # are period labels on a discrete axis.
@@ -58,6 +59,7 @@ def bar_chart(data: pd.DataFrame, labels: dict, kind: str, lang: str, by_value: 
             y=alt.Y("x_text:N", title=labels["x"], sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             x=alt.X("value:Q", title=labels["value"], axis=value_axis(kind)),
             tooltip=_tooltip(labels, False),
+            opacity=running_opacity("running"),
         )
         .properties(height=rows_height(len(data), step=28, extra=70))
     )
@@ -81,7 +83,8 @@ def line_chart(data: pd.DataFrame, labels: dict, kind: str, lang: str, grain: st
     )
     if second:
         base = base.encode(color=alt.Color("y_text:N", title=labels["y"], legend=alt.Legend(orient="bottom")))
-    chart = alt.layer(base.mark_line(), base.mark_point(filled=True, size=36)).properties(height=320)
+    points = base.mark_point(filled=True, size=36).encode(opacity=running_opacity("running"))
+    chart = alt.layer(base.mark_line(), points).properties(height=320)
     return localize(chart, lang)
 
 
@@ -107,6 +110,7 @@ def heatmap(data: pd.DataFrame, labels: dict, kind: str, lang: str) -> alt.TopLe
                 legend=alt.Legend(orient="bottom", format=value_format(kind), titleLimit=0),
             ),
             tooltip=_tooltip(labels, True),
+            opacity=running_opacity("running"),
         )
         .properties(height=rows_height(data["y_text"].nunique(), step=28, extra=HEATMAP_AXES_PX))
     )

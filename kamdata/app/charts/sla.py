@@ -12,7 +12,16 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from kamdata.app.charts.base import BAND_COLORS, CELL_INK, CELL_INK_ON_DARK, NEUTRAL, halo_text, localize, rows_height
+from kamdata.app.charts.base import (
+    BAND_COLORS,
+    CELL_INK,
+    CELL_INK_ON_DARK,
+    NEUTRAL,
+    halo_text,
+    localize,
+    rows_height,
+    running_opacity,
+)
 
 PCT_FORMAT = ",.1f"
 NO_DATA = BAND_COLORS[None]  # neutral grey (at reduced opacity): a month without judged tickets
@@ -21,7 +30,6 @@ PRIORITY_COLORS = {"P1": BAND_COLORS["at_risk"], "P2": BAND_COLORS["watch"], "P3
 # The running month (month of the data date): points and bars faded; heatmap cells keep their colour (a faded
 # cell would blend into the dark theme) and get a dotted neutral outline; a provisional cell (too few judged
 # tickets) is veiled in grey with its value in halo text, readable on either background.
-RUNNING_OPACITY = 0.55
 PROVISIONAL_OPACITY = 0.3
 RUNNING_DASH = [4, 3]
 RUNNING_OUTLINE: dict[str, Any] = {"fill": None, "stroke": NEUTRAL, "strokeWidth": 1.5, "strokeDash": [2, 2]}
@@ -47,11 +55,6 @@ def month_axis(running: pd.Timestamp | None, suffix: str, stacked: bool = False,
         marked = f"[datum.label, '{suffix}']" if stacked else f"datum.label + ' {suffix}'"
         axis["labelExpr"] = f"{test} ? {marked} : datum.label"
     return alt.Axis(**axis)
-
-
-def running_opacity(field: str = "running_month") -> Any:
-    """Faded marks for the running month, full opacity otherwise."""
-    return alt.condition(f"datum.{field}", alt.value(RUNNING_OPACITY), alt.value(1.0))
 
 
 def compliance_chart(
