@@ -6,6 +6,8 @@ management can change them without touching code; builds record what they used.
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import tomllib
 from pathlib import Path
@@ -26,12 +28,22 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 def load_settings(path: str | os.PathLike | None = None) -> dict:
-    """The shipped settings, overlaid by `path` (or $KAM_SETTINGS) when given."""
+    """The shipped settings, overlaid by `path` (or $KAM_SETTINGS) when given.
+
+    Parsed once per process and file state (the files' modification times are part of the key), so a
+    page's many queries cost a stat and a copy, not a parse, and an edited file is read again; each
+    caller gets its own copy to change."""
+    override = path or os.environ.get("KAM_SETTINGS")
+    override_key = (str(override), Path(override).stat().st_mtime_ns) if override else None
+    return copy.deepcopy(_parsed(DEFAULT_SETTINGS.stat().st_mtime_ns, override_key))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(default_mtime_ns: int, override: tuple[str, int] | None) -> dict:
     with open(DEFAULT_SETTINGS, "rb") as fh:
         settings = tomllib.load(fh)
-    override = path or os.environ.get("KAM_SETTINGS")
     if override:
-        with open(override, "rb") as fh:
+        with open(override[0], "rb") as fh:
             settings = _merge(settings, tomllib.load(fh))
     return settings
 
