@@ -25,10 +25,16 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--dialect", choices=["standard", "german"], default="standard")
     demo.add_argument("--as-of", dest="as_of", help="export date YYYY-MM-DD the data runs up to (default: today)")
 
-    bench = sub.add_parser("bench", help="time every app query on a built database")
-    bench.add_argument("--db", required=True, help="published database path (a symlink)")
-    bench.add_argument("--repeat", type=int, default=3, help="runs per query; the first is the cold one")
-    bench.add_argument("--json", dest="json_file", help="also write the timings to this JSON file")
+    bench = sub.add_parser("bench", help="the benchmark of record: queries, pages, sessions, browser")
+    target = bench.add_mutually_exclusive_group(required=True)
+    target.add_argument("--db", help="published database path (a symlink) to measure")
+    target.add_argument("--scale", choices=("small", "large"), help="generate (or reuse) and build the demo set")
+    bench.add_argument("--workdir", default="/tmp/kam-bench", help="where --scale keeps its export set and database")
+    bench.add_argument("--repeat", type=int, default=10, help="warm runs per page (queries: at most 3 runs)")
+    bench.add_argument("--sessions", default="10,50", help="concurrent sessions to load the portfolio, e.g. 10,50")
+    bench.add_argument("--no-browser", action="store_true", help="skip the headless chromium measurement")
+    bench.add_argument("--publish", action="store_true", help="with --db: also measure the first page after a publish")
+    bench.add_argument("--json", dest="json_file", help="also write the figures to this JSON file")
 
     pack = sub.add_parser("review-pack", help="account review packs (PDF, Excel) of one or all accounts")
     from kamdata.review.pack import add_arguments

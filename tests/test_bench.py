@@ -1,9 +1,11 @@
-"""The bench command runs every query file on the fixture database; timings are never asserted."""
+"""The benchmark of record (kamdata/bench) runs end to end on the fixture database; timings are never
+asserted (speed is measured by the command, not by timed tests), what it counts is."""
 
 import json
 
 from kamdata import cli, query
-from kamdata.bench import bench, parameter_values
+from kamdata.bench import pages
+from kamdata.bench.queries import bench, parameter_values
 from kamdata.query import QUERIES_DIR
 
 
@@ -22,9 +24,33 @@ def test_row_count_matches_a_direct_execution(app_db, app_version):
     assert timing.rows == expected > 0
 
 
-def test_cli_writes_json(tmp_path, app_db):
+def test_percentile_is_nearest_rank():
+    runs = [float(v) for v in range(1, 11)]  # 1..10
+    assert pages.percentile(runs, 0.95) == 10.0  # rank ceil(9.5) = 10
+    assert pages.percentile(runs, 0.5) == 5.0
+    assert pages.percentile([3.0], 0.95) == 3.0
+
+
+def test_cli_measures_queries_pages_sessions_and_a_publish(tmp_path, app_db):
+    """One server over a copy of the fixture (the publish must not touch the shared fixture): every page
+    runs without error over the websocket, two sessions load at once, the publish switches the link."""
+    db = tmp_path / "kam.duckdb"
+    target = app_db.resolve()
+    copy = tmp_path / target.name
+    copy.write_bytes(target.read_bytes())
+    db.symlink_to(copy.name)
     out = tmp_path / "bench.json"
-    assert cli.main(["bench", "--db", str(app_db), "--repeat", "1", "--json", str(out)]) == 0
+    code = cli.main(
+        ["bench", "--db", str(db), "--repeat", "1", "--sessions", "2", "--no-browser", "--publish", "--json", str(out)]
+    )
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["total"]["errors"] == 0
-    assert len({q["query"] for q in report["queries"]}) == len(list(QUERIES_DIR.glob("*.sql")))
+    assert code == 0
+    assert report["queries"]["total"]["errors"] == 0
+    shown = {(p["page"], p["variant"]) for p in report["app"]["pages"]}
+    assert {"portfolio", "sla", "sustainability", "workload", "review", "explorer", "data-status"} == {
+        page for page, _ in shown
+    }
+    assert all(p["errors"] == 0 and p["kb"] > 0 for p in report["app"]["pages"])
+    assert report["app"]["load"][0]["sessions"] == 2 and report["app"]["load"][0]["errors"] == 0
+    assert db.resolve() != copy.resolve()  # the publish switched the link to a new version
+    assert report["app"]["first_page_after_publish_ms"] > 0

@@ -1,4 +1,4 @@
-"""`python -m kamdata bench`: time every app query on a built database.
+"""Every app query timed on a built database (part of `python -m kamdata bench`).
 
 The dashboard's speed is the speed of its query files, so it is measured here,
 by a command run on a realistic (large demo) database, and never by timed
@@ -18,11 +18,9 @@ sustainability year).
 
 from __future__ import annotations
 
-import json
 import statistics
-import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -110,7 +108,7 @@ def bench(db_path, repeat: int = 3) -> list[Timing]:
     return sorted(timings, key=lambda t: (t.error is None, -(t.cold_ms or 0), t.query, t.variant))
 
 
-def _totals(timings: list[Timing]) -> dict:
+def totals(timings: list[Timing]) -> dict:
     return {
         "cold_ms": round(sum(t.cold_ms or 0 for t in timings), 1),
         "warm_ms": round(sum(t.warm_ms or 0 for t in timings), 1),
@@ -118,7 +116,7 @@ def _totals(timings: list[Timing]) -> dict:
     }
 
 
-def _render(timings: list[Timing], totals: dict, db: str, repeat: int) -> None:
+def render(timings: list[Timing], totals: dict, db: str, repeat: int) -> None:
     table = Table(
         title=f"Query timings on {db}: cold = first of {repeat} runs, warm = median of the rest", box=box.SIMPLE_HEAD
     )
@@ -134,23 +132,3 @@ def _render(timings: list[Timing], totals: dict, db: str, repeat: int) -> None:
     table.add_section()
     table.add_row("total", f"{totals['errors']} errors", "", f"{totals['cold_ms']:,.1f}", f"{totals['warm_ms']:,.1f}")
     Console().print(table)
-
-
-def cli_bench(args) -> int:
-    """Entry point of `python -m kamdata bench`; exit 1 when a query failed."""
-    if args.repeat < 1:
-        print("--repeat must be at least 1", file=sys.stderr)
-        return 2
-    timings = bench(args.db, args.repeat)
-    totals = _totals(timings)
-    _render(timings, totals, args.db, args.repeat)
-    if args.json_file:
-        report = {
-            "db": query.current_version(args.db).path,
-            "repeat": args.repeat,
-            "queries": [asdict(t) for t in timings],
-            "total": totals,
-        }
-        with open(args.json_file, "w", encoding="utf-8") as out:
-            json.dump(report, out, indent=2, default=str)
-    return 1 if totals["errors"] else 0
