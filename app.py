@@ -36,8 +36,9 @@ def _ensure_database(settings: dict) -> bool:
             st.error(t("common.demo_failed", error=str(exc)))
             return False
     try:
-        db.current_version()
+        db.pin_version()  # one build per script run, even when a new one is published meanwhile
     except db.NoDatabase:
+        st.session_state.pop(db.PINNED_KEY, None)
         frame.no_database(bootstrap.database_path(settings))
         return False
     return True

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import alerts, db, pages, widgets
+from kamdata.app import alerts, chart_cache, db, pages, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.charts import portfolio as charts
 from kamdata.app.charts.base import band_label
@@ -157,8 +157,12 @@ def _chart(accounts: pd.DataFrame) -> None:
         "account": t("portfolio.table.account"),
         "kam": t("portfolio.table.kam"),
     }
-    event = st.altair_chart(
-        charts.health_vs_acv(data, labels, lang), width="stretch", on_select="rerun", key="portfolio_health_acv"
+    event = chart_cache.chart(
+        charts.health_vs_acv,
+        data,
+        labels,
+        lang,
+        st_kwargs={"width": "stretch", "on_select": "rerun", "key": "portfolio_health_acv"},
     )
     picked = _picked_account(event)
     if picked:
@@ -262,7 +266,7 @@ def _history() -> None:
         "band": t("portfolio.table.band"),
         "date": t("portfolio.history.date"),
     }
-    st.altair_chart(charts.health_history(data, labels, lang), width="stretch")
+    chart_cache.chart(charts.health_history, data, labels, lang, st_kwargs={"width": "stretch"})
 
 
 def _table(accounts: pd.DataFrame) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db, widgets
+from kamdata.app import chart_cache, db, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.charts import sla as charts_sla
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
@@ -165,7 +165,7 @@ def _compliance() -> None:
         "running": RUNNING_SUFFIX,
         "status": t("sla.running.status"),
     }
-    st.altair_chart(charts_sla.compliance_chart(long, labels, lang, _running_in(long["month"])))
+    chart_cache.chart(charts_sla.compliance_chart, long, labels, lang, _running_in(long["month"]))
     st.caption(t("sla.compliance.caption"))
 
 
@@ -199,7 +199,7 @@ def _heatmap() -> None:
             .index[:HEATMAP_ACCOUNTS]
         )
         data = data[data["account_name"].isin(worst)]
-    st.altair_chart(charts_sla.account_heatmap(data, labels, lang, BAD, GOOD, _running_in(data["month"])))
+    chart_cache.chart(charts_sla.account_heatmap, data, labels, lang, BAD, GOOD, _running_in(data["month"]))
     st.caption(t("sla.heatmap.caption"))
     _running_rule()
     if accounts > HEATMAP_ACCOUNTS:
@@ -328,7 +328,7 @@ def _backlog() -> None:
         "priority": t("sla.compliance.priority"),
     }
     buckets = [t(f"sla.backlog.buckets.{b}") for b in BACKLOG_BUCKETS]  # age order, youngest first
-    st.altair_chart(charts_sla.backlog_chart(data, labels, lang, buckets))
+    chart_cache.chart(charts_sla.backlog_chart, data, labels, lang, buckets)
     st.caption(t("sla.backlog.caption"))
 
 
@@ -346,7 +346,7 @@ def _ppm() -> None:
         "running": RUNNING_SUFFIX,
         "status": t("sla.running.status"),
     }
-    st.altair_chart(charts_sla.ppm_chart(data, labels, lang, BAD, GOOD, _running_in(data["month"])))
+    chart_cache.chart(charts_sla.ppm_chart, data, labels, lang, BAD, GOOD, _running_in(data["month"]))
 
 
 def _malus() -> None:
@@ -366,7 +366,7 @@ def _malus() -> None:
         "running": RUNNING_SUFFIX,
         "status": t("sla.running.status"),
     }
-    st.altair_chart(charts_sla.malus_heatmap(monthly, labels, lang, _running_in(monthly["month"])))
+    chart_cache.chart(charts_sla.malus_heatmap, monthly, labels, lang, _running_in(monthly["month"]))
     st.caption(t("sla.malus.caption"))
     st.caption(t("sla.malus.table_caption"))
     # "Monate mit Malus" counts the running month too while it is not complete: the table says how

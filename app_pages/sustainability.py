@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db, page_state, pages, widgets
+from kamdata.app import chart_cache, db, page_state, pages, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.charts import sustainability as charts_sustainability
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
@@ -185,7 +185,7 @@ def _target_path(accounts: pd.DataFrame, running: pd.DataFrame) -> None:
         "year": t("sustainability.year"),
         "pct": t("sustainability.path.reduction"),
     }
-    st.altair_chart(charts_sustainability.path_chart(rows, labels, lang))
+    chart_cache.chart(charts_sustainability.path_chart, rows, labels, lang)
     target = data.iloc[0]
     if data["reduction_pct"].isna().all():
         st.warning(
@@ -285,7 +285,7 @@ def _carrier_mix(year: int) -> None:
         return
     energy = energy.assign(carrier_label=energy["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")))
     labels = _labels("mix", "month", "kwh", "carrier", "co2e", "source")
-    st.altair_chart(charts_sustainability.carrier_mix_chart(energy, labels, lang))
+    chart_cache.chart(charts_sustainability.carrier_mix_chart, energy, labels, lang)
     water = total["m3"]
     if pd.notna(water):
         st.caption(t("sustainability.mix.water", year=_year_label(year), value=fmt.number(water, lang, 0)))
@@ -308,7 +308,7 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
     )
     top = sites.sort_values(measure, ascending=False).head(TOP_SITES)
     top = top.assign(site_label=top["site_name"] + ", " + top["city"] + " (" + top["site_id"] + ")")
-    st.altair_chart(charts_sustainability.top_sites_chart(top, measure, _site_labels(), lang))
+    chart_cache.chart(charts_sustainability.top_sites_chart, top, measure, _site_labels(), lang)
     st.caption(t("sustainability.sites.caption", top=TOP_SITES))
 
 
@@ -354,7 +354,7 @@ def _map(sites: pd.DataFrame, year: int) -> None:
     if located.empty:
         widgets.empty_state(t("sustainability.map.none"))
         return
-    st.altair_chart(charts_sustainability.site_map(located, _site_labels(), lang))
+    chart_cache.chart(charts_sustainability.site_map, located, _site_labels(), lang)
     st.caption(t("sustainability.map.caption", missing=fmt.integer(len(sites) - len(located), lang)))
 
 

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db, widgets
+from kamdata.app import chart_cache, db, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.charts import workload as charts_workload
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
@@ -105,17 +105,16 @@ def _departments(monthly: pd.DataFrame) -> None:
         note=t("workload.suppressed_label", n=MIN_GROUP),
         department=[fmt.label("department", d, lang) for d in monthly["department"]],
     )
-    st.altair_chart(
-        charts_workload.utilisation_heatmap(
-            data,
-            "department",
-            _heatmap_labels("workload.heatmap.department"),
-            lang,
-            THRESHOLD,
-            BAD,
-            tooltip,
-            _running_in(monthly["month"]),
-        )
+    chart_cache.chart(
+        charts_workload.utilisation_heatmap,
+        data,
+        "department",
+        _heatmap_labels("workload.heatmap.department"),
+        lang,
+        THRESHOLD,
+        BAD,
+        tooltip,
+        _running_in(monthly["month"]),
     )
     st.caption(t("workload.heatmap.caption", n=MIN_GROUP))
     _running_caption(monthly["month"])
@@ -163,7 +162,7 @@ def _composition() -> None:
     heads = data.loc[data["grain"] == "account_department", ["account_name", "department", "members"]]  # no hours
     heads = heads.assign(department=[fmt.label("department", d, lang) for d in heads["department"]])
     teams = data[data["grain"] == "account"]  # whole teams: hours only from min_group_size members
-    st.altair_chart(charts_workload.composition_chart(heads, labels, lang))
+    chart_cache.chart(charts_workload.composition_chart, heads, labels, lang)
     st.caption(t("workload.composition.caption", n=MIN_GROUP))
     widgets.table(
         teams.round({"allocated_h": 0, "booked_h": 0, "load_pct": 1}),
@@ -231,7 +230,7 @@ def _backlog(backlog: pd.DataFrame) -> None:
     shown = named[~named["suppressed"]]  # groups below the works-council size have no figures (NULL)
     labels = {key: t(f"workload.backlog.{key}") for key in ("group", "open", "oldest")}
     if not shown.empty:
-        st.altair_chart(charts_workload.backlog_chart(shown, labels, lang))
+        chart_cache.chart(charts_workload.backlog_chart, shown, labels, lang)
     st.caption(t("workload.backlog.caption"))
     hidden = named.loc[named["suppressed"], "group"]
     if len(hidden):
@@ -253,17 +252,16 @@ def _people() -> None:
         busiest = complete.groupby("person")["utilisation_pct"].max().nlargest(HEATMAP_PEOPLE).index
         data = data[data["person"].isin(busiest)]
         st.caption(t("workload.people.capped", shown=HEATMAP_PEOPLE, total=fmt.integer(people, lang)))
-    st.altair_chart(
-        charts_workload.utilisation_heatmap(
-            data,
-            "person",
-            _heatmap_labels("workload.people.name"),
-            lang,
-            THRESHOLD,
-            BAD,
-            _hours_tooltip(),
-            _running_in(data["month"]),
-        )
+    chart_cache.chart(
+        charts_workload.utilisation_heatmap,
+        data,
+        "person",
+        _heatmap_labels("workload.people.name"),
+        lang,
+        THRESHOLD,
+        BAD,
+        _hours_tooltip(),
+        _running_in(data["month"]),
     )
     _running_caption(data["month"])
 

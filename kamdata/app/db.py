@@ -20,7 +20,7 @@ from kamdata.app import bootstrap
 from kamdata.query import DbVersion, NoDatabase, Scope
 from kamdata.review import Review, assemble
 
-__all__ = ["NoDatabase", "as_of", "current_version", "kpi_params", "published_path", "query", "review"]
+__all__ = ["NoDatabase", "as_of", "current_version", "kpi_params", "pin_version", "published_path", "query", "review"]
 
 
 def published_path() -> Path | None:
@@ -28,9 +28,22 @@ def published_path() -> Path | None:
     return bootstrap.database_path()
 
 
+PINNED_KEY = "_db_version"  # the version this session's current script run reads (pin_version)
+
+
+def pin_version() -> DbVersion:
+    """Resolve the published version once at the start of a script run (app.py): every query of the run
+    then reads that one build, even when a new one is published mid-run (raises NoDatabase)."""
+    version = core.current_version(published_path())
+    st.session_state[PINNED_KEY] = version
+    return version
+
+
 def current_version() -> DbVersion:
-    """The version the published path points to right now (raises NoDatabase)."""
-    return core.current_version(published_path())
+    """The version pinned for this script run, else the one the published path points to now
+    (raises NoDatabase)."""
+    pinned = st.session_state.get(PINNED_KEY)
+    return pinned if pinned is not None else core.current_version(published_path())
 
 
 def _freeze(params: dict | None) -> tuple:

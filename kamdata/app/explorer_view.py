@@ -10,13 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from kamdata import query
-from kamdata.app import db, review_view, widgets
+from kamdata.app import chart_cache, db, review_view, widgets
 from kamdata.app import explorer_controls as controls
 from kamdata.app import explorer_data as xdata
 from kamdata.app import formats as fmt
@@ -32,6 +31,7 @@ from kamdata.review.model import Column, Table, display
 
 CHART_ROWS = 200  # the chart draws at most the page's rows; a note says so when the result has more
 DOWNLOAD_CHUNK_ROWS = 50_000
+STRETCH = {"width": "stretch"}
 
 
 def sidebar_note(filters: Filters, dataset: Dataset, applied: tuple[str, ...], scope: query.Scope, lang: str) -> None:
@@ -158,14 +158,12 @@ def draw_chart(state: State, result: run.Result, lang: str) -> None:
     if result.chart == "none" or result.frame.empty:
         return
     data, labels, kind, temporal = chart_data(result, running_group(state, result), lang)
-    chart: Any  # a layered or a single chart
     if result.chart == "bar":
-        chart = charts.bar_chart(data, labels, kind, lang, by_value=state.sort is None)
+        chart_cache.chart(charts.bar_chart, data, labels, kind, lang, by_value=state.sort is None, st_kwargs=STRETCH)
     elif result.chart == "line":
-        chart = charts.line_chart(data, labels, kind, lang, state.grain, temporal)
+        chart_cache.chart(charts.line_chart, data, labels, kind, lang, state.grain, temporal, st_kwargs=STRETCH)
     else:
-        chart = charts.heatmap(data, labels, kind, lang)
-    st.altair_chart(chart, width="stretch")
+        chart_cache.chart(charts.heatmap, data, labels, kind, lang, st_kwargs=STRETCH)
     notes = []
     if len(state.measures) > 1:
         notes.append(texts("chart_first_measure", measure=controls.measure_label(state.measures[0], lang)))

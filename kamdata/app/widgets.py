@@ -68,6 +68,11 @@ def table(
     columns = None
     if isinstance(raw, pd.DataFrame):
         columns = list(download_columns or shown_columns(raw, config, kwargs.get("column_order")))
+    order = kwargs.get("column_order")
+    if isinstance(data, pd.DataFrame) and order is not None:
+        # Only the shown columns go to the grid: the hidden ones would be formatted and sent for nothing
+        # (selections are row positions, so they are unaffected).
+        data = data[[c for c in dict.fromkeys(order) if c in data.columns]]
     if isinstance(data, pd.DataFrame) and isinstance(config, dict) and data.index.is_unique:
         formats, kwargs["column_config"] = _app_language_formats(data, config)
         if formats:
