@@ -111,3 +111,54 @@ def test_audit_log_defaults_to_the_database_directory(tmp_path):
     assert audit.log_path({}, tmp_path / "data" / "kam.duckdb") == tmp_path / "data" / "audit.jsonl"
     with pytest.raises(ValueError, match="no audit log path"):
         audit.log_path({}, None)
+
+
+@pytest.fixture
+def login_settings(tmp_path, monkeypatch):
+    """Login on (header mode) for the CLI: ben is a KAM by pattern, boss is management; audit under tmp_path."""
+    path = tmp_path / "login.toml"
+    log = tmp_path / "audit.jsonl"
+    path.write_text(
+        f'[auth]\nmode = "header"\naudit_log = "{log}"\n'
+        '[auth.roles]\nmanagement_emails = ["boss@example.com"]\nkam_emails = ["ben.weber@*"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("KAM_SETTINGS", str(path))
+    return log
+
+
+def test_review_pack_cli_needs_a_user_or_all_accounts_with_login_on(app_db, tmp_path, capsys, login_settings):
+    from kamdata import cli
+
+    out = tmp_path / "A1.xlsx"
+    base = ["review-pack", "--db", str(app_db), "--out", str(out), "--quiet"]
+    assert cli.main([*base, "--account", "A1"]) == 1
+    assert "say --as USER, or --all-accounts" in capsys.readouterr().err
+    assert cli.main([*base, "--account", "A2", "--as", "ben.weber@example.com"]) == 1  # not his account
+    assert "'A2': not in" in capsys.readouterr().err and not out.exists()
+    assert cli.main([*base, "--account", "A1", "--as", "eve@example.org"]) == 1  # no role
+    assert "eve@example.org may see no account (role: none)" in capsys.readouterr().err
+    assert cli.main([*base, "--account", "A1", "--as", "ben.weber@example.com"]) == 0 and out.exists()
+    assert cli.main([*base, "--account", "A2", "--all-accounts"]) == 0
+    logged = [
+        (e["user"], e["role"], e["account_id"])
+        for e in reversed(audit.read({"auth": {"audit_log": str(login_settings)}}, None))
+    ]
+    assert logged[0] == ("ben.weber@example.com", "kam", "A1")
+    assert logged[1][1:] == ("management", "A2") and logged[1][0].startswith("cli:")
+    assert len(logged) == 2
+
+
+def test_review_pack_cli_scope_of_a_user(app_version, login_settings):
+    import argparse
+
+    from kamdata.review import pack
+
+    def args(**given):
+        return argparse.Namespace(**{"as_user": None, "all_accounts": False, **given})
+
+    assert pack.scope_of(args(as_user="ben.weber@example.com"), app_version) == ("A1",)
+    assert pack.scope_of(args(as_user="boss@example.com"), app_version) is None
+    assert pack.scope_of(args(all_accounts=True), app_version) is None
+    # --all lists the scope's accounts only
+    assert pack._accounts(app_version, ("A1",)) == ["A1"]
