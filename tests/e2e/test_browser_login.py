@@ -4,7 +4,7 @@ and no data before login; after login Ben Weber (group "kams", on A1's team only
 A1 alone; logout brings the login page back; a session whose ID token has expired (`exp` in the
 past: the provider lets a user's claims set it, and the login's client accepts up to 120 s of clock
 skew, as for a cookie that outlived its token) is asked to log in again and shows no data, and logging
-in again works. One server start, no sleeps.
+in again works; a forged identity header signs nobody in. One server start, no sleeps.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import free_port, streamlit_server
+from tests.e2e.conftest import APP_IDLE, RENDERED, free_port, streamlit_server
 
 BEN = "ben"
 CLAIMS = {"email": "ben.weber@example.com", "name": "Ben Weber", "groups": ["kams"]}
@@ -57,8 +57,16 @@ def oidc_app(app_db, provider, tmp_path_factory):
         yield url
 
 
-def _log_in(page, idle, sub: str = BEN) -> None:
-    """Click "Anmelden", sign in as `sub` at the provider, come back."""
+def _settled(page, expect: str) -> None:
+    """Wait until `expect` is on the page, the script run has finished and its charts have drawn (account
+    names are in the charts' text; the tables draw on a canvas)."""
+    page.get_by_text(expect).first.wait_for(timeout=30_000)
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=30_000)
+    page.wait_for_function(RENDERED, timeout=30_000)
+
+
+def _log_in(page, sub: str = BEN, expect: str = "ben.weber@example.com") -> None:
+    """Click "Anmelden", sign in as `sub` at the provider, come back to a page showing `expect`."""
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
     if sub == BEN:
@@ -67,7 +75,7 @@ def _log_in(page, idle, sub: str = BEN) -> None:
         page.locator("input[name=sub]").fill(sub)
         page.get_by_role("button", name="Authorize").click()
     page.wait_for_url("http://127.0.0.1:*/**", timeout=30_000)
-    idle(page)
+    _settled(page, expect)
 
 
 def _set_claims(provider: str, sub: str, claims: dict) -> None:
@@ -78,13 +86,13 @@ def _set_claims(provider: str, sub: str, claims: dict) -> None:
         assert response.status == 204
 
 
-def test_oidc_login_role_logout_and_expiry(oidc_app, provider, page, idle):
+def test_oidc_login_role_logout_and_expiry(oidc_app, provider, page):
     page.goto(oidc_app)
-    idle(page)
+    _settled(page, "Anmeldung")
     main = page.locator('[data-testid="stMain"]')
-    assert "Anmeldung" in main.inner_text() and "Klinikum Nord" not in main.inner_text()
+    assert "Klinikum Nord" not in main.inner_text()
 
-    _log_in(page, idle)
+    _log_in(page)
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert "ben.weber@example.com" in sidebar and "KAM (eigene Accounts)" in sidebar
     text = main.inner_text()
@@ -94,12 +102,25 @@ def test_oidc_login_role_logout_and_expiry(oidc_app, provider, page, idle):
     page.wait_for_url("**/oauth2/end_session**", timeout=30_000)  # the provider's logout (from its metadata)
     page.get_by_role("button", name="End session").click()
     page.wait_for_url("http://127.0.0.1:*/**", timeout=30_000)
-    idle(page)
-    assert "Anmeldung" in main.inner_text() and "Klinikum Nord" not in main.inner_text()
+    _settled(page, "Anmeldung")
+    assert "Klinikum Nord" not in main.inner_text() and "ben.weber" not in page.inner_text("body")
 
     _set_claims(provider, "ben-expired", {**CLAIMS, "exp": int(time.time()) - 30})
-    _log_in(page, idle, "ben-expired")
-    expired = main.inner_text()
-    assert "Ihre Anmeldung ist abgelaufen" in expired and "Klinikum Nord" not in expired
-    _log_in(page, idle)
+    _log_in(page, "ben-expired", expect="Ihre Anmeldung ist abgelaufen")
+    assert "Klinikum Nord" not in main.inner_text()
+    _log_in(page)
     assert "Klinikum Nord" in main.inner_text()
+
+
+def test_forged_identity_header_is_ignored_without_header_login(oidc_app, browser):
+    """OIDC mode, no trustedUserHeaders: a client's own X-Forwarded-Email (on every request, the
+    websocket's included) signs nobody in."""
+    context = browser.new_context(locale="de-DE", extra_http_headers={"X-Forwarded-Email": "boss@example.com"})
+    try:
+        page = context.new_page()
+        page.goto(oidc_app)
+        _settled(page, "Anmeldung")
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Anmeldung" in text and "Klinikum Nord" not in text and "Logistik" not in text
+    finally:
+        context.close()
