@@ -3,7 +3,8 @@
 Every page runs inside this frame (st.navigation; page modules live in
 app_pages/, not pages/, so no deep link bypasses it). Before a page runs the
 frame has: a database (configured, or the generated demo), the language
-(`?lang=`), the URL-bound global filters in `st.session_state["filters"]`
+(`?lang=`), a user granted access by the login (kamdata.app.login: role and account
+scope), the URL-bound global filters in `st.session_state["filters"]`
 (kamdata.Filters) and the "data as of" badge with its banners.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kamdata.app import bootstrap, db, frame, pages
+from kamdata.app import bootstrap, db, frame, login, pages
 from kamdata.app.filters import global_filters, language_switch
 from kamdata.app.i18n import t
 from kamdata.app.settings import app_settings
@@ -49,6 +50,8 @@ def main() -> None:
     with st.sidebar:
         language_switch()
     if not _ensure_database(settings):
+        return
+    if not login.gate(settings):  # no page, no query for a user without access (docs/ACCESS.md)
         return
     page = st.navigation(pages.navigation_pages())
     global_filters()

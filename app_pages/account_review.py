@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kamdata.app import db, pages, review_view, widgets
+from kamdata.app import db, login, pages, review_view, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.filters import MULTI_KEYS, PERIOD_KEY, user_scope
 from kamdata.app.i18n import current_language, t
@@ -45,7 +45,9 @@ def _downloads(review: Review) -> None:
         with column:
             st.download_button(
                 t(label),
-                data=lambda render=module.render: render(review),
+                data=login.audited(
+                    "pack", lambda render=module.render: render(review), account_id=review.account_id, file=name
+                ),
                 file_name=name,
                 mime=mime,
                 icon=icon,
@@ -82,6 +84,9 @@ if review is None:
         widgets.empty_state(t("account_review.pick"))
     st.stop()
 
+if st.session_state.get("_audited_review") != (review.account_id, review.as_of):  # once per account opened
+    login.record("review", account_id=review.account_id)
+    st.session_state["_audited_review"] = (review.account_id, review.as_of)
 title.title(fmt.md_escape(review.account_name))
 review_view.header(review)
 _filters_note()

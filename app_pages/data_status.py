@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db, frame, page_state, widgets
+from kamdata.app import db, frame, login, page_state, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
 from kamdata.app.i18n import current_language, t
@@ -232,8 +232,29 @@ def _coverage() -> None:
     )
 
 
+def _audit() -> None:
+    """The audit log (kamdata.audit), for management only."""
+    st.subheader(t("login.audit.title"))
+    if login.current().mode == "none":
+        st.caption(t("login.audit.off"))
+        return
+    st.caption(t("login.audit.intro"))
+    entries = login.audit_entries()
+    if entries.empty:
+        widgets.empty_state(t("login.audit.empty"))
+        return
+    widgets.table(
+        entries,
+        hide_index=True,
+        column_config={c: st.column_config.TextColumn(t(f"login.audit.columns.{c}")) for c in entries.columns},
+        download="audit_log",
+    )
+
+
 _builds()
 _tables()
 _rejected()
 _no_sla()
 _coverage()
+if login.is_management():
+    _audit()

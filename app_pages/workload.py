@@ -1,7 +1,7 @@
 """Team workload: is the virtual account team able to deliver? Utilisation, overload, team mix, backlog.
 
 Aggregated per department by default (works-council rule); per-person figures
-only when settings allow it (`app.show_per_person_workload`). Any aggregate over
+only when settings allow it (`app.show_per_person_workload`), and only for management. Any aggregate over
 fewer than `app.min_group_size` people is suppressed by the queries (NULL, shown
 as "—" with the reason). The running month (month of the data date) is labelled
 and drawn with a dotted outline; its capacity counts the weekdays through the data date (KPIS.md).
@@ -19,6 +19,7 @@ from kamdata.app.charts import workload as charts_workload
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
 from kamdata.app.i18n import current_language, t
 from kamdata.app.settings import app_settings
+from kamdata.explore import registry
 
 lang = current_language()
 filters: Filters = st.session_state[FILTERS_KEY]
@@ -27,7 +28,7 @@ scope = user_scope()
 kpi = db.kpi_params()
 THRESHOLD = float(kpi["kpi_overload_threshold_pct"])
 BAD = float(kpi["health_components_team_bad"])
-PER_PERSON = bool(app_settings()["app"].get("show_per_person_workload", False))
+PER_PERSON = registry.per_person_allowed()  # the settings' switch, and only for management (kamdata.auth)
 MIN_GROUP = int(app_settings()["app"].get("min_group_size", 3))
 params = {**filters.params(), "min_group_size": MIN_GROUP}
 AS_OF = pd.Timestamp(kpi["as_of"])

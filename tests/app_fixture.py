@@ -14,6 +14,8 @@ otherwise). Additions to the base export set (worked examples for the tests):
   met; T6 cleaning P1 resolved after 7 h -> breached.
   Resolution compliance A1 = 1 / (1 + 2) = 33.3 %; technical only 1/2 = 50 %.
 - One ticket line with priority "P9" (line 8 of tickets.csv) -> rejected.
+- E2 (Ben Weber, on A1's account team only) has the e-mail ben.weber@example.com: with login on and
+  the role `kam`, he sees A1 alone (tests/test_app_login.py); E1 (Anna Schmidt) is KAM of A1 and A2.
 """
 
 from __future__ import annotations
@@ -57,7 +59,13 @@ EXTRA_TICKETS = [
 def build_app_db(root: Path) -> Path:
     """Build the app fixture database under `root`; returns the published (symlink) path."""
     a1_policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
-    return build_fixture_db(root, rows={"sla_policies": a1_policies}, add={"tickets": EXTRA_TICKETS})
+    employees = [
+        {**row, "email": "ben.weber@example.com"} if row["employee_id"] == "E2" else row
+        for row in BASE_ROWS["employees"]
+    ]
+    return build_fixture_db(
+        root, rows={"sla_policies": a1_policies, "employees": employees}, add={"tickets": EXTRA_TICKETS}
+    )
 
 
 def build_alerts_db(root: Path) -> Path:
@@ -81,9 +89,18 @@ def build_alerts_db(root: Path) -> Path:
     )
 
 
-def app(monkeypatch, page: str | None = None, *, db_path: Path | str, settings: str | None = None, **query) -> AppTest:
+def app(
+    monkeypatch,
+    page: str | None = None,
+    *,
+    db_path: Path | str,
+    settings: str | None = None,
+    user: dict | None = None,
+    **query,
+) -> AppTest:
     """Run app.py on the published database `db_path` ("" = none configured), optionally on `page`
-    with URL `query`; settings: a settings TOML merged over the shipped one (KAM_SETTINGS).
+    with URL `query`; settings: a settings TOML merged over the shipped one (KAM_SETTINGS); user: what
+    the app reads as st.user (a mock login, tests/test_app_login.py).
     Tests use the fixture `run_app` (tests/conftest.py), which passes the app fixture database.
     """
     monkeypatch.setenv("KAM_DB", str(db_path))
@@ -92,6 +109,8 @@ def app(monkeypatch, page: str | None = None, *, db_path: Path | str, settings: 
     else:
         monkeypatch.delenv("KAM_SETTINGS", raising=False)
     at = AppTest.from_file(APP, default_timeout=30)
+    if user is not None:
+        at.user = user
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

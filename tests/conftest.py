@@ -33,10 +33,18 @@ def app_version(app_db) -> query.DbVersion:
 
 @pytest.fixture
 def run_app(monkeypatch, app_db) -> Callable[..., AppTest]:
-    """`run_app(page=None, db_path=app_db, settings=None, **query)`: app.py in AppTest (tests.app_fixture.app)
-    on the app fixture database unless `db_path` names another one ("" = none configured)."""
+    """`run_app(page=None, db_path=app_db, settings=None, user=None, **query)`: app.py in AppTest
+    (tests.app_fixture.app) on the app fixture database unless `db_path` names another one ("" = none
+    configured); `user` is the mock st.user."""
 
-    def run(page: str | None = None, db_path: Path | str | None = None, settings: str | None = None, **params):
-        return app(monkeypatch, page, db_path=app_db if db_path is None else db_path, settings=settings, **params)
+    def run(
+        page: str | None = None,
+        db_path: Path | str | None = None,
+        settings: str | None = None,
+        user: dict | None = None,
+        **params,
+    ):
+        path = app_db if db_path is None else db_path
+        return app(monkeypatch, page, db_path=path, settings=settings, user=user, **params)
 
     return run

@@ -6,6 +6,7 @@ callable), so a normal page run costs nothing; the click does not rerun the page
 frame, or a callable returning a frame or an iterable of frames (chunks) for a large result that is
 read while the file is written (the explorer). File names: `<file_stem>_<as_of>.xlsx|.csv`, the
 German CSV `<file_stem>_<as_of>_de.csv` (the two CSVs never overwrite each other in Downloads).
+A click is written to the audit log and makes the file with the user's role (kamdata.app.login.audited).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from kamdata import export
-from kamdata.app import db
+from kamdata.app import db, login
 from kamdata.app.i18n import current_language, text
 from kamdata.export import Column, Frames
 
@@ -71,6 +72,7 @@ def download_menu(
     lang = current_language()
     day = as_of or _as_of()
     make = makers(data, columns, lang, sheet or text("downloads.sheet", lang))
+    account = st.query_params.get("account")  # the account review's tables name their account
     files = (
         ("xlsx", "xlsx", export.XLSX_MIME, None),
         ("csv", "csv", export.CSV_MIME, "downloads.csv_help"),
@@ -80,10 +82,11 @@ def download_menu(
         text("downloads.menu", lang), icon=":material/download:", type="tertiary", help=text("downloads.help", lang)
     ):
         for kind, extension, mime, help_key in files:
+            name = file_name(file_stem, day, extension, "_de" if kind == "german_csv" else "")
             st.download_button(
                 text(f"downloads.{kind}", lang),
-                data=make[kind],
-                file_name=file_name(file_stem, day, extension, "_de" if kind == "german_csv" else ""),
+                data=login.audited("download", make[kind], file=name, account_id=account),
+                file_name=name,
                 mime=mime,
                 key=f"{key}-{kind}",
                 help=text(help_key, lang) if help_key else None,

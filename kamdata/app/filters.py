@@ -33,7 +33,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from kamdata.app import db
+from kamdata.app import db, login
 from kamdata.app import formats as fmt
 from kamdata.app.i18n import LANG_KEY, LANGUAGES, current_language, default_language, t
 
@@ -126,8 +126,9 @@ def link_params(**extra) -> dict:
 
 
 def user_scope() -> tuple[str, ...] | None:
-    """Accounts the signed-in user may see (None = all; login with roles comes later)."""
-    return None
+    """Accounts the signed-in user may see (None = all), as the login decided for this run
+    (kamdata.app.login; raises login.NoAccess when it granted none)."""
+    return login.scope()
 
 
 def language_switch() -> str:

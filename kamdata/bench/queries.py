@@ -63,6 +63,7 @@ def parameter_values(version: DbVersion) -> tuple[dict, dict]:
     account = accounts[0] if accounts else None
     app = load_settings()["app"]
     portfolio = {**dict.fromkeys(GLOBAL_FILTERS), "tables": None, "reasons": None, **{k: app[k] for k in APP_PARAMS}}
+    portfolio["email"] = None  # the login's scope query (auth_user_accounts) for no user
     breaches = query.run(version, "sla_compliance", {**portfolio, "accounts": [account] if account else []})
     breaches = breaches[breaches["grain"] == "account_month_priority"].sort_values(
         ["month", "priority"], ascending=[False, True]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kamdata import auth
 from kamdata.app import i18n
 from kamdata.app.settings import app_settings
 
@@ -449,8 +450,9 @@ def get(dataset_id: str) -> Dataset:
 
 
 def per_person_allowed() -> bool:
-    """Settings [app] show_per_person_workload (works council)."""
-    return bool(app_settings().get("app", {}).get("show_per_person_workload", False))
+    """Settings [app] show_per_person_workload (works council), and only for management (kamdata.auth)."""
+    settings = app_settings()
+    return bool(settings.get("app", {}).get("show_per_person_workload", False)) and auth.per_person_permitted(settings)
 
 
 def min_group_size() -> int:

@@ -4,6 +4,8 @@ workbook show the same numbers).
 
     python -m kamdata review-pack --db data/kam.duckdb --account A0001 --lang de --out A0001.pdf
     python -m kamdata review-pack --db data/kam.duckdb --all --out-dir packs/ [--jobs 2]
+    ... --as anna.schmidt@example.com      # only the accounts this user may see (login on: required,
+    ... --all-accounts                     # or this, for a management job; docs/ACCESS.md)
 
 --all writes `<account id>-<name>.pdf` and `.xlsx` per account, in a process pool (--jobs, default 2),
 with a progress bar unless --quiet. Every pack of one run reads the same database version, even if a
@@ -13,6 +15,7 @@ nightly build publishes a new one meanwhile.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import re
 import sys
@@ -22,9 +25,10 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from kamdata import query
+from kamdata import audit, auth, query
 from kamdata.app import formats as fmt
 from kamdata.query import DbVersion, Scope
+from kamdata.settings import load_settings
 
 FORMATS = (".pdf", ".xlsx")
 
@@ -43,12 +47,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out-dir", dest="out_dir", help="with --all: the directory to write into")
     parser.add_argument("--jobs", type=int, default=2, help="with --all: worker processes (default: 2)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--as", dest="as_user", metavar="USER", help="the packs a user (e-mail) may see, by their role")
+    who.add_argument(
+        "--all-accounts", dest="all_accounts", action="store_true", help="every account (a management job)"
+    )
 
 
-def scope_of(args: argparse.Namespace) -> Scope:
-    """The accounts the packs may show. There is no login yet, so every account (None). Issue 13
-    (`--as USER`) resolves the user's scope here, and assemble/--all then see only those accounts."""
+def scope_of(args: argparse.Namespace, version: DbVersion, settings: dict | None = None) -> Scope:
+    """The accounts the packs may show (docs/ACCESS.md): `--as USER` gets the user's role from the
+    settings' role mapping (by e-mail; groups are not known here) and that role's scope; with login on,
+    the job must say `--as USER` or `--all-accounts`; with login off every account, as in the app."""
+    config = auth.auth_settings(settings)
+    if args.as_user:
+        role = auth.role_of(args.as_user, (), config)
+        scope = auth.account_scope(version, role, args.as_user)
+        if scope == ():
+            raise PackError(f"{args.as_user} may see no account (role: {role or 'none'})")
+        return scope
+    if config.enabled and not args.all_accounts:
+        raise PackError("login is on ([auth] mode): say --as USER, or --all-accounts for a management job")
     return None
+
+
+def _audit(args: argparse.Namespace, settings: dict | None, account_id: str, files: list[str]) -> None:
+    """With login on, the pack is written to the audit log (user: --as USER, else the OS user)."""
+    settings = settings if settings is not None else load_settings()
+    if not auth.auth_settings(settings).enabled:
+        return
+    user = args.as_user or f"cli:{getpass.getuser()}"
+    role = auth.role_of(args.as_user, (), auth.auth_settings(settings)) if args.as_user else auth.MANAGEMENT
+    audit.record(settings, Path(args.db), "pack", user, role, account_id=account_id, file=", ".join(files))
 
 
 def file_stem(account_id: str, account_name: str) -> str:
@@ -130,8 +159,10 @@ def _one(args: argparse.Namespace, version: DbVersion, scope: Scope) -> int:
     started = time.perf_counter()
     made = render(version, args.account, args.lang, scope, (suffix,))
     if made is None:
-        raise PackError(f"unknown account {args.account!r}: not in {args.db}")
+        seen = f" visible to {args.as_user}" if args.as_user else ""
+        raise PackError(f"unknown account {args.account!r}: not in {args.db}{seen}")
     _write(out, made[1][suffix])
+    _audit(args, None, args.account, [str(out)])
     if not args.quiet:
         print(f"{out} ({made[0]}, {time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return 0
@@ -166,6 +197,7 @@ def _all(args: argparse.Namespace, version: DbVersion, scope: Scope) -> int:
         for future in as_completed(futures):
             try:
                 done.append(future.result())
+                _audit(args, None, done[-1].account_id, list(done[-1].files))
             except Exception as exc:  # one broken account must not stop the others
                 failed.append(futures[future])
                 console.print(Text(f"{futures[future]}: {exc}", style="red"))
@@ -188,7 +220,7 @@ def _all(args: argparse.Namespace, version: DbVersion, scope: Scope) -> int:
 def cli_review_pack(args: argparse.Namespace) -> int:
     try:
         version = _version(args.db)
-        scope = scope_of(args)
+        scope = scope_of(args, version)
         return _all(args, version, scope) if args.all else _one(args, version, scope)
     except PackError as exc:
         print(f"review-pack: {exc}", file=sys.stderr)

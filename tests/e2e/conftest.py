@@ -53,7 +53,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -68,10 +68,12 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(db_path, server_dir: Path, settings_toml: str | None = None):
-    """`streamlit run app.py` on a free port with KAM_DB = `db_path` (and a settings overlay); yields
-    its URL once healthy, stops it afterwards."""
-    port = _free_port()
+def streamlit_server(
+    db_path, server_dir: Path, settings_toml: str | None = None, port: int | None = None, extra_args: tuple = ()
+):
+    """`streamlit run app.py` on `port` (default: a free one) with KAM_DB = `db_path` (and a settings
+    overlay, and more `streamlit run` options); yields its URL once healthy, stops it afterwards."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = server_dir / "streamlit.log"
     env = {**os.environ, "KAM_DB": str(db_path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
@@ -93,6 +95,7 @@ def streamlit_server(db_path, server_dir: Path, settings_toml: str | None = None
         "127.0.0.1",
         "--server.fileWatcherType",
         "none",
+        *extra_args,
     ]
     with open(log_path, "w", encoding="utf-8") as log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
