@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--workdir", default="/tmp/kam-bench", help="where --scale keeps its export set and database")
     bench.add_argument("--repeat", type=int, default=10, help="warm runs per page (queries: at most 3 runs)")
     bench.add_argument("--sessions", default="10,50", help="concurrent sessions to load the portfolio, e.g. 10,50")
+    bench.add_argument(
+        "--processes", type=int, default=1, help="also load N Streamlit processes behind nginx (needs nginx)"
+    )
     bench.add_argument("--no-browser", action="store_true", help="skip the headless chromium measurement")
     bench.add_argument("--publish", action="store_true", help="with --db: also measure the first page after a publish")
     bench.add_argument("--json", dest="json_file", help="also write the figures to this JSON file")

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from kamdata import query
-from kamdata.bench import parameter_values
+from kamdata.bench.queries import parameter_values
 from kamdata.query import MACROS_DIR, REFERENCE_TABLES
 
 ACCOUNTS = ("A1", "A2")

@@ -16,7 +16,9 @@ import os
 import platform
 import shutil
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -28,6 +30,7 @@ from rich.table import Table
 from kamdata import query
 from kamdata.bench import pages, queries
 from kamdata.bench.browser import portfolio_in_chromium
+from kamdata.deploy import NginxProxy
 
 DEFAULT_WORKDIR = Path("/tmp/kam-bench")
 
@@ -66,8 +69,11 @@ def publish_copy(db_path: Path) -> None:
     publish.switch_symlink(db_path, copy)
 
 
-def measure_app(db_path: Path, repeat: int, sessions: list[int], browser: bool, publish: bool) -> dict:
-    """Every page-side figure of the benchmark on one server over `db_path`."""
+def measure_app(
+    db_path: Path, repeat: int, sessions: list[int], browser: bool, publish: bool, processes: int = 1
+) -> dict:
+    """Every page-side figure of the benchmark on one server over `db_path`; the concurrent sessions also
+    on `processes` replicas behind nginx (deploy/nginx/kam-cockpit.conf) when more than one."""
     version = query.current_version(db_path)
     report: dict = {}
     with pages.AppServer(db_path) as server:
@@ -80,11 +86,31 @@ def measure_app(db_path: Path, repeat: int, sessions: list[int], browser: bool, 
                 warm.run()
                 publish_copy(Path(db_path))
                 report["first_page_after_publish_ms"] = round(warm.run().seconds * 1000, 1)
-        report["load"] = [asdict(pages.concurrent_load(server, n)) for n in sessions]
+        report["load"] = [_load(server, [server], n, 1) for n in sessions]
         report["rss_mb"] = round(server.rss_mb(), 1)
         if browser:
             report["chromium_portfolio"] = portfolio_in_chromium(server.url)
+    if processes > 1 and sessions:
+        report["load"] += _replicated_load(db_path, sessions, processes)
     return report
+
+
+def _load(endpoint, servers: list[pages.AppServer], sessions: int, processes: int) -> dict:
+    result = asdict(pages.concurrent_load(endpoint, sessions))
+    result["rss_mb"] = round(sum(s.rss_mb() for s in servers), 1)
+    return {"processes": processes, **result}
+
+
+def _replicated_load(db_path: Path, sessions: list[int], processes: int) -> list[dict]:
+    """The concurrent loads again on `processes` Streamlit processes behind nginx (warmed by one tab each)."""
+    with ExitStack() as stack:
+        servers = [stack.enter_context(pages.AppServer(db_path)) for _ in range(processes)]
+        for server in servers:
+            with pages.Session(server) as warm:
+                warm.run()
+        proxy_dir = Path(tempfile.mkdtemp(prefix="kam-nginx-"))
+        proxy = stack.enter_context(NginxProxy(proxy_dir, pages.free_port(), [s.port for s in servers]))
+        return [_load(pages.Endpoint(proxy.port), servers, n, processes) for n in sessions]
 
 
 def prepare(scale: str, workdir: Path) -> Path:
@@ -120,10 +146,11 @@ def _render(report: dict) -> None:
         )
     console.print(table)
     load = Table(title="Sessions loading the portfolio at once (ms)", box=box.SIMPLE_HEAD)
-    for column in ("sessions", "p50", "p95", "max", "errors", "server MB"):
+    keys = ("processes", "sessions", "p50_ms", "p95_ms", "max_ms", "errors", "rss_mb")
+    for column in ("processes", "sessions", "p50", "p95", "max", "errors", "server MB"):
         load.add_column(column, justify="right")
     for row in report["app"]["load"]:
-        load.add_row(*(f"{row[k]:,.0f}" for k in ("sessions", "p50_ms", "p95_ms", "max_ms", "errors", "rss_mb")))
+        load.add_row(*(f"{row[k]:,.0f}" for k in keys))
     console.print(load)
     app = report["app"]
     first = app["first_page_after_start_ms"]
@@ -154,7 +181,9 @@ def cli_bench(args) -> int:
     timings = queries.bench(db_path, min(args.repeat, 3))
     report["queries"] = {"timings": [asdict(t) for t in timings], "total": queries.totals(timings)}
     queries.render(timings, report["queries"]["total"], str(db_path), min(args.repeat, 3))
-    report["app"] = measure_app(db_path, args.repeat, sessions, not args.no_browser, publish=owned or args.publish)
+    report["app"] = measure_app(
+        db_path, args.repeat, sessions, not args.no_browser, owned or args.publish, args.processes
+    )
     _render(report)
     if args.json_file:
         Path(args.json_file).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")

@@ -40,6 +40,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[int(rank) - 1]
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """Where tabs connect: one Streamlit process, or the proxy in front of several (kamdata.deploy)."""
+
+    port: int
+
+
 class AppServer:
     """`streamlit run app.py` on a free loopback port over `db_path`, started and stopped as a context."""
 
@@ -108,7 +115,7 @@ class Run:
 class Session:
     """One browser tab: a websocket session that runs pages like the frontend asks for them."""
 
-    def __init__(self, server: AppServer):
+    def __init__(self, server: AppServer | Endpoint):
         connection = connect(
             f"ws://127.0.0.1:{server.port}/_stcore/stream",
             subprotocols=["streamlit"],  # type: ignore[list-item]
@@ -185,17 +192,17 @@ def time_page(server: AppServer, page: str, variant: str, query_string: str, rep
 
 @dataclass
 class LoadResult:
-    """`sessions` tabs opening `page` at the same moment: their load times and the server's memory after."""
+    """`sessions` tabs opening `page` at the same moment: their load times and the servers' memory after."""
 
     sessions: int
     p50_ms: float
     p95_ms: float
     max_ms: float
     errors: int
-    rss_mb: float
+    rss_mb: float = float("nan")
 
 
-def concurrent_load(server: AppServer, sessions: int, page: str = "", query_string: str = "") -> LoadResult:
+def concurrent_load(server: AppServer | Endpoint, sessions: int, page: str = "", query_string: str = "") -> LoadResult:
     """Every session connects, then all ask for the page at once (a barrier); bounded by RUN_TIMEOUT_S each."""
     barrier = threading.Barrier(sessions)
     results: list[Run] = []
@@ -232,5 +239,4 @@ def concurrent_load(server: AppServer, sessions: int, page: str = "", query_stri
         round(percentile(times, 0.95), 1) if times else float("nan"),
         round(max(times), 1) if times else float("nan"),
         errors,
-        round(server.rss_mb(), 1),
     )
