@@ -31,6 +31,21 @@ def render_site(listen_port: int, replica_ports: list[int], log_path: Path) -> s
     return text
 
 
+def wait_for_health(url: str, proc: subprocess.Popen, limit_s: float, name: str) -> None:
+    """Poll `<url>/_stcore/health` until it answers; fail when `proc` exits first or `limit_s` passes."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            detail = proc.stderr.read().decode() if proc.stderr else ""
+            raise RuntimeError(f"{name} exited with {proc.returncode} before it served {detail}".strip())
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{name} did not answer {url}/_stcore/health within {limit_s:.0f} s")
+
+
 class NginxProxy:
     """nginx with the shipped site in front of `replica_ports`, listening on `port`, as a context."""
 
@@ -67,16 +82,8 @@ class NginxProxy:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("nginx did not pass /_stcore/health through within 20 s")
+        wait_for_health(f"http://127.0.0.1:{self.port}", self.proc, 20, "nginx")
+        return self
 
     def __exit__(self, *exc) -> None:
         if self.proc is not None:

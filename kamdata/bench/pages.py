@@ -15,13 +15,14 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import ClientConnection, connect
+
+from kamdata.deploy import wait_for_health
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_S = 120.0
@@ -71,18 +72,9 @@ class AppServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = start + 60
-        while time.perf_counter() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode} before it served")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        self.started_s = time.perf_counter() - start
-                        return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("streamlit did not answer /_stcore/health within 60 s")
+        wait_for_health(self.url, self.proc, 60, "streamlit")
+        self.started_s = time.perf_counter() - start
+        return self
 
     def __exit__(self, *exc) -> None:
         if self.proc is not None:
