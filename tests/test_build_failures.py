@@ -207,3 +207,19 @@ def test_the_row_identity_check_stops_a_build_that_loses_rows(tmp_path, monkeypa
         run_build(write_export_set(tmp_path / "x"), db_path, as_of="2026-11-26")
     assert not db_path.exists() and not list(tmp_path.glob("kam.duckdb.v*"))
     assert buildlog.last_attempt(db_path)["error"].startswith("internal error: AssertionError: row identity broken")
+
+
+# Holes an unlucky exporter found (issue 11): each of these loaded silently wrong before.
+
+
+@pytest.mark.parametrize("name", ["sla_policies.csv", "sla_policies.csv.gz"])
+def test_a_csv_cut_inside_its_last_field_is_truncated(fails, tmp_path, name):
+    # the last target_pct "95.0" cut to "95" is a valid number; only the missing final line break tells
+    exports = write_export_set(tmp_path / "x")
+    text = (exports / "sla_policies.csv").read_bytes()
+    cut = text.rstrip(b"\n")[:-2]
+    assert cut.endswith(b",95")
+    (exports / "sla_policies.csv").unlink()
+    (exports / name).write_bytes(gzip.compress(cut) if name.endswith(".gz") else cut)
+    message = fails(exports)
+    assert message.startswith(f"{name}: the file does not end with a line break (truncated?)")

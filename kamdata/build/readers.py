@@ -158,6 +158,34 @@ def map_columns(file_name: str, header: list[str], table: Table) -> dict[str, in
     return positions
 
 
+def _last_byte(path: Path) -> bytes:
+    """The file's last byte (of the decompressed text for .csv.gz); b"" for an empty file."""
+    if not path.name.lower().endswith(".gz"):
+        with open(path, "rb") as fh:
+            if fh.seek(0, 2) == 0:
+                return b""
+            fh.seek(-1, 2)
+            return fh.read(1)
+    last = b""
+    with gzip.open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            last = chunk[-1:]
+    return last
+
+
+def check_complete(path: Path) -> None:
+    """A CSV whose last record does not end with a line break was cut off in transfer (a file-level failure).
+
+    Without a manifest nothing else tells: `3322.13` cut to `3322.` is still a valid number.
+    """
+    if _last_byte(path) not in (b"\n", b"\r", b""):  # an empty file fails later, with its own message
+        raise FileError(
+            f"{path.name}: the file does not end with a line break (truncated?); every record, the last one "
+            "included, must end with a line break, so the last record may be cut off. Repeat the transfer "
+            "and rerun the build."
+        )
+
+
 def _open_text(path: Path, encoding: str):
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rt", encoding=encoding, newline="")
@@ -255,18 +283,26 @@ def _parse_csv(
     return LoadedFile(path, writer.next_row_id - first_row_id, dialect, encoding)
 
 
+def _unreadable(path: Path, exc: BaseException) -> FileError:
+    return FileError(
+        f"{path.name}: unreadable or truncated file ({one_line(exc)}); expected a complete "
+        "CSV file (gzip-compressed for .csv.gz). Fix the transfer and rerun the build."
+    )
+
+
 def load_csv(con, path: Path, table: Table, raw_name: str, file_order: int, first_row_id: int) -> LoadedFile:
     """Strictly parse one CSV (or .csv.gz) file into the raw table; UTF-8 first, else Windows-1252."""
+    try:
+        check_complete(path)
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise _unreadable(path, exc) from exc
     for encoding in ENCODINGS:
         try:
             return _parse_csv(con, path, table, raw_name, file_order, first_row_id, encoding)
         except UnicodeDecodeError:
             con.execute(f"delete from {raw_name} where _source_file = ?", [path.name])
         except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
-            raise FileError(
-                f"{path.name}: unreadable or truncated file ({one_line(exc)}); expected a complete "
-                "CSV file (gzip-compressed for .csv.gz). Fix the transfer and rerun the build."
-            ) from exc
+            raise _unreadable(path, exc) from exc
     raise FileError(f"{path.name}: the text is neither UTF-8 nor Windows-1252; expected one of these encodings.")
 
 
