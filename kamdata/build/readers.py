@@ -73,6 +73,30 @@ def table_for_file(file_name: str) -> str | None:
     return max(matches, key=len) if matches else None
 
 
+def confine(path: Path, exports_dir: Path) -> Path:
+    """`path` if it (after following symlinks) lies inside the export directory, else a file-level failure.
+
+    The message never names the target: a link to another file must not leak its name or contents.
+    """
+    if not path.resolve().is_relative_to(exports_dir.resolve()):
+        raise FileError(
+            f"{path.name}: a symbolic link to a file outside the export directory {exports_dir}; the build "
+            "reads only files inside it. Copy the file into the export directory and rerun the build."
+        )
+    return path
+
+
+def manifest_file(exports_dir: Path, name: str) -> Path:
+    """The file a manifest entry names: a plain file name inside the export directory, nothing else."""
+    if not name or name in (".", "..") or Path(name).name != name:
+        raise FileError(
+            f"manifest.json lists '{name}', which is not a file name in the export directory (a path with "
+            "'/', '..' or an absolute path); expected plain file names such as tickets.csv. Fix the manifest "
+            "and rerun the build."
+        )
+    return confine(exports_dir / name, exports_dir)
+
+
 def discover(exports_dir: Path) -> ExportFiles:
     """Group the export directory's files by table; everything else is reported as unknown."""
     by_table: dict[str, list[Path]] = {}
@@ -80,7 +104,7 @@ def discover(exports_dir: Path) -> ExportFiles:
     for path in sorted(p for p in exports_dir.iterdir() if p.is_file()):
         table = table_for_file(path.name)
         if table:
-            by_table.setdefault(table, []).append(path)
+            by_table.setdefault(table, []).append(confine(path, exports_dir))
         elif path.name != MANIFEST:
             unknown.append(path.name)
     for files in by_table.values():
@@ -92,6 +116,7 @@ def read_manifest(exports_dir: Path) -> dict | None:
     path = exports_dir / MANIFEST
     if not path.exists():
         return None
+    confine(path, exports_dir)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
