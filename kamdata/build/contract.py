@@ -23,6 +23,11 @@ SQL_TYPES = {
     "month": "DATE",  # first day of the month
 }
 
+# Reading rules (docs/build-input-rules.md): a row the reader itself rejects, with these reasons.
+MAX_FIELD_CHARS = 1 << 20  # one field holds at most 1 MiB of text: 1,048,576 characters
+FIELD_TOO_LONG_REASON = f"longer than {MAX_FIELD_CHARS} characters, the limit for one field"
+INVALID_UTF8_REASON = r"bytes that are not UTF-8 (shown as \xNN) in a UTF-8 file; re-export this line as UTF-8"
+
 # Lineage columns every staging table carries (which file and physical line a row came from).
 LINEAGE_COLUMNS = (("_source_file", "VARCHAR"), ("_source_line", "BIGINT"))
 

@@ -127,7 +127,8 @@ def faults_sql(table: Table) -> str:
         with checked as (select *{checks} from {SCRATCH}.typed_{table.name}),
         faults as (
             select t._row_id, t._source_file, t._source_line, t._file_order,
-                   unnest(list_filter([{", ".join(faults)}], lambda f: f is not null)) as f
+                   -- a record the reader found faulty (not UTF-8, field too long) has only those faults
+                   unnest(coalesce(r._read_faults, list_filter([{", ".join(faults)}], lambda f: f is not null))) as f
             from checked as t
             join {SCRATCH}.raw_{table.name} as r using (_row_id)
             {" ".join(joins)}
