@@ -76,8 +76,44 @@ def test_fields_up_to_the_limit_load_and_a_longer_one_rejects_only_its_row(tmp_p
         assert counts.fetchone() == (6, 5, 1)
 
 
-def test_the_readers_reasons_have_a_german_text():
+def test_the_new_reasons_have_a_german_text():
     from kamdata.app import formats as fmt
 
-    for reason in (contract.FIELD_TOO_LONG_REASON, contract.INVALID_UTF8_REASON):
+    reasons = (contract.FIELD_TOO_LONG_REASON, contract.INVALID_UTF8_REASON, contract.NON_FINITE_REASON)
+    reasons += (contract.IMPLAUSIBLE_DATE_REASON, contract.plausible_reason(-1e9, 0.5))
+    for reason in reasons:
         assert fmt.reject_reason(reason, "de") != reason
+
+
+def test_non_finite_overflowing_and_implausible_values_are_rejected_with_a_reason(tmp_path):
+    contracts = [
+        base_row("contracts", contract_id="C7", annual_value_eur="1e999"),  # line 4
+        base_row("contracts", contract_id="C8", annual_value_eur="5e9"),  # line 5
+        base_row("contracts", contract_id="C9", start_date="0001-01-01"),  # line 6
+    ]
+    exports = write_export_set(
+        tmp_path / "x",
+        add={
+            "contracts": contracts,
+            "sites": [base_row("sites", site_id="S9", floor_area_m2="1e-320")],  # line 5
+            "meter_readings": [base_row("meter_readings", quantity="1e306", unit="MWh")],  # line 5
+            "tickets": [base_row("tickets", ticket_id="T9", updated_at="9999-12-31 10:00")],  # line 5
+        },
+    )
+    with closing(build(tmp_path, exports)) as con:
+        assert rejected(con, "contracts") == [
+            (4, "annual_value_eur", "1e999", "not a finite number"),
+            (5, "annual_value_eur", "5e9", "outside the plausible range 0 to 1000000000"),
+            (6, "start_date", "0001-01-01", contract.IMPLAUSIBLE_DATE_REASON),
+        ]
+        assert rejected(con, "sites") == [(5, "floor_area_m2", "1e-320", "outside the plausible range 1 to 10000000")]
+        [(line, column, raw, reason)] = rejected(con, "meter_readings")
+        assert (line, column, raw) == (5, "quantity", "1e306") and reason.startswith("implausible: more than")
+        assert (5, "updated_at", "9999-12-31 10:00", contract.IMPLAUSIBLE_DATE_REASON) in rejected(con, "tickets")
+        # nothing non-finite reaches any table (the portfolio page divided by a floor area of 1e-320)
+        doubles = con.execute(
+            "select table_name, column_name from duckdb_columns() where data_type = 'DOUBLE' and schema_name = 'main'"
+        ).fetchall()
+        for table, column in doubles:
+            query = f'select count(*) from "{table}" where not isfinite("{column}")'
+            assert con.execute(query).fetchone() == (0,), (table, column)
