@@ -73,7 +73,7 @@ def check_export_set(exports_dir: Path, files: readers.ExportFiles, manifest: di
             "The export set is incomplete; rerun the export."
         )
     for name, spec in (manifest or {}).get("files", {}).items():
-        path = exports_dir / name
+        path = readers.manifest_file(exports_dir, name)
         if not path.is_file():
             raise readers.FileError(
                 f"manifest.json lists {name}, but {exports_dir} has no such file; the transfer is incomplete."
