@@ -16,6 +16,7 @@ from kamdata.app import formats as fmt
 from kamdata.app.charts import sustainability as charts_sustainability
 from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
 from kamdata.app.i18n import current_language, t
+from kamdata.app.settings import app_settings
 
 lang = current_language()
 filters: Filters = st.session_state[FILTERS_KEY]
@@ -24,6 +25,9 @@ params = filters.params()
 as_of = db.as_of()
 as_of_year = as_of.year
 TOP_SITES = 15
+# Rows of the site table until "show all" (?sites=all), settings app.site_table_rows.
+SITE_ROWS = int(app_settings()["app"].get("site_table_rows", 50))
+SITES_CODE = {False: "top", True: "all"}  # the switch's URL codes
 RANKINGS = ["kwh", "eui_kwh_m2"]
 
 
@@ -312,10 +316,31 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
     st.caption(t("sustainability.sites.caption", top=TOP_SITES))
 
 
+def _show_all_sites(count: int) -> bool:
+    """The "show all sites" switch (`?sites=all`): off, the table shows the SITE_ROWS largest."""
+    page_state.url_notice("sites", page_state.seed("sites", [False, True], False, code=SITES_CODE.get))
+    show = st.toggle(
+        t("sustainability.sites.show_all", count=fmt.integer(count, lang)),
+        **page_state.widget("sites", code=SITES_CODE.get),
+    )
+    if not show:
+        st.caption(t("sustainability.sites.shown", shown=SITE_ROWS, count=fmt.integer(count, lang)))
+    return show
+
+
+@st.fragment
 def _site_table(sites: pd.DataFrame, year: int) -> None:
-    with st.expander(t("sustainability.sites.all", year=_year_label(year), count=fmt.integer(len(sites), lang))):
+    """Every site of the year in a section that runs only while it is open; the SITE_ROWS largest
+    unless "show all" is on (the download always holds every site)."""
+    label = t("sustainability.sites.all", year=_year_label(year), count=fmt.integer(len(sites), lang))
+    with widgets.lazy_expander(label, key="site_table") as section:
+        if not section.open:
+            return
+        show_all = len(sites) <= SITE_ROWS or _show_all_sites(len(sites))
+        every = in_tiles_units(sites.round({"eui_kwh_m2": 1, "co2e_kg_m2": 1, "coverage_pct": 1}))
         widgets.table(
-            in_tiles_units(sites.round({"eui_kwh_m2": 1, "co2e_kg_m2": 1, "coverage_pct": 1})),
+            every if show_all else every.head(SITE_ROWS),
+            download_data=every,
             hide_index=True,
             placeholder=fmt.na(lang),
             column_order=[
@@ -349,13 +374,16 @@ def _site_table(sites: pd.DataFrame, year: int) -> None:
 
 
 def _map(sites: pd.DataFrame, year: int) -> None:
+    """One circle per city (sustainability_city_map): a map of every site sent thousands of points."""
     st.subheader(t("sustainability.map.title", year=_year_label(year)))
-    located = sites.dropna(subset=["latitude", "longitude"])
-    if located.empty:
+    cities = db.query("sustainability_city_map", {**params, "year": year}, scope)
+    if cities.empty:
         widgets.empty_state(t("sustainability.map.none"))
         return
-    chart_cache.chart(charts_sustainability.site_map, located, _site_labels(), lang)
-    st.caption(t("sustainability.map.caption", missing=fmt.integer(len(sites) - len(located), lang)))
+    labels = {**_site_labels(), **_labels("map", "sites", "accounts")}
+    chart_cache.chart(charts_sustainability.site_map, cities, labels, lang)
+    missing = len(sites) - int(cities["sites"].sum())
+    st.caption(t("sustainability.map.caption", missing=fmt.integer(missing, lang)))
 
 
 def _gaps(year: int) -> None:
@@ -383,8 +411,11 @@ def _gaps(year: int) -> None:
     pages.page_link("data_status", label=t("sustainability.gaps.details"))
 
 
+@st.fragment
 def _factors() -> None:
-    with st.expander(t("sustainability.factors.title")):
+    with widgets.lazy_expander(t("sustainability.factors.title"), key="factors") as section:
+        if not section.open:
+            return
         data = db.query("sustainability_emission_factors", {}, None)
         data = data.assign(
             carrier=data["carrier"].map(lambda c: t(f"sustainability.carriers.{c}")),

@@ -88,10 +88,20 @@ def test_english_labels(run_app):
     assert "Meter coverage gaps" in [h.value for h in at.subheader]
 
 
+def open_sites(at):
+    """Open the site table's section (it runs only while open) and rerun."""
+    at.session_state["site_table"] = True
+    return at.run()
+
+
 def test_account_and_site_tables_and_coverage_gaps(run_app):
     at = run_app(PAGE)
     per_account = at.dataframe[0].value
     assert sorted(per_account["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
+    # The site table's section is closed: its table is not built nor sent (accounts, gaps only).
+    assert len(at.dataframe) == 2 and "months_missing" in at.dataframe[1].value.columns
+    at = open_sites(at)
+    assert not at.exception
     sites = at.dataframe[1].value
     # Tables in the tiles' units: 12,345.6 kWh = 12.3456 MWh, CO2e 12,345.6 x 0.38 = 4,691.328 kg = 4.691328 t
     assert dict(zip(sites["site_name"], sites["mwh"])) == {"Haus A": pytest.approx(12.3456), "Lager 1": 4.5}
@@ -345,18 +355,22 @@ def test_url_value_that_matches_nothing_shows_a_notice(run_app, db_with_older_ye
 
 def test_emission_factor_years_are_exact_integers(run_app):
     # The export's one factor row (electricity 2026) plus the shipped defaults: years as integers
-    # with "%d" (no "2.026" grouping, no float artefacts of format "plain").
+    # with "%d" (no "2.026" grouping, no float artefacts of format "plain"). The list's section runs
+    # only while it is open.
     at = run_app(PAGE)
+    assert not any("kg_co2e_per_kwh" in d.value.columns for d in at.dataframe)
+    at.session_state["factors"] = True
+    at.run()
     factors = next(d for d in at.dataframe if "kg_co2e_per_kwh" in d.value.columns)
     assert json.loads(factors.proto.columns)["year"]["type_config"]["format"] == "%d"
     assert str(factors.value["year"].dtype) == "Int64"
     assert 2026 in factors.value["year"].tolist()
 
 
-def test_site_map_draws_shipped_outlines_and_names_the_customers(run_app):
+def test_site_map_draws_shipped_outlines_and_names_the_cities(run_app):
     # The map (third chart: carrier mix, top consumers, map, path): Germany and its neighbours from
-    # the shipped GeoJSON (inline values, no URL: nothing is fetched), the sites, and one label per
-    # account at its largest site: S1 (Klinikum Nord), S3 (Logistik Süd GmbH).
+    # the shipped GeoJSON (inline values, no URL: nothing is fetched), one circle per city (S1 in
+    # Hamburg, S3 in München; S2 has no coordinates) and one label per city.
     at = run_app(PAGE)
     chart = at.get("vega_lite_chart")[2]
     spec = json.loads(chart.proto.spec)
@@ -377,25 +391,91 @@ def test_site_map_draws_shipped_outlines_and_names_the_customers(run_app):
         d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets
     }  # sites and labels travel as named datasets
     names = datasets[spec["layer"][3]["data"]["name"]]
-    assert sorted(names["account_name"]) == ["Klinikum Nord", "Logistik Süd GmbH"]
-    assert spec["layer"][3]["encoding"]["text"]["field"] == "account_name"
-    assert "tooltip" in spec["layer"][2]["encoding"]
+    assert sorted(names["city"]) == ["Hamburg", "München"]  # one circle and label per city
+    assert spec["layer"][3]["encoding"]["text"]["field"] == "city"
+    assert [t["field"] for t in spec["layer"][2]["encoding"]["tooltip"]][:3] == ["city", "sites", "accounts"]
 
 
-def test_map_labels_one_per_account_without_collisions():
+def test_map_labels_largest_cities_without_collisions():
     from kamdata.app.charts.sustainability import map_labels
 
-    sites = pd.DataFrame(
+    cities = pd.DataFrame(
         [
-            # site, account, kWh, lat, lon
-            ("S1", "Alpha", 900.0, 52.5, 13.4),  # largest: labelled
-            ("S2", "Alpha", 800.0, 48.1, 11.6),  # Alpha's second site: no second label
-            ("S3", "Beta", 700.0, 52.6, 10.0),  # 0.1° below Alpha's label row, 3.4° west: would overlap
-            ("S4", "Gamma", 600.0, 50.1, 8.7),  # clear of Alpha: labelled
-            ("S5", "Delta", 500.0, 53.5, 10.0),  # 1.0° above Alpha: clear
-            ("S6", "Eps", 400.0, 50.0, 2.0),  # same row as Gamma but 6.7° west: clear (label width 6°)
+            # city, kWh, lat, lon
+            ("Berlin", 900.0, 52.5, 13.4),  # largest: labelled
+            ("Hannover", 700.0, 52.6, 10.0),  # 0.1° below Berlin's label row, 3.4° west: would overlap
+            ("Frankfurt", 600.0, 50.1, 8.7),  # clear of Berlin: labelled
+            ("Hamburg", 500.0, 53.5, 10.0),  # 1.0° above Berlin: clear
+            ("Paris", 400.0, 50.0, 2.0),  # same row as Frankfurt but 6.7° west: clear (label width 6°)
         ],
-        columns=["site_id", "account_name", "kwh", "latitude", "longitude"],
+        columns=["city", "kwh", "latitude", "longitude"],
     )
-    assert map_labels(sites)["site_id"].tolist() == ["S1", "S4", "S5", "S6"]
-    assert map_labels(sites, top=2)["site_id"].tolist() == ["S1", "S4"]
+    assert map_labels(cities)["city"].tolist() == ["Berlin", "Frankfurt", "Hamburg", "Paris"]
+    assert map_labels(cities, top=2)["city"].tolist() == ["Berlin", "Frankfurt"]
+
+
+@pytest.fixture(scope="module")
+def db_with_two_sites_in_hamburg(tmp_path_factory):
+    """The fixture plus S4 of A2 in Hamburg (7,500 m², 53.57/10.01) with 2,500 kWh electricity on
+    31.10.2026: Hamburg then has S1 (A1, 12,500.5 m², 12,345.6 kWh) and S4."""
+    return build_fixture_db(
+        tmp_path_factory.mktemp("hamburg"),
+        add={
+            "sites": [
+                base_row(
+                    "sites",
+                    site_id="S4",
+                    account_id="A2",
+                    site_name="Lager 2",
+                    floor_area_m2=7500.0,
+                    latitude=53.57,
+                    longitude=10.01,
+                )
+            ],
+            "meter_readings": [
+                base_row(
+                    "meter_readings",
+                    site_id="S4",
+                    reading_date=date(2026, 10, 31),
+                    carrier="electricity",
+                    quantity=2500.0,
+                    unit="kWh",
+                )
+            ],
+        },
+    )
+
+
+def test_city_map_sums_the_sites_of_a_city(db_with_two_sites_in_hamburg):
+    # Hamburg: S1 + S4 = 2 sites of 2 accounts, 12,345.6 + 2,500 = 14,845.6 kWh over
+    # 12,500.5 + 7,500 = 20,000.5 m² -> EUI 0.74226 (a ratio of the sums, not the mean of 0.988 and
+    # 0.333), at the mean position (53.56, 10.0); München: S3 alone, 4,500 kWh over 40,000 m².
+    version = query.current_version(db_with_two_sites_in_hamburg)
+    cities = query.run(version, "sustainability_city_map", {"accounts": None, "year": 2026}).set_index("city")
+    assert cities.index.tolist() == ["Hamburg", "München"]  # largest first
+    hamburg = cities.loc["Hamburg"]
+    assert (hamburg["sites"], hamburg["accounts"]) == (2, 2)
+    assert hamburg["kwh"] == pytest.approx(14845.6)
+    assert hamburg["floor_area_m2"] == pytest.approx(20000.5)
+    assert hamburg["eui_kwh_m2"] == pytest.approx(14845.6 / 20000.5)
+    assert (hamburg["latitude"], hamburg["longitude"]) == (pytest.approx(53.56), pytest.approx(10.0))
+    assert cities.loc["München", "eui_kwh_m2"] == pytest.approx(4500 / 40000)
+    only_a1 = query.run(version, "sustainability_city_map", {"accounts": ["A1"], "year": 2026})
+    assert only_a1["sites"].tolist() == [1] and only_a1["kwh"].tolist() == [pytest.approx(12345.6)]
+
+
+def test_site_table_shows_the_largest_until_show_all_from_the_url(run_app, db_with_two_sites_in_hamburg, tmp_path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[app]\nsite_table_rows = 2\n", encoding="utf-8")
+    at = open_sites(run_app(PAGE, db_path=db_with_two_sites_in_hamburg, settings=str(settings)))
+    assert not at.exception
+    table = at.dataframe[1].value
+    assert table["site_name"].tolist() == ["Haus A", "Lager 1"]  # the 2 largest of 3 (S4 has 2.5 MWh)
+    shown = "Die 2 größten von 3 Standorten (nach Energieverbrauch); der Download enthält alle."
+    assert shown in [c.value for c in at.caption]
+    at.toggle(key="sites").set_value(True).run()
+    assert at.query_params["sites"] == "all"
+    assert at.dataframe[1].value["site_name"].tolist() == ["Haus A", "Lager 1", "Lager 2"]
+    # a link with ?sites=all opens the table whole
+    at = open_sites(run_app(PAGE, db_path=db_with_two_sites_in_hamburg, settings=str(settings), sites="all"))
+    assert len(at.dataframe[1].value) == 3

@@ -229,3 +229,10 @@ def kpi_tile(
 def empty_state(message: str) -> None:
     """A helpful message where a chart or table would be empty."""
     st.info(message, icon=":material/filter_alt_off:")
+
+
+def lazy_expander(label: str, key: str):
+    """An expander that tracks whether it is open (`.open`) and reruns when it is toggled: the caller
+    builds its contents only while it is open, so a closed section costs neither queries nor payload.
+    Called inside an `st.fragment`, a toggle reruns only that fragment."""
+    return st.expander(label, key=key, on_change="rerun")

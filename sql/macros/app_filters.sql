@@ -53,3 +53,30 @@ create or replace macro filtered_sla_days(accounts, service_lines, date_from, da
     where in_filter(accounts, account_id)
       and in_filter(service_lines, service_line)
       and day_in_period(created_date, date_from, date_to);
+
+-- whole_month_in_period(month_start, date_from, date_to): every day of a calendar month (its
+-- first day) lies within the period (NULL = open end).
+create or replace macro whole_month_in_period(month_start, date_from, date_to) as
+    (date_from is null or month_start >= date_from)
+    and (date_to is null or last_day(month_start) <= date_to);
+
+-- filtered_sla_counts(accounts, service_lines, date_from, date_to): the SLA ticket counts of
+-- mart_sla_daily (columns as there, without created_date) per account, month, priority and
+-- service line for the tickets that pass all global filters, the period on the creation day.
+-- A month the period covers whole comes from mart_sla_month_lines (one row instead of one per
+-- day), a month the period cuts from the days of mart_sla_daily within it: summing the rows gives
+-- the same counts as counting filtered_tickets(...) with the same arguments, at a fraction of
+-- the rows (the default period is whole months up to D).
+create or replace macro filtered_sla_counts(accounts, service_lines, date_from, date_to) as table
+    select *
+    from mart_sla_month_lines
+    where in_filter(accounts, account_id)
+      and in_filter(service_lines, service_line)
+      and whole_month_in_period(month, date_from, date_to)
+    union all by name
+    select * exclude (created_date)
+    from mart_sla_daily
+    where in_filter(accounts, account_id)
+      and in_filter(service_lines, service_line)
+      and not whole_month_in_period(month, date_from, date_to)
+      and day_in_period(created_date, date_from, date_to);

@@ -74,3 +74,11 @@ create or replace macro commitment_overdue(done, due, d) as
 -- (exactly at target is not a breach); NULL when either is NULL.
 create or replace macro below_target(compliance, target) as
     (compliance < target);
+
+-- Energy --------------------------------------------------------------------------------------
+
+-- merged_sources(sources, sep): aggregate, every emission-factor source of the group's rows once,
+-- sorted, joined by sep; each row's sources are a list joined by sep themselves (the callers pass
+-- '; ': kamdata.query splits the macro files at semicolons, so none may stand in a macro body).
+create or replace macro merged_sources(sources, sep) as
+    array_to_string(list_sort(list_distinct(flatten(list(string_split(sources, sep))))), sep);

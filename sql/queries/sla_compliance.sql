@@ -14,7 +14,8 @@
 -- Parameters: the global filters $accounts, $service_lines, $date_from,
 -- $date_to (kamdata.query; dates on the ticket's Berlin creation date) and
 -- $running_month_min_judged (settings app.running_month_min_judged).
--- Counts come from mart_sla_daily (per account, day, priority, service line);
+-- Counts come from filtered_sla_counts (whole months from mart_sla_month_lines, the days of a month
+-- the period cuts from mart_sla_daily);
 -- below target = macro below_target (sql/macros/rules.sql), as mart_sla_breach_months.
 
 with params as (
@@ -31,7 +32,7 @@ by_priority as (
         sum(response_breached)::bigint as response_breached,
         sum(resolution_met)::bigint as resolution_met,
         sum(resolution_breached)::bigint as resolution_breached
-    from filtered_sla_days($accounts, $service_lines, $date_from, $date_to)
+    from filtered_sla_counts($accounts, $service_lines, $date_from, $date_to)
     group by account_id, month, priority
 ),
 

@@ -1,21 +1,41 @@
 -- SLA page headline figures: one row for the filtered ticket set.
 -- Parameters: the global filters $accounts, $service_lines, $date_from,
 -- $date_to (kamdata.query; dates on the ticket's Berlin creation date).
--- Re-aggregates mart_ticket_sla with the shared macros (sql/macros/kpi.sql).
+-- Counts come pre-aggregated (filtered_sla_counts: whole months from mart_sla_month_lines, the
+-- days of a cut month from mart_sla_daily), ratios from the summed counts with the shared macros
+-- (sql/macros/kpi.sql). MTTR is a median, which no count can give: it reads the resolution times
+-- of the filtered resolved tickets (mart_ticket_sla).
 
-with tickets as (
-    select * from filtered_tickets($accounts, $service_lines, $date_from, $date_to)
+with counts as (
+    select
+        coalesce(sum(tickets), 0)::bigint as tickets,
+        sum(response_met)::bigint as response_met,
+        sum(response_breached)::bigint as response_breached,
+        sum(resolution_met)::bigint as resolution_met,
+        sum(resolution_breached)::bigint as resolution_breached,
+        sum(ftf_fixed)::bigint as ftf_fixed,
+        sum(ftf_judged)::bigint as ftf_judged,
+        coalesce(sum(escalated), 0)::bigint as escalated,
+        coalesce(sum(backlog), 0)::bigint as backlog,
+        coalesce(sum(tickets_no_sla), 0)::bigint as tickets_no_sla
+    from filtered_sla_counts($accounts, $service_lines, $date_from, $date_to)
+),
+
+mttr as (
+    select median(resolution_h) as mttr_h
+    from filtered_tickets($accounts, $service_lines, $date_from, $date_to)
+    where resolution_h is not null
 )
 
 select
-    count(*) as tickets,
-    compliance_pct(count_if(response_status = 'met'), count_if(response_status = 'breached')) as response_compliance_pct,
-    compliance_pct(count_if(resolution_status = 'met'), count_if(resolution_status = 'breached')) as resolution_compliance_pct,
-    median(resolution_h) as mttr_h,
-    pct(count_if(resolution_h is not null and first_time_fix),
-        count_if(resolution_h is not null and first_time_fix is not null)) as first_time_fix_pct,
-    count(*) filter (where escalated) as escalated,
-    pct(count_if(escalated), count(*)) as escalation_pct,
-    count(*) filter (where is_backlog) as backlog,
-    count(*) filter (where no_sla) as tickets_no_sla
-from tickets
+    counts.tickets,
+    compliance_pct(counts.response_met, counts.response_breached) as response_compliance_pct,
+    compliance_pct(counts.resolution_met, counts.resolution_breached) as resolution_compliance_pct,
+    mttr.mttr_h,
+    pct(counts.ftf_fixed, counts.ftf_judged) as first_time_fix_pct,
+    counts.escalated,
+    pct(counts.escalated, counts.tickets) as escalation_pct,
+    counts.backlog,
+    counts.tickets_no_sla
+from counts
+cross join mttr

@@ -21,9 +21,7 @@ select
     ratio(sum(kg_co2e), sum(floor_area_m2)) as co2e_kg_m2,
     sum(water_m3) as water_m3,
     pct(sum(covered_site_months), sum(coverage_site_months)) as coverage_pct,
-    -- each account's factor_sources lists its sources ('; '-separated): list every source once
-    array_to_string(list_sort(list_distinct(flatten(list(string_split(factor_sources, '; '))))), '; ')
-        as factor_sources
+    merged_sources(factor_sources, '; ') as factor_sources
 from yearly
 group by year
 order by year

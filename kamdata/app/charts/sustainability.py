@@ -1,6 +1,6 @@
 """Altair charts of the Sustainability page (texts come in as arguments, already translated).
 
-The site map draws the sites over country outlines shipped with the app
+The site map draws the sites per city over country outlines shipped with the app
 (kamdata/app/geo/germany.geojson: Germany and its neighbours from Natural Earth,
 public domain): no map tiles, no network, so it renders offline and in both themes.
 """
@@ -25,9 +25,9 @@ EUI_SCHEME: Final = "orangered"  # Final: typed as the literal altair expects
 ACTUAL = "#1f6feb"  # the theme's primary colour
 PATH = "#8b949e"  # neutral grey, readable on light and dark backgrounds, distinct from the on-track colours
 OUTLINES = Path(__file__).resolve().parent.parent / "geo" / "germany.geojson"
-MAP_LABELS = 8  # accounts named on the map (their largest site); every site keeps its tooltip
+MAP_LABELS = 8  # cities named on the map (the largest); every circle keeps its tooltip
 LABEL_ROW = 0.4  # degrees latitude a label line takes on the map (~520 px for Germany)
-LABEL_WIDTH = 6.0  # degrees longitude an account name takes
+LABEL_WIDTH = 6.0  # degrees longitude a long city name takes
 LAND = "#8b949e"  # outlines in the neutral grey: visible on light and dark backgrounds
 FIT_MARGIN = 0.6  # degrees added around Germany and the sites when fitting the view: nothing cut at the edges
 
@@ -165,18 +165,18 @@ def outlines() -> tuple[dict, ...]:
 
 
 def map_labels(data: pd.DataFrame, top: int = MAP_LABELS) -> pd.DataFrame:
-    """One label per account, at its largest site, for up to `top` accounts with the largest sites
-    (by kWh), skipping a label that would run into one already placed (labels are written to the
-    right of their dot: within LABEL_ROW° latitude and LABEL_WIDTH° longitude). A readable map
-    instead of one name per dot; every dot keeps its tooltip. data: the columns of sustainability_sites."""
-    largest = data.sort_values(["kwh", "site_id"], ascending=[False, True]).drop_duplicates("account_name")
+    """Labels for up to `top` of the largest cities (by kWh), skipping a label that would run into one
+    already placed (labels are written to the right of their circle: within LABEL_ROW° latitude and
+    LABEL_WIDTH° longitude). A readable map instead of one name per circle; every circle keeps its
+    tooltip. data: the columns of sustainability_city_map."""
+    largest = data.sort_values(["kwh", "city"], ascending=[False, True])
     kept: list[int] = []
-    for index, site in largest.iterrows():
+    for index, city in largest.iterrows():
         if len(kept) == top:
             break
         clear = all(
-            abs(site["latitude"] - largest.at[other, "latitude"]) >= LABEL_ROW
-            or abs(site["longitude"] - largest.at[other, "longitude"]) >= LABEL_WIDTH
+            abs(city["latitude"] - largest.at[other, "latitude"]) >= LABEL_ROW
+            or abs(city["longitude"] - largest.at[other, "longitude"]) >= LABEL_WIDTH
             for other in kept
         )
         if clear:
@@ -184,9 +184,21 @@ def map_labels(data: pd.DataFrame, top: int = MAP_LABELS) -> pd.DataFrame:
     return largest.loc[kept]
 
 
+def _city_tooltip(labels: dict) -> list:
+    return [
+        alt.Tooltip("city:N", title=labels["city"]),
+        alt.Tooltip("sites:Q", title=labels["sites"], format=NUMBER),
+        alt.Tooltip("accounts:Q", title=labels["accounts"], format=NUMBER),
+        alt.Tooltip("kwh:Q", title=labels["kwh"], format=NUMBER),
+        alt.Tooltip("eui_kwh_m2:Q", title=labels["eui"], format=ONE_DECIMAL),
+        alt.Tooltip("kg_co2e:Q", title=labels["co2e"], format=NUMBER),
+        alt.Tooltip("factor_sources:N", title=labels["source"]),
+    ]
+
+
 def site_map(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
-    """Sites on the shipped country outlines (Mercator), size = kWh, colour = EUI, the largest
-    accounts named at their largest site; no tiles, works offline."""
+    """The sites per city on the shipped country outlines (Mercator): one circle per city, size = kWh,
+    colour = EUI, the largest cities named; no tiles, works offline. data: sustainability_city_map."""
     features = list(outlines())
     land = (
         alt.Chart(alt.Data(values=[f for f in features if f["properties"]["country"] != "DE"]))
@@ -206,13 +218,13 @@ def site_map(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
             latitude="latitude:Q",
             size=alt.Size("kwh:Q", title=labels["kwh"], legend=None, scale=alt.Scale(range=[40, 800])),
             color=_eui_color(labels),
-            tooltip=_site_tooltip(labels),
+            tooltip=_city_tooltip(labels),
         )
     )
     # Dark ink on a light halo: Vega's default black text vanishes on the dark theme's map.
     names = halo_text(
         alt.Chart(map_labels(data)).encode(
-            longitude="longitude:Q", latitude="latitude:Q", text="account_name:N", tooltip=_site_tooltip(labels)
+            longitude="longitude:Q", latitude="latitude:Q", text="city:N", tooltip=_city_tooltip(labels)
         ),
         align="left",
         dx=9,
@@ -220,7 +232,7 @@ def site_map(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelMixin:
         fontSize=11,
         fontWeight="bold",
     )
-    # The view fits Germany and every site (one abroad widens it) plus a margin, so the south and the
+    # The view fits Germany and every city (one abroad widens it) plus a margin, so the south and the
     # largest dots are not cut at the edge; neighbours are clipped to it.
     germany_only = [f for f in features if f["properties"]["country"] == "DE"]
     lons = [*data["longitude"].dropna(), *_coordinates(germany_only, 0)]
