@@ -5,6 +5,7 @@ the same `--db` and checks the message, that the symlink, the published file
 and the directory are exactly as before, and that the attempt was logged.
 """
 
+import errno
 import fcntl
 import gzip
 import hashlib
@@ -13,6 +14,7 @@ import json
 import duckdb
 import pytest
 
+from kamdata import cli
 from kamdata.build import buildlog, validate
 from kamdata.build.runner import BuildError, run_build
 from kamdata.settings import load_settings
@@ -207,3 +209,40 @@ def test_the_row_identity_check_stops_a_build_that_loses_rows(tmp_path, monkeypa
         run_build(write_export_set(tmp_path / "x"), db_path, as_of="2026-11-26")
     assert not db_path.exists() and not list(tmp_path.glob("kam.duckdb.v*"))
     assert buildlog.last_attempt(db_path)["error"].startswith("internal error: AssertionError: row identity broken")
+
+
+DISK_FULL = [
+    OSError(errno.ENOSPC, "No space left on device"),
+    duckdb.FatalException(
+        'FATAL Error: Failed to create checkpoint because of error: Could not write file "kam.duckdb.v1": '
+        "No space left on device"
+    ),
+]
+
+
+@pytest.mark.parametrize("error", DISK_FULL, ids=["oserror", "duckdb"])
+def test_a_full_disk_is_one_paragraph_not_a_traceback(fails, published, tmp_path, monkeypatch, capsys, error):
+    """A build that runs out of disk (Python's ENOSPC, or DuckDB's error naming it, as seen on a full
+    tmpfs by tools/build_trials.py) fails like any file-level problem: logged, published database
+    untouched, and the CLI prints one paragraph and exits 1."""
+
+    def full(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(validate, "stage_table", full)
+    exports = write_export_set(tmp_path / "x")
+    message = fails(exports)
+    assert "is full (no space left on device)" in message and "free space" in message
+    assert cli.main(["build", "--exports", str(exports), "--db", str(published), "--quiet"]) == 1
+    stderr = capsys.readouterr().err.strip()
+    assert stderr.startswith("Build failed: the disk holding") and "\n" not in stderr and "Traceback" not in stderr
+
+
+def test_a_full_disk_that_refuses_the_build_log_still_says_why(published, tmp_path, monkeypatch):
+    def full(*args, **kwargs):
+        raise DISK_FULL[0]
+
+    monkeypatch.setattr(validate, "stage_table", full)
+    monkeypatch.setattr(buildlog, "append_entry", full)
+    with pytest.raises(BuildError, match="is full"):
+        run_build(write_export_set(tmp_path / "x"), published)

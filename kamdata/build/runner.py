@@ -10,6 +10,7 @@ every attempt is appended to the build log.
 
 from __future__ import annotations
 
+import errno
 import json
 import secrets
 import sys
@@ -262,6 +263,32 @@ def _build_version(
         raise BuildError(f"{wal} still exists after checkpoint and close; the new database was not published.")
 
 
+def disk_full(exc: BaseException) -> bool:
+    """Whether `exc` says the disk (or the tmpfs, or a quota) is full: an OSError ENOSPC/EDQUOT from
+    Python, or DuckDB's own error, which carries only the system's message."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, duckdb.Error) and "No space left on device" in str(exc)
+
+
+def _disk_full_message(db_path: Path) -> str:
+    return (
+        f"the disk holding {db_path.parent} is full (no space left on device). A build needs room for a "
+        "second copy of the database next to the published one while it runs; free space there (old "
+        "versions, the spill directory) or move the database to a larger disk, then rerun the build."
+    )
+
+
+def _record_failure(db_path: Path, entry: dict) -> None:
+    """Append a failed attempt to the build log; on a full disk the log may not take it either,
+    and the operator's message must still come out."""
+    try:
+        buildlog.append_entry(db_path, entry)
+    except OSError as exc:
+        if not disk_full(exc):
+            raise
+
+
 def _log_entry(summary: dict, status: str, error: str | None) -> dict:
     return {**summary, "status": status, "error": error, "finished_at": _now().isoformat(timespec="seconds")}
 
@@ -318,13 +345,18 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
     except (BuildError, readers.FileError, validate.LimitExceeded, publish.PublishError) as exc:
         summary["duration_s"] = round(time.monotonic() - started, 3)
         failed = _log_entry(summary, "failed", str(exc))
-        buildlog.append_entry(db_path, failed)
+        _record_failure(db_path, failed)
         _write_json(json_file, failed)
         raise exc if isinstance(exc, BuildError) else BuildError(str(exc)) from exc
     except BaseException as exc:
         summary["duration_s"] = round(time.monotonic() - started, 3)
-        buildlog.append_entry(db_path, _log_entry(summary, "failed", f"internal error: {type(exc).__name__}: {exc}"))
-        raise
+        if not disk_full(exc):
+            internal = f"internal error: {type(exc).__name__}: {exc}"
+            buildlog.append_entry(db_path, _log_entry(summary, "failed", internal))
+            raise
+        message = _disk_full_message(db_path)
+        _record_failure(db_path, _log_entry(summary, "failed", message))
+        raise BuildError(message) from exc
     result = {**entry, "pruned": summary["pruned"]}
     _write_json(json_file, result)
     reporter.summary(result)
