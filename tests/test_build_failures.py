@@ -5,7 +5,6 @@ the same `--db` and checks the message, that the symlink, the published file
 and the directory are exactly as before, and that the attempt was logged.
 """
 
-import errno
 import fcntl
 import gzip
 import hashlib
@@ -14,7 +13,6 @@ import json
 import duckdb
 import pytest
 
-from kamdata import cli
 from kamdata.build import buildlog, validate
 from kamdata.build.runner import BuildError, run_build
 from kamdata.settings import load_settings
@@ -211,38 +209,55 @@ def test_the_row_identity_check_stops_a_build_that_loses_rows(tmp_path, monkeypa
     assert buildlog.last_attempt(db_path)["error"].startswith("internal error: AssertionError: row identity broken")
 
 
-DISK_FULL = [
-    OSError(errno.ENOSPC, "No space left on device"),
-    duckdb.FatalException(
-        'FATAL Error: Failed to create checkpoint because of error: Could not write file "kam.duckdb.v1": '
-        "No space left on device"
-    ),
-]
+# Holes an unlucky exporter found (issue 11): each of these loaded silently wrong before.
 
 
-@pytest.mark.parametrize("error", DISK_FULL, ids=["oserror", "duckdb"])
-def test_a_full_disk_is_one_paragraph_not_a_traceback(fails, published, tmp_path, monkeypatch, capsys, error):
-    """A build that runs out of disk (Python's ENOSPC, or DuckDB's error naming it, as seen on a full
-    tmpfs by tools/build_trials.py) fails like any file-level problem: logged, published database
-    untouched, and the CLI prints one paragraph and exits 1."""
-
-    def full(*args, **kwargs):
-        raise error
-
-    monkeypatch.setattr(validate, "stage_table", full)
+@pytest.mark.parametrize("name", ["sla_policies.csv", "sla_policies.csv.gz"])
+def test_a_csv_cut_inside_its_last_field_is_truncated(fails, tmp_path, name):
+    # the last target_pct "95.0" cut to "95" is a valid number; only the missing final line break tells
     exports = write_export_set(tmp_path / "x")
+    text = (exports / "sla_policies.csv").read_bytes()
+    cut = text.rstrip(b"\n")[:-2]
+    assert cut.endswith(b",95")
+    (exports / "sla_policies.csv").unlink()
+    (exports / name).write_bytes(gzip.compress(cut) if name.endswith(".gz") else cut)
     message = fails(exports)
-    assert "is full (no space left on device)" in message and "free space" in message
-    assert cli.main(["build", "--exports", str(exports), "--db", str(published), "--quiet"]) == 1
-    stderr = capsys.readouterr().err.strip()
-    assert stderr.startswith("Build failed: the disk holding") and "\n" not in stderr and "Traceback" not in stderr
+    assert message.startswith(f"{name}: the file does not end with a line break (truncated?)")
 
 
-def test_a_full_disk_that_refuses_the_build_log_still_says_why(published, tmp_path, monkeypatch):
-    def full(*args, **kwargs):
-        raise DISK_FULL[0]
+SECRET = "TOPSECRET-4711"
 
-    monkeypatch.setattr(validate, "stage_table", full)
-    monkeypatch.setattr(buildlog, "append_entry", full)
-    with pytest.raises(BuildError, match="is full"):
-        run_build(write_export_set(tmp_path / "x"), published)
+
+def _secret_file(tmp_path):
+    secret = tmp_path / "elsewhere" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text(f"{SECRET},password\n{SECRET},hunter2\n")
+    return secret
+
+
+def test_a_symlink_pointing_out_of_the_export_directory_is_refused_unread(fails, tmp_path):
+    exports = write_export_set(tmp_path / "x")
+    (exports / "tickets.csv").unlink()
+    (exports / "tickets.csv").symlink_to(_secret_file(tmp_path))
+    message = fails(exports)
+    assert message.startswith("tickets.csv: a symbolic link to a file outside the export directory")
+    assert SECRET not in message and "secret" not in message
+
+
+@pytest.mark.parametrize("listed", ["../elsewhere/secret.csv", "ABSOLUTE"])
+def test_a_manifest_path_outside_the_export_directory_is_refused_unread(fails, tmp_path, listed):
+    secret = _secret_file(tmp_path)
+    listed = str(secret) if listed == "ABSOLUTE" else listed
+    exports = write_export_set(tmp_path / "x", manifest={"files": {listed: {"rows": 1, "sha256": "00"}}})
+    message = fails(exports)
+    assert message.startswith(f"manifest.json lists '{listed}', which is not a file name in the export directory")
+    assert SECRET not in message
+
+
+def test_a_symlink_inside_the_export_directory_is_read(tmp_path):
+    exports = write_export_set(tmp_path / "x", manifest=True)
+    (exports / "parts").mkdir()
+    (exports / "tickets.csv").rename(exports / "parts" / "tickets.csv")
+    (exports / "tickets.csv").symlink_to(exports / "parts" / "tickets.csv")
+    summary = run_build(exports, tmp_path / "kam.duckdb", as_of="2026-11-26")
+    assert summary["tables"]["tickets"]["rows_loaded"] == 3

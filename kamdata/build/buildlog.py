@@ -8,6 +8,10 @@ append that would start on a file of MAX_BYTES or more, the file becomes `<log>.
 `.1` is dropped) and a new one starts. `read_log` reads `.1` then the current file, so the newest
 attempts (thousands of them) stay visible, including the published versions that `prune` keeps.
 Appends happen under the build lock (kamdata.build.publish.build_lock), so one writer rotates.
+
+A build writes a `started` line first and its outcome (`ok`/`failed`) under the same
+build_id last; an attempt whose outcome never came (the build was killed, or still
+runs) reads as `started`: "no outcome" on the data-status page.
 """
 
 from __future__ import annotations
@@ -56,22 +60,25 @@ def append_entry(db_path: str | os.PathLike, entry: dict) -> None:
         os.fsync(fh.fileno())
 
 
+STARTED = "started"
+
+
 def read_log(db_path: str | os.PathLike) -> list[dict]:
-    """Every logged attempt still kept (the rotated file, then the current one), newest last; a line
-    cut off by a crash is skipped."""
+    """Every logged attempt still kept (the rotated file, then the current one), newest last, its
+    latest line per build_id; a line cut off by a crash is skipped."""
     lines: list[str] = []
     for path in (rotated_path(db_path), log_path(db_path)):
         if path.exists():
             lines += path.read_text(encoding="utf-8").splitlines()
-    entries = []
-    for line in lines:
+    attempts: dict[object, dict] = {}
+    for number, line in enumerate(lines):
         try:
             entry = json.loads(line)
         except ValueError:
             continue
         if isinstance(entry, dict):
-            entries.append(entry)
-    return entries
+            attempts[entry.get("build_id") or number] = entry  # the outcome replaces its started line
+    return list(attempts.values())
 
 
 def last_success(db_path: str | os.PathLike) -> dict | None:

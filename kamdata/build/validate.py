@@ -14,7 +14,17 @@ from pathlib import Path
 
 import duckdb
 
-from kamdata.build.contract import TABLES, TABLES_BY_NAME, Column, Table, stg_columns
+from kamdata.build.contract import (
+    IMPLAUSIBLE_DATE_REASON,
+    NON_FINITE_REASON,
+    PLAUSIBLE_YEARS,
+    TABLES,
+    TABLES_BY_NAME,
+    Column,
+    Table,
+    plausible_reason,
+    stg_columns,
+)
 
 STAGING_DIR = Path(__file__).resolve().parents[2] / "sql" / "staging"
 SCRATCH = "scratch"  # the attached work database holding raw/typed/intermediate tables
@@ -102,6 +112,36 @@ def _column_faults(col: Column, joins: list[str]) -> list[str]:
     return faults
 
 
+def plausibility_faults(table: Table) -> list[str]:
+    """Non-finite numbers, numbers outside their column's plausible range, dates outside PLAUSIBLE_YEARS.
+
+    A range fault only where the column's own checks passed, so a value gets the more precise reason once.
+    """
+    faults = []
+    for col in table.columns:
+        typed = f't."{col.name}"'
+        if col.type == "decimal":
+            faults.append(_fault(col.name, f"not isfinite({typed})", _sql_string(NON_FINITE_REASON)))
+        if col.type in ("date", "timestamp", "month"):
+            first, last = PLAUSIBLE_YEARS
+            faults.append(
+                _fault(col.name, f"year({typed}) not between {first} and {last}", _sql_string(IMPLAUSIBLE_DATE_REASON))
+            )
+        if col.plausible:
+            low, high = col.plausible
+            checks_passed = "".join(
+                f" and coalesce(t._check_{i}, true)" for i, chk in enumerate(table.checks) if chk.column == col.name
+            )
+            faults.append(
+                _fault(
+                    col.name,
+                    f"isfinite({typed}) and {typed} not between {low} and {high}{checks_passed}",
+                    _sql_string(plausible_reason(low, high)),
+                )
+            )
+    return faults
+
+
 def faults_sql(table: Table) -> str:
     """SELECT listing every (row, column, raw text, reason) at fault in the typed table."""
     joins: list[str] = []
@@ -109,6 +149,7 @@ def faults_sql(table: Table) -> str:
     faults += [
         _fault(chk.column, f"t._check_{i} = false", _sql_string(chk.reason)) for i, chk in enumerate(table.checks)
     ]
+    faults += plausibility_faults(table)
     for fk, shared in table.parent_matches:
         parent_name = table.column(fk).references
         if parent_name is None:
@@ -127,7 +168,8 @@ def faults_sql(table: Table) -> str:
         with checked as (select *{checks} from {SCRATCH}.typed_{table.name}),
         faults as (
             select t._row_id, t._source_file, t._source_line, t._file_order,
-                   unnest(list_filter([{", ".join(faults)}], lambda f: f is not null)) as f
+                   -- a record the reader found faulty (not UTF-8, field too long) has only those faults
+                   unnest(coalesce(r._read_faults, list_filter([{", ".join(faults)}], lambda f: f is not null))) as f
             from checked as t
             join {SCRATCH}.raw_{table.name} as r using (_row_id)
             {" ".join(joins)}
