@@ -12,7 +12,7 @@ import streamlit as st
 
 from kamdata.app import db, login, pages, review_view, widgets
 from kamdata.app import formats as fmt
-from kamdata.app.filters import MULTI_KEYS, PERIOD_KEY, user_scope
+from kamdata.app.filters import MULTI_KEYS, PERIOD_KEY, unique_account_labels, user_scope
 from kamdata.app.i18n import current_language, t
 from kamdata.review import pdf, xlsx
 from kamdata.review.model import Review
@@ -60,7 +60,7 @@ def _downloads(review: Review) -> None:
 
 pages.home_link()
 accounts = db.query("filters_accounts", {}, scope)
-names = dict(zip(accounts["account_id"], accounts["account_name"]))
+names = unique_account_labels(accounts)
 account_id = st.query_params.get("account")
 review = db.review(account_id, lang, scope) if account_id in names else None
 

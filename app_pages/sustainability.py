@@ -14,7 +14,7 @@ import streamlit as st
 from kamdata.app import chart_cache, db, page_state, pages, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.charts import sustainability as charts_sustainability
-from kamdata.app.filters import FILTERS_KEY, Filters, user_scope
+from kamdata.app.filters import FILTERS_KEY, Filters, unique_account_labels, user_scope
 from kamdata.app.i18n import current_language, t
 from kamdata.app.settings import app_settings
 
@@ -173,7 +173,7 @@ def _target_path(accounts: pd.DataFrame, running: pd.DataFrame) -> None:
     if with_target.empty:
         widgets.empty_state(t("sustainability.path.no_target"))
         return
-    names = dict(zip(with_target["account_id"], with_target["account_name"]))
+    names = unique_account_labels(with_target)
     page_state.url_notice("account", page_state.seed("account", list(names), next(iter(names))))
     account_id = st.selectbox(
         t("sustainability.path.account"), list(names), format_func=names.get, **page_state.widget("account")

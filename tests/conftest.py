@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kamdata import query
 from tests.app_fixture import app, build_alerts_db, build_app_db
+from tests.payload_fixture import build_payload_db
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,12 @@ def alerts_db(tmp_path_factory) -> Path:
     """The app fixture with A1 in trouble (tests/app_fixture.py build_alerts_db), for the portfolio's
     money view and the review's alerts. Read it, never write it."""
     return build_alerts_db(tmp_path_factory.mktemp("alerts-fixture"))
+
+
+@pytest.fixture(scope="session")
+def payload_db(tmp_path_factory) -> Path:
+    """Every name-like text a markdown/HTML/formula payload (tests/payload_fixture.py). Read it, never write it."""
+    return build_payload_db(tmp_path_factory.mktemp("payload-fixture"))
 
 
 @pytest.fixture(scope="session")

@@ -206,3 +206,14 @@ def test_alert_link_keeps_two_same_named_accounts_apart(run_app, same_names_db):
     assert ("P1" in set(breaches["priority"])) and len(breaches) > 0  # T8's breach is listed
     by_id = run_app("app_pages/sla.py", db_path=same_names_db, accounts=["A1"]).dataframe[0].value
     pd.testing.assert_frame_equal(breaches, by_id.reset_index(drop=True))  # exactly A1's, as by its id
+
+
+@pytest.mark.parametrize("account", ["A1", "A2"])
+def test_review_link_opens_each_of_two_same_named_accounts(run_app, same_names_db, account):
+    """An alert's link `review?account=A2` opens A2 and keeps it: the account picker names the
+    accounts by their unique filter labels, so it does not fall back to the first "Klinikum Nord"."""
+    at = run_app("app_pages/account_review.py", db_path=same_names_db, account=account)
+    assert not at.exception
+    assert at.query_params["account"] == [account] or at.query_params["account"] == account
+    assert at.selectbox[0].value == account
+    assert at.selectbox[0].options == ["Klinikum Nord (A1)", "Klinikum Nord (A2)"]

@@ -6,8 +6,12 @@ by the buttons' callables hold the grid's values under the shown labels.
 
 from __future__ import annotations
 
+import csv
 import io
+import tomllib
+import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -17,6 +21,7 @@ import streamlit as st
 from kamdata import export
 from kamdata.app import frame, widgets
 from kamdata.app.i18n import text
+from tests.payload_fixture import MARKUP
 
 PAGES = [
     ("app_pages/portfolio.py", {}),
@@ -26,6 +31,8 @@ PAGES = [
     ("app_pages/data_status.py", {}),
     ("app_pages/account_review.py", {"account": "A1"}),
 ]
+ROOT = Path(__file__).resolve().parent.parent
+PAYLOAD_PAGES = [*PAGES, ("app_pages/explorer.py", {"ds": "tickets", "by": "account_name"})]
 BUTTONS = {
     "de": ["Excel (.xlsx)", "CSV", "CSV für deutsches Excel"],
     "en": ["Excel (.xlsx)", "CSV", "CSV for German Excel"],
@@ -151,3 +158,56 @@ def test_english_portfolio_download_has_english_business_labels(run_app, recorde
     assert text("portfolio.table.account", "en") in accounts
     assert "account_name" not in accounts and "health_score" not in accounts
     assert text("portfolio.table.trend", "en") not in accounts  # the sparkline is no cell value
+
+
+def _cells(name: str, content: bytes) -> tuple[list[str], list[str]]:
+    """(text cells that start like a formula, payload cells) of one downloaded file: the CSVs parsed
+    back with the csv module, the workbook's shared strings and cells read with openpyxl."""
+    if name.endswith(".csv"):
+        delimiter = ";" if name.endswith("_de.csv") else ","
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+        cells = [cell for row in rows for cell in row]
+        live = [c for c in cells if c.startswith(export.FORMULA_START) and not _is_number(c)]
+        return live, [c for c in cells if MARKUP in c]
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in book.read(n) or b"<f " in book.read(n) for n in sheets), name
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    live = [c.value for c in cells if c.value.startswith(export.FORMULA_START) and not c.quotePrefix]
+    return live, [c.value for c in cells if MARKUP in c.value]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("page", "query"), PAYLOAD_PAGES, ids=[p.split("/")[1][:-3] for p, _ in PAYLOAD_PAGES])
+def test_formula_payloads_download_as_inert_text(run_app, recorded, payload_db, page, query):
+    """Names starting with = + - @ (tests/payload_fixture.py) reach every page's downloads (grids,
+    explorer, review pack workbook) as text: a CSV cell with the leading quote, a workbook cell with
+    Excel's quote prefix, never a formula."""
+    at = run_app(page, db_path=payload_db, **query)
+    assert not at.exception
+    payloads = 0
+    for _, data, name in recorded["buttons"]:
+        if not name.endswith((".csv", ".xlsx")):
+            continue
+        live, found = _cells(name, data() if callable(data) else data)
+        assert not live, (name, live[:3])
+        payloads += len(found)
+    assert payloads > 0  # the payloads did reach this page's files
+
+
+def test_grids_built_in_csv_export_is_off():
+    """The grids' own "Download as CSV" writes formula text live; only the app's menu may export.
+    The option is one the installed Streamlit knows (a misspelt key would be ignored silently)."""
+    from streamlit import config
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["client"]["disableDataExport"] is True
+    assert "client.disableDataExport" in config._config_options_template

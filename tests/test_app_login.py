@@ -17,6 +17,7 @@ from streamlit import config
 
 from kamdata import query
 from kamdata.app import db
+from kamdata.app import formats as fmt
 from kamdata.app.i18n import text
 from tests.test_app_downloads import recorded  # noqa: F401 (the download spy fixture)
 
@@ -66,7 +67,7 @@ def shown_text(at) -> str:
 
 def plain(markdown: str) -> str:
     """Markdown-escaped text (fmt.md_escape) as the reader sees it."""
-    return markdown.replace("\\", "")
+    return markdown.replace("\\", "").replace(fmt.WORD_JOINER, "")
 
 
 def audit_entries(log) -> list[dict]:

@@ -81,12 +81,14 @@ def test_health_score_equals_the_mart(run_app, alerts_db):
     con.close()
     # build_alerts_db: A1's health falls to 27.6 -> at risk; the badge under the title says so in red
     assert (round(score, 1), band) == (27.6, "at_risk")
-    assert ":red-badge[gefährdet · Health\\-Score 27,6 \\(Stand 26\\.11\\.2026\\)]" in [m.value for m in at.markdown]
+    assert f":red-badge[{fmt.md_escape('gefährdet · Health-Score 27,6 (Stand 26.11.2026)')}]" in [
+        m.value for m in at.markdown
+    ]
     # the health section's score and band tiles, as the model has them and equal to the mart
     health = _model(alerts_db, "A1", "de").section("health")
     assert (health.figure("health_score").value, health.figure("band").value) == (score, "gefährdet")
     tiles = dict(zip((m.label for m in at.metric), (m.value for m in at.metric)))
-    assert tiles["Health\\-Score"] == "27,6" and tiles["Band"] == "gefährdet"
+    assert tiles[fmt.md_escape("Health-Score")] == "27,6" and tiles["Band"] == "gefährdet"
 
 
 def test_review_lists_all_alerts_of_the_account_in_german(run_app, alerts_db):
@@ -105,7 +107,7 @@ def test_review_lists_all_alerts_of_the_account_in_german(run_app, alerts_db):
     assert HIGHLIGHT in styles
     assert ", ".join(f"#T_{styles.split('_')[1]}_row0_col{i}" for i in range(3)) + " {" in styles  # row 0 only
     assert "_row1_" not in styles
-    assert "Stand 26\\.11\\.2026" in [c.value for c in at.caption]
+    assert fmt.md_escape("Stand 26.11.2026") in [c.value for c in at.caption]
 
 
 def test_review_alerts_in_english(run_app, alerts_db):
@@ -120,7 +122,7 @@ def test_review_without_alerts_says_so(run_app, app_db):
     # In the plain fixture A1 has no alert (A2 holds the detractor and the missing contact).
     at = run_app(REVIEW, account="A1")
     assert not at.exception
-    assert "Keine Warnungen für diesen Account\\." in [i.value for i in at.info]
+    assert fmt.md_escape("Keine Warnungen für diesen Account.") in [i.value for i in at.info]
     assert "alerts" not in [t.key for s in _model(app_db, "A1", "de").sections for t in s.tables]
     at = run_app(REVIEW, account="A2")
     reasons = list(_grid(at, _model(app_db, "A2", "de"), "alerts").value["reason"])
@@ -273,8 +275,10 @@ def test_view_draws_every_kind_in_the_model_format():
     assert not at.exception
     assert [h.value for h in at.header] == ["SLA und Servicequalität", "Wachstum"]
     # the section's figures (display(): one decimal pct, whole euros, n/a)
-    assert [m.value for m in at.metric] == ["97,3 %", "1\\.235 €", "k\\. A\\."]
-    assert ":red-badge[gefährdet · Health\\-Score 32,0 \\(Stand 26\\.11\\.2026\\)]" in [m.value for m in at.markdown]
+    assert [m.value for m in at.metric] == [fmt.md_escape(t) for t in ("97,3 %", "1.235 €", "k. A.")]
+    assert f":red-badge[{fmt.md_escape('gefährdet · Health-Score 32,0 (Stand 26.11.2026)')}]" in [
+        m.value for m in at.markdown
+    ]
     captions = [c.value for c in at.caption]
     # every figure says its window; the running month carries its note (captions are escaped markdown)
     assert fmt.md_escape("November 2026 bis 26.11.2026 · laufender Monat") in captions
@@ -286,9 +290,9 @@ def test_view_draws_every_kind_in_the_model_format():
     markup = "<script>alert(1)</script> **bold** [x](javascript:alert(1))"
     assert [t.value for t in at.text] == [f"Das Wichtigste\n{markup}"]
     # the section without data says so
-    assert [i.value for i in at.info] == ["Keine offenen Chancen\\."]
+    assert [i.value for i in at.info] == [fmt.md_escape("Keine offenen Chancen.")]
     # the contents line links each section's anchor
-    assert "Inhalt\\: [SLA und Servicequalität](#review-sla) · [Wachstum](#review-growth)" in [
+    assert f"{fmt.md_escape('Inhalt:')} [SLA und Servicequalität](#review-sla) · [Wachstum](#review-growth)" in [
         m.value for m in at.markdown
     ]
     assert len(at.get("vega_lite_chart")) == 1

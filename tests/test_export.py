@@ -6,7 +6,9 @@ payloads (= + - @ tab) that must stay inert text in all three files.
 
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import numpy as np
@@ -196,3 +198,36 @@ def test_empty_result_has_the_header_only():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown column kind"):
         export.csv_bytes(frame(), [Column("name", "Name", "percentish")])
+
+
+ATTACKS = [
+    '=HYPERLINK("http://evil.example","klick")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-1+2",
+    "\t=1+2",
+    "\r=1+2",
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=["hyperlink", "plus-dde", "at-sum", "minus", "tab", "cr"])
+def test_formula_attacks_read_back_as_text_from_every_file(attack):
+    """The payload as a cell and as a column label: the CSVs parse back (csv module, pandas with the
+    German separators) to the quoted text; the workbook holds the exact text, typed as a string
+    with the quote prefix, and no formula anywhere."""
+    single = pd.DataFrame({"name": [attack], "n": [-5]})
+    columns = [Column("name", attack), Column("n", "N", "integer")]
+    plain = list(csv.reader(io.StringIO(export.csv_bytes(single, columns).decode(), newline="")))
+    assert plain == [["'" + attack, "N"], ["'" + attack, "-5"]]
+    german = pd.read_csv(
+        io.BytesIO(export.german_csv_bytes(single, columns)), sep=";", decimal=",", encoding="utf-8-sig", dtype=str
+    )
+    assert list(german.columns) == ["'" + attack, "N"]
+    assert german.iloc[0].tolist() == ["'" + attack, "-5"]
+    content = export.xlsx_bytes([Sheet("Daten", single, columns)], "de")
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        assert not any(b"<f>" in book.read(n) for n in book.namelist() if n.startswith("xl/worksheets/"))
+    sheet = workbook(content)
+    for cell in (sheet["A1"], sheet["A2"]):  # XML reads a bare CR back as LF
+        assert cell.value == attack.replace("\r", "\n") and cell.data_type == "s" and cell.quotePrefix
+    assert sheet["B2"].value == -5 and sheet["B2"].data_type == "n"

@@ -153,7 +153,7 @@ def _default_period(as_of: date) -> tuple[date, date]:
 def choices(options: pd.DataFrame, lines: list[str], lang: str) -> dict[str, Choice]:
     """The five multiselect filters for the filter options of the user's accounts, labelled in `lang`
     (bound here: a label function must not depend on when it is called)."""
-    names = _account_labels(options)
+    names = unique_account_labels(options)
     kams = _unique_labels(dict(zip(options["kam_id"], options["kam_name"])))
 
     def coded(key: str, kind: str, codes: list) -> Choice:
@@ -325,11 +325,14 @@ def global_filters() -> Filters:
 def account_labels() -> dict:
     """account id -> the account filter's display label (the name, with the id where two accounts
     share a name). Links filter by id (`?accounts=A1`), not by this label."""
-    return _account_labels(db.query("filters_accounts", {}, user_scope()))
+    return unique_account_labels(db.query("filters_accounts", {}, user_scope()))
 
 
-def _account_labels(options: pd.DataFrame) -> dict:
-    return _unique_labels(dict(zip(options["account_id"], options["account_name"])))
+def unique_account_labels(accounts: pd.DataFrame) -> dict:
+    """account id -> name, with the id where two accounts share a name, for every account picker:
+    Streamlit keeps a selectbox's choice by its shown label, so two equal labels would fold two
+    accounts into one (a link to the second would open, and rewrite itself to, the first)."""
+    return _unique_labels(dict(zip(accounts["account_id"], accounts["account_name"])))
 
 
 def _unique_labels(names: dict) -> dict:

@@ -17,12 +17,21 @@ from kamdata.app.i18n import current_language, texts
 from kamdata.app.i18n import text as i18n_text
 from kamdata.query import TIMEZONE
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+# Streamlit rewrites markdown *text* after the escapes are gone: :material/x: and :emoji: shortcodes,
+# :streamlit:, arrows (-> <- <->), dashes (--) and >= / <=, and GFM links bare www.x.de, https://...
+# and a@b.de. An invisible WORD JOINER after each of these characters (before a dot: "www⁠.") breaks
+# every such pattern; the reader sees the text unchanged.
+WORD_JOINER = "\u2060"
+_TEXT_REWRITES = re.compile(r"([:<>=\-@])")
 
 
 def md_escape(text) -> str:
-    """Data-derived text made inert for Streamlit markdown (labels, captions, banners)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Data-derived text made inert for Streamlit markdown (titles, labels, captions, banners):
+    markdown syntax escaped with backslashes, and Streamlit's text rewrites (icons, emoji, arrows)
+    broken with an invisible word joiner."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text).replace(WORD_JOINER, ""))
+    return _TEXT_REWRITES.sub(r"\1" + WORD_JOINER, escaped).replace("\\.", WORD_JOINER + "\\.")
 
 
 def missing(value) -> bool:
