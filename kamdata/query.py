@@ -50,6 +50,7 @@ started with.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -77,22 +78,14 @@ SCOPE_KEYS = (
     ("site_id", "select site_id from stg_sites"),  # meter readings: the visible accounts' sites
     ("employee_id", "select employee_id from stg_account_team union select kam_id from stg_accounts"),
 )
-# Everything in a database's catalog that binding a select depends on, one line per object, digested.
-_CATALOG = """
-select md5(coalesce(string_agg(item, chr(10) order by item), '')) from (
-    select concat_ws(' ', 'column', schema_name, table_name, column_index, column_name, data_type) as item
-    from duckdb_columns() where database_name = current_database()
-    union all
-    select concat_ws(' ', 'view', schema_name, view_name, sql)
-    from duckdb_views() where database_name = current_database() and not internal
-    union all
-    select concat_ws(' ', 'function', schema_name, function_name, function_type, parameters::varchar, macro_definition)
-    from duckdb_functions() where database_name = current_database() and not internal
-    union all
-    select concat_ws(' ', 'type', schema_name, type_name, logical_type)
-    from duckdb_types() where database_name = current_database() and not internal
+# Everything in a database's catalog that binding a select depends on besides its columns (catalog_digest).
+_CATALOG = (
+    "select schema_name, view_name, sql from duckdb_views() where database_name = current_database() and not internal",
+    "select schema_name, function_name, function_type, parameters::varchar, macro_definition from duckdb_functions() "
+    "where database_name = current_database() and not internal",
+    "select schema_name, type_name, logical_type from duckdb_types() where database_name = current_database() "
+    "and not internal",
 )
-"""
 # Tables every query may read under any scope: parameters and reference data, no account facts.
 REFERENCE_TABLES = {
     "kpi_params": "the build's KPI parameters",
@@ -244,15 +237,18 @@ class _Database:
         catalog = con.execute("select current_database()").fetchone()
         assert catalog is not None  # a select without from returns exactly one row
         self.catalog: str = catalog[0]
-        digest = con.execute(_CATALOG).fetchone()
-        assert digest is not None  # an aggregate without group by returns exactly one row
-        self.digest: str = digest[0]
+        rows = con.execute(
+            "select schema_name, table_name, column_index, column_name, data_type from duckdb_columns() "
+            "where database_name = current_database()"
+        ).fetchall()
+        digest = hashlib.blake2b(repr(sorted(map(repr, rows))).encode(), digest_size=20)
+        for statement in _CATALOG:  # repr first: a row may hold NULLs, which do not sort among strings
+            digest.update(repr(sorted(map(repr, con.execute(statement).fetchall()))).encode())
+        self.digest = digest.hexdigest()
         columns: dict[str, set[str]] = {}
-        for table, column in con.execute(
-            "select table_name, column_name from duckdb_columns() "
-            "where database_name = current_database() and schema_name = 'main'"
-        ).fetchall():
-            columns.setdefault(table, set()).add(column)
+        for schema, table, _index, column, _type in rows:
+            if schema == "main":
+                columns.setdefault(table, set()).add(column)
         # key column -> the tables restricted by it (a table goes to the first key it has)
         self.keyed: dict[str, list[str]] = {key: [] for key, _ in SCOPE_KEYS}
         self.other_tables: list[str] = []
