@@ -6,15 +6,24 @@ exactly as written. The base surveys.csv has R1 on lines 2-3 (a comment with a l
 R2 on line 4; the base employees.csv has E1-E3 on lines 2-4 (E3 is "Jörg Müller").
 """
 
+import json
+import resource
+import signal
+import subprocess
+import sys
 from contextlib import closing
+from pathlib import Path
 
 import duckdb
+import pytest
 
-from kamdata.build import contract
+from kamdata.build import buildlog, contract
 from kamdata.build.runner import run_build
+from kamdata.cli import main
 from kamdata.settings import load_settings
 from tests.exportset import base_row, write_export_set
 
+ROOT = Path(__file__).resolve().parents[1]
 PERMISSIVE = load_settings()
 PERMISSIVE["build"]["reject_share_limit_pct"] = 100.0
 
@@ -117,3 +126,73 @@ def test_non_finite_overflowing_and_implausible_values_are_rejected_with_a_reaso
         for table, column in doubles:
             query = f'select count(*) from "{table}" where not isfinite("{column}")'
             assert con.execute(query).fetchone() == (0,), (table, column)
+
+
+ENVIRONMENT_FAULTS = {
+    "permission denied": ("kamdata.build.readers.discover", PermissionError(13, "Permission denied", "/exports")),
+    "disk full": ("kamdata.build.publish.switch_symlink", OSError(28, "No space left on device")),
+    "read-only directory": ("kamdata.build.runner.duckdb.connect", OSError(30, "Read-only file system")),
+    "duckdb i/o": (
+        "kamdata.build.runner.duckdb.connect",
+        duckdb.IOException('IO Error: Could not write file "kam.duckdb.v1": No space left on device'),
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", ENVIRONMENT_FAULTS)
+def test_environment_errors_end_in_one_paragraph_and_a_logged_failure(tmp_path, monkeypatch, capsys, fault):
+    target, error = ENVIRONMENT_FAULTS[fault]
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(target, fail)
+    db_path = tmp_path / "kam.duckdb"
+    code = main(["build", "--exports", str(write_export_set(tmp_path / "x")), "--db", str(db_path), "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.startswith("Build failed: cannot read or write a file (") and err.count("\n") == 1
+    assert error.strerror in err if isinstance(error, OSError) else "No space left on device" in err
+    assert [e["status"] for e in buildlog.read_log(db_path)] == ["failed"]
+    assert not db_path.exists() and not list(tmp_path.glob("kam.duckdb.v*"))
+
+
+def _run_build_process(tmp_path, code: str, limit_bytes: int | None = None) -> subprocess.CompletedProcess:
+    """`code` (then the build CLI) in a fresh Python process, optionally with a file size limit."""
+
+    def limit():
+        if limit_bytes:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
+    exports = write_export_set(tmp_path / "x")
+    argv = ["build", "--exports", str(exports), "--db", str(tmp_path / "kam.duckdb"), "--quiet"]
+    script = f"{code}\nimport sys\nfrom kamdata.cli import main\nsys.exit(main({argv!r}))"
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, preexec_fn=limit, cwd=ROOT, timeout=300
+    )
+
+
+def test_a_real_write_failure_of_duckdb_ends_in_one_paragraph(tmp_path):
+    done = _run_build_process(tmp_path, "", limit_bytes=2_000_000)  # the database outgrows 2 MB
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Build failed: cannot read or write a file (") and done.stderr.count("\n") == 1
+    assert buildlog.last_attempt(tmp_path / "kam.duckdb")["status"] == "failed"
+
+
+def test_a_killed_build_leaves_a_started_entry_without_outcome(tmp_path):
+    kill = "import os, signal\nimport kamdata.build.validate as v\n"
+    kill += "v.stage_table = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)"
+    done = _run_build_process(tmp_path, kill)
+    assert done.returncode == -signal.SIGKILL
+    [attempt] = buildlog.read_log(tmp_path / "kam.duckdb")
+    assert attempt["status"] == buildlog.STARTED and attempt["started_at"] and attempt["finished_at"] is None
+    assert not (tmp_path / "kam.duckdb").exists()
+
+
+def test_an_outcome_replaces_its_started_line_in_the_log(tmp_path):
+    exports = write_export_set(tmp_path / "x")
+    run_build(exports, tmp_path / "kam.duckdb", as_of="2026-11-26")
+    lines = (tmp_path / "kam.duckdb.builds.jsonl").read_text().splitlines()
+    assert [json.loads(line)["status"] for line in lines] == ["started", "ok"]
+    assert [e["status"] for e in buildlog.read_log(tmp_path / "kam.duckdb")] == ["ok"]
