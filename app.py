@@ -10,15 +10,21 @@ as of" badge with its banners. An operator's mistake (database, settings) or a
 query over its time limit ends in a page saying so, never in a traceback.
 
 `streamlit run app.py` finds the `st.App` below (kamdata.app.health adds
-/api/health to Streamlit's server) and runs this file as the page script
-(`__main__`); imported as a module, it only defines the server.
+/api/health to Streamlit's server; its startup runs kamdata.app.warmup, so the
+first page after a start finds imports, texts and the checked database in
+place) and runs this file as the page script (`__main__`); imported as a
+module, it only defines the server.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import streamlit as st
 
-from kamdata.app import bootstrap, db, frame, health, login, pages
+from kamdata.app import bootstrap, db, frame, health, login, pages, warmup
 from kamdata.app.filters import global_filters, language_switch
 from kamdata.app.i18n import t
 from kamdata.app.settings import app_settings
@@ -75,7 +81,14 @@ def main() -> None:
             frame.query_timeout()
 
 
+@asynccontextmanager
+async def _warm_start(_app) -> AsyncIterator[None]:
+    """The server's startup: the first page's one-off work, off the event loop (kamdata.app.warmup)."""
+    await asyncio.to_thread(warmup.warm)
+    yield
+
+
 if __name__ == "__main__":
     main()
 else:
-    app = st.App(__file__, routes=health.routes())
+    app = st.App(__file__, routes=health.routes(), lifespan=_warm_start)

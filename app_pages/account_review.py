@@ -14,7 +14,6 @@ from kamdata.app import db, login, pages, review_view, widgets
 from kamdata.app import formats as fmt
 from kamdata.app.filters import MULTI_KEYS, PERIOD_KEY, unique_account_labels, user_scope
 from kamdata.app.i18n import current_language, t
-from kamdata.review import pdf, xlsx
 from kamdata.review.model import Review
 
 lang = current_language()
@@ -37,16 +36,16 @@ def _downloads(review: Review) -> None:
     """The review pack as PDF and as workbook. `data` is a callable: the file is made when the button is
     clicked (on a worker thread, from the review already on screen), not on every run of the page."""
     left, right, _ = st.columns([1, 1, 1])  # a third each: "Review pack (PDF)" is not cut at 1024 px
-    for column, module, extension, label, mime, icon in (
-        (left, pdf, "pdf", "account_review.download_pdf", "application/pdf", ":material/picture_as_pdf:"),
-        (right, xlsx, "xlsx", "account_review.download_xlsx", XLSX_MIME, ":material/table_view:"),
+    for column, extension, label, mime, icon in (
+        (left, "pdf", "account_review.download_pdf", "application/pdf", ":material/picture_as_pdf:"),
+        (right, "xlsx", "account_review.download_xlsx", XLSX_MIME, ":material/table_view:"),
     ):
         name = review_view.pack_file_name(review, extension)
         with column:
             st.download_button(
                 t(label),
                 data=login.audited(
-                    "pack", lambda render=module.render: render(review), account_id=review.account_id, file=name
+                    "pack", lambda ext=extension: review_view.pack(review, ext), account_id=review.account_id, file=name
                 ),
                 file_name=name,
                 mime=mime,

@@ -6,15 +6,20 @@ that did not finish, a full disk), a database built by an older version of the c
 column or function the app's queries need is missing: rebuild it), or one whose `build_info` is
 empty. `problem(version)` compares the file's size with the blocks DuckDB says it holds (a
 copy cut short still opens when its catalog survived), then binds every query file and every
-explorer dataset on the app's own locked-down connection (kamdata.query) without running them,
-so "what the app needs" is exactly what its SQL reads. The answer is cached per version: a new
-build is checked once, on first use.
+explorer dataset on the app's own locked-down connection (kamdata.query) without reading any
+data (parameters NULL, under `limit 0`), so "what the app needs" is exactly what its SQL reads.
+The answer is cached per version: a new build is checked once, on first use. Binding (most of
+the check's time) is a pure function of the file's catalog and the app's SQL, so its outcome is
+kept per (catalog digest, SQL digest): a nightly build with the same tables, columns, views and
+macros as one already bound is not bound again; one with any difference in them is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +36,9 @@ SHOWN_FAILURES = 3  # an outdated database: the first few missing objects name t
 _BLOCKS = "select block_size, total_blocks from pragma_database_size() where database_name = current_database()"
 
 _log = logging.getLogger(__name__)
+# (catalog digest, SQL digest) -> the selects that did not bind; a few catalogs per process at most
+_bound: dict[tuple[str, str], dict[str, str]] = {}
+_bound_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,20 @@ def _statements() -> dict[str, str]:
     return statements
 
 
+def _unbindable(version: DbVersion) -> dict[str, str]:
+    """query.unbindable of every statement, reused for a version whose catalog was bound before."""
+    statements = _statements()
+    sql = hashlib.blake2b(repr(sorted(statements.items())).encode(), digest_size=20).hexdigest()
+    key = (query.catalog_digest(version), sql)
+    with _bound_lock:
+        known = _bound.get(key)
+    if known is None:
+        known = query.unbindable(version, statements)
+        with _bound_lock:
+            _bound[key] = known
+    return known
+
+
 def _file_problem(path: str) -> str | None:
     """What is wrong with the file itself, before DuckDB opens it."""
     if os.path.isdir(path):
@@ -72,7 +94,7 @@ def _check(version: DbVersion) -> Problem | None:
     if reason:
         return Problem(reason, version.path)
     try:
-        failures = query.unbindable(version, _statements())
+        failures = _unbindable(version)
         if failures:
             shown = "; ".join(f"{name}: {error}" for name, error in sorted(failures.items())[:SHOWN_FAILURES])
             return Problem("outdated", version.path, shown)

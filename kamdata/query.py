@@ -34,7 +34,9 @@ and every later caller (review pack, explorer, CLI) run queries through
   built before a macro changed (the build creates the same files in the
   database for the marts and outside tools).
 - `unbindable(version, statements)` binds selects without running them (kamdata.dbcheck: does
-  this database have every table, column and function the app's queries need?).
+  this database have every table, column and function the app's queries need?);
+  `catalog_digest(version)` names what binding depends on in the file (its tables, columns and
+  types, views, macros), so a check can be reused for a new version with the same catalog.
 
 Connections: read-only, to the REAL file behind the published symlink (DuckDB
 hands a second connect() to a path this process already holds the OLD
@@ -48,6 +50,7 @@ started with.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -74,6 +77,14 @@ SCOPE_KEYS = (
     ("account_id", "select unnest($ids::varchar[]) as id"),
     ("site_id", "select site_id from stg_sites"),  # meter readings: the visible accounts' sites
     ("employee_id", "select employee_id from stg_account_team union select kam_id from stg_accounts"),
+)
+# Everything in a database's catalog that binding a select depends on besides its columns (catalog_digest).
+_CATALOG = (
+    "select schema_name, view_name, sql from duckdb_views() where database_name = current_database() and not internal",
+    "select schema_name, function_name, function_type, parameters::varchar, macro_definition from duckdb_functions() "
+    "where database_name = current_database() and not internal",
+    "select schema_name, type_name, logical_type from duckdb_types() where database_name = current_database() "
+    "and not internal",
 )
 # Tables every query may read under any scope: parameters and reference data, no account facts.
 REFERENCE_TABLES = {
@@ -226,12 +237,18 @@ class _Database:
         catalog = con.execute("select current_database()").fetchone()
         assert catalog is not None  # a select without from returns exactly one row
         self.catalog: str = catalog[0]
+        rows = con.execute(
+            "select schema_name, table_name, column_index, column_name, data_type from duckdb_columns() "
+            "where database_name = current_database()"
+        ).fetchall()
+        digest = hashlib.blake2b(repr(sorted(map(repr, rows))).encode(), digest_size=20)
+        for statement in _CATALOG:  # repr first: a row may hold NULLs, which do not sort among strings
+            digest.update(repr(sorted(map(repr, con.execute(statement).fetchall()))).encode())
+        self.digest = digest.hexdigest()
         columns: dict[str, set[str]] = {}
-        for table, column in con.execute(
-            "select table_name, column_name from duckdb_columns() "
-            "where database_name = current_database() and schema_name = 'main'"
-        ).fetchall():
-            columns.setdefault(table, set()).add(column)
+        for schema, table, _index, column, _type in rows:
+            if schema == "main":
+                columns.setdefault(table, set()).add(column)
         # key column -> the tables restricted by it (a table goes to the first key it has)
         self.keyed: dict[str, list[str]] = {key: [] for key, _ in SCOPE_KEYS}
         self.other_tables: list[str] = []
@@ -358,22 +375,32 @@ class _Databases:
             database = self._database(version)
             database.busy += 1
         failures: dict[str, str] = {}
-        cur = None
+        cur, bound = None, False
         try:
             cur = database._prepare(None, frozenset())
             for name, sql in statements.items():
+                # Bound with every parameter NULL: PREPARE alone defers binding a statement whose parameter
+                # types it cannot infer (`$accounts is null`), and so would miss its missing columns.
+                # Under `limit 0` the optimizer drops the plan: nothing is read.
+                params = dict.fromkeys(_PARAM.findall(_COMMENT.sub("", sql)))
                 try:
-                    cur.execute(f"prepare _kam_check as {sql}")
-                    cur.execute("deallocate _kam_check")
+                    cur.execute(f"select * from (\n{sql}\n) limit 0", params).fetchall()
                 except (duckdb.CatalogException, duckdb.BinderException) as exc:
                     failures[name] = str(exc).splitlines()[0]
+            bound = True
             return failures
         finally:
-            if cur is not None:
-                cur.close()
             with self._lock:
                 database.busy -= 1
+                if bound and cur is not None:  # unscoped, with this version's macros: pooled for the next query
+                    database.idle.setdefault((None, frozenset()), []).append(cur)
+                elif cur is not None:
+                    cur.close()
                 self._close_idle(newest=version)
+
+    def digest(self, version: DbVersion) -> str:
+        with self._lock:
+            return self._database(version).digest
 
     def _close_idle(self, newest: DbVersion) -> None:
         """Close every version other than `newest` that no query is using."""
@@ -420,9 +447,17 @@ def run_sql(
 
 def unbindable(version: DbVersion, statements: dict[str, str]) -> dict[str, str]:
     """The selects (name -> SQL) that database `version` cannot bind, with DuckDB's message: a missing
-    table, column or function. Binds on an unscoped cursor with this version's macros, runs nothing.
+    table, column or function. Binds on an unscoped cursor with this version's macros, its parameters
+    NULL, under `limit 0` (reads nothing).
     A file DuckDB cannot open raises duckdb.Error."""
     return _databases.unbindable(version, statements)
+
+
+def catalog_digest(version: DbVersion) -> str:
+    """A digest of what binding a select depends on in database `version`'s catalog (tables, columns and
+    their types, views, macros, types): two files with the same digest bind the same selects the same way.
+    A file DuckDB cannot open raises duckdb.Error."""
+    return _databases.digest(version)
 
 
 def close_all() -> None:

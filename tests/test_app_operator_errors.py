@@ -60,6 +60,7 @@ def _truncated(app_db, tmp_path):
 
 
 def _older_version(app_db, tmp_path):
+    tmp_path.mkdir(exist_ok=True)
     path = _copy(app_db, tmp_path / "kam.duckdb")
     with duckdb.connect(str(path)) as con:  # a build from before mart_accounts existed
         con.execute("drop table mart_accounts")
@@ -123,16 +124,59 @@ def test_an_older_database_says_rebuild_and_what_is_missing(run_app, app_db, tmp
     assert at.code[0].value == f"python -m kamdata build --exports <export dir> --db {path}"
 
 
-def test_the_check_runs_once_per_database_version(app_db, tmp_path, monkeypatch):
-    path = _copy(app_db, tmp_path / "kam.duckdb")
+def test_the_check_runs_once_per_database_version_and_binds_once_per_catalog(app_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(dbcheck, "_bound", {})  # nothing bound yet in this process
     calls = []
     real = query.unbindable
     monkeypatch.setattr(
         query, "unbindable", lambda version, statements: calls.append(version) or real(version, statements)
     )
-    version = query.current_version(path)
-    assert dbcheck.problem(version) is None and dbcheck.problem(version) is None
-    assert calls == [version]
+    first = query.current_version(_copy(app_db, tmp_path / "first.duckdb"))
+    assert dbcheck.problem(first) is None and dbcheck.problem(first) is None
+    assert calls == [first]
+    # The next night's build: another file with the same catalog is checked without binding again.
+    second = query.current_version(_copy(app_db, tmp_path / "second.duckdb"))
+    assert query.catalog_digest(second) == query.catalog_digest(first)
+    assert dbcheck.problem(second) is None
+    assert calls == [first]
+    # A build from an older version of the code has another catalog: bound again, and found out.
+    older = query.current_version(_older_version(app_db, tmp_path / "older"))
+    found = dbcheck.problem(older)
+    assert found is not None and found.reason == "outdated"
+    assert calls == [first, older]
+
+
+def _changed(app_db: Path, target: Path, statement: str) -> query.DbVersion:
+    path = _copy(app_db, target)
+    with duckdb.connect(str(path)) as con:
+        con.execute(statement)
+    return query.current_version(path)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "alter table mart_accounts drop column industry",
+        "alter table mart_accounts alter column sites type integer",
+        "alter table mart_accounts rename column account_name to name",
+        "create view v_extra as select 1 as one",
+        "create macro extra_rule(x) as x + 1",
+        "create or replace macro margin_pct(revenue, cost) as 0",
+    ],
+)
+def test_the_catalog_digest_changes_with_anything_binding_depends_on(app_db, tmp_path, statement):
+    same = query.current_version(_copy(app_db, tmp_path / "same.duckdb"))
+    changed = _changed(app_db, tmp_path / "changed.duckdb", statement)
+    assert query.catalog_digest(same) == query.catalog_digest(query.current_version(app_db))
+    assert query.catalog_digest(changed) != query.catalog_digest(same)
+
+
+def test_a_missing_column_is_found_although_a_same_named_catalog_passed(app_db, tmp_path):
+    # the app fixture's catalog is bound (and passes) first; a file missing one column is bound on its own
+    assert dbcheck.problem(query.current_version(app_db)) is None
+    older = _changed(app_db, tmp_path / "kam.duckdb", "alter table mart_accounts drop column health_score")
+    found = dbcheck.problem(older)
+    assert found is not None and found.reason == "outdated" and "health_score" in found.detail
 
 
 @pytest.mark.parametrize(

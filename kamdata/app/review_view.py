@@ -271,6 +271,14 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "account"
 
 
+def pack(review: Review, extension: str) -> bytes:
+    """The review pack as "pdf" or "xlsx". Its renderer (reportlab and vl-convert, openpyxl) is imported on
+    the first click, not with the page: most visits never download a pack."""
+    from kamdata.review import pdf, xlsx
+
+    return (pdf if extension == "pdf" else xlsx).render(review)
+
+
 def pack_file_name(review: Review, extension: str) -> str:
     """<account_id>_<slug>_review_<as_of>.<extension>, e.g. "A1_klinikum-nord_review_2026-11-26.pdf"."""
     account = re.sub(r"[^A-Za-z0-9-]+", "-", review.account_id).strip("-") or "account"

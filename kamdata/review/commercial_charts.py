@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from kamdata.app import formats as fmt
-from kamdata.app.charts.base import localize
+from kamdata.app.charts.base import localize, when
 
 WIDTH = 640
 HEIGHT = 240
@@ -76,7 +76,7 @@ def co2e_chart(data: pd.DataFrame, labels: dict, lang: str) -> dict:
         .encode(
             x=alt.X("year_label:N", title=labels["year"], sort=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("t_co2e:Q", title=labels["co2e"], axis=alt.Axis(format=",.1~f")),
-            color=alt.condition(alt.datum.partial, alt.value(PRIOR), alt.value(RECENT)),
+            color=when(alt.ColorValue, "datum.partial", PRIOR, RECENT),
             tooltip=[
                 alt.Tooltip("year_label:N", title=labels["year"]),
                 alt.Tooltip("t_co2e:Q", title=labels["co2e"], format=",.1f"),

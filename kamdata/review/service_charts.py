@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kamdata.app.charts.base import BAND_COLORS, localize
+from kamdata.app.charts.base import BAND_COLORS, localize, when
 
 WIDTH = 640
 PCT_FORMAT = ",.1f"
@@ -48,7 +48,7 @@ def compliance_vs_target(data: pd.DataFrame, labels: dict, lang: str, months: li
     )
     points = base.mark_point(filled=True, size=45).encode(
         y="resolution_compliance_pct:Q",
-        color=alt.condition("datum.below_target", alt.value(BAND_COLORS["at_risk"]), alt.value(BAND_COLORS["healthy"])),
+        color=when(alt.ColorValue, "datum.below_target", BAND_COLORS["at_risk"], BAND_COLORS["healthy"]),
         tooltip=[
             alt.Tooltip("month_label:N", title=labels["month"]),
             alt.Tooltip("resolution_compliance_pct:Q", title=labels["pct"], format=PCT_FORMAT),

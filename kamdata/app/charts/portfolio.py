@@ -14,7 +14,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from kamdata.app.charts.base import BAND_COLORS, BANDS, NEUTRAL, band_label, halo_text, localize
+from kamdata.app.charts.base import BAND_COLORS, BANDS, NEUTRAL, band_label, halo_text, localize, when
 
 PICK = "pick"
 LABELLED_BANDS = ("at_risk", "watch")
@@ -161,9 +161,9 @@ def health_history(data: pd.DataFrame, labels: dict, lang: str) -> alt.TopLevelM
         .mark_bar(stroke=NEUTRAL)
         .encode(
             x=alt.X("period:O", title=None, sort=periods, axis=axis),
-            opacity=alt.condition("datum.is_current", alt.value(0.55), alt.value(1.0)),
-            strokeDash=alt.condition("datum.is_current", alt.value([4, 3]), alt.value([1, 0])),
-            strokeWidth=alt.condition("datum.is_current", alt.value(1.5), alt.value(0)),
+            opacity=when(alt.OpacityValue, "datum.is_current", 0.55, 1.0),
+            strokeDash=when(alt.StrokeDashValue, "datum.is_current", [4, 3], [1, 0]),
+            strokeWidth=when(alt.StrokeWidthValue, "datum.is_current", 1.5, 0),
             y=alt.Y("accounts:Q", title=labels["accounts"], stack="zero", axis=alt.Axis(format="d", tickMinStep=1)),
             color=_history_color(lang, labels["band"]),
             order=alt.Order("stack:Q"),

@@ -1,0 +1,100 @@
+"""Work the first page after a server start would otherwise do, done while the server starts.
+
+A fresh process pays once for what every later page reuses: the page modules' imports (Altair,
+pandas' Styler templates, openpyxl behind the download menu), the text files of both languages,
+Altair's lazily built chart machinery, Streamlit's one-off check whether it runs in a REPL (it
+reads the source of every frame on the stack), and the published database: its connection opened
+and checked (kamdata.dbcheck). app.py runs `warm()` in its server's startup (st.App lifespan), so
+/_stcore/health answers once this is done and the first user's page finds it all in place. Nothing
+here may keep the server from starting: a failure is logged and the page reports it as usual.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+
+_log = logging.getLogger(__name__)
+
+# What the pages import beyond app.py's own imports (app_pages/*.py).
+PAGE_MODULES = (
+    "kamdata.app.widgets",
+    "kamdata.app.chart_cache",
+    "kamdata.app.alerts",
+    "kamdata.app.page_state",
+    "kamdata.app.charts.portfolio",
+    "kamdata.app.charts.sla",
+    "kamdata.app.charts.sustainability",
+    "kamdata.app.charts.workload",
+)
+
+
+def _texts() -> None:
+    from kamdata.app.i18n import TEXTS_DIR, texts
+
+    for path in TEXTS_DIR.glob("*.toml"):
+        texts(path.stem)
+
+
+def _chart() -> None:
+    """One small layered chart with a selection, a condition and a tooltip, converted like a page's."""
+    import altair as alt
+    import pandas as pd
+
+    from kamdata.app.chart_cache import to_spec
+
+    frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0], "band": ["healthy", "watch"]})
+    pick = alt.selection_point(fields=["band"])
+    points = (
+        alt.Chart(frame)
+        .mark_circle()
+        .encode(
+            x=alt.X("x:Q", title="x"),
+            y=alt.Y("y:Q", title="y"),
+            color=alt.condition(pick, alt.Color("band:N"), alt.value("#9aa0a6")),
+            tooltip=[alt.Tooltip("x:Q", format=",.1f")],
+        )
+        .add_params(pick)
+    )
+    to_spec(alt.layer(points, points.mark_text()).properties(height=100))
+
+
+def _streamlit_repl_check() -> None:
+    from streamlit import delta_generator
+
+    check = getattr(delta_generator, "_maybe_print_use_warning", None)
+    if check is not None:
+        check()
+
+
+def _database() -> None:
+    from kamdata import dbcheck, query
+    from kamdata.app import bootstrap
+
+    try:
+        version = query.current_version(bootstrap.database_path())
+    except query.NoDatabase:
+        return  # the demo is built by the first page; a missing database is that page's message
+    dbcheck.problem(version)
+
+
+def warm() -> dict[str, float]:
+    """Do every step; returns seconds per step (a failed step is logged and skipped)."""
+    steps = {
+        "imports": lambda: [importlib.import_module(name) for name in PAGE_MODULES],
+        "texts": _texts,
+        "chart": _chart,
+        "streamlit": _streamlit_repl_check,
+        "database": _database,
+    }
+    seconds: dict[str, float] = {}
+    for name, step in steps.items():
+        start = time.perf_counter()
+        try:
+            step()
+        except Exception:  # the server starts anyway; the page shows the problem when it meets it
+            _log.exception("warm-up step %s failed", name)
+        seconds[name] = round(time.perf_counter() - start, 3)
+    _log.info("warm-up: %s", seconds)
+    return seconds
