@@ -24,6 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--dialect", choices=["standard", "german"], default="standard")
     demo.add_argument("--as-of", dest="as_of", help="export date YYYY-MM-DD the data runs up to (default: today)")
+    demo.add_argument(
+        "--format",
+        dest="file_format",
+        choices=["mixed", "parquet"],
+        default="mixed",
+        help="mixed: CSV, csv.gz and Parquet as the source systems write them; parquet: every file Parquet",
+    )
 
     bench = sub.add_parser("bench", help="the benchmark of record: queries, pages, sessions, browser")
     target = bench.add_mutually_exclusive_group(required=True)
