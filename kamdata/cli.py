@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     target = bench.add_mutually_exclusive_group(required=True)
     target.add_argument("--db", help="published database path (a symlink) to measure")
     target.add_argument("--scale", choices=("small", "large"), help="generate (or reuse) and build the demo set")
+    target.add_argument(
+        "--build",
+        choices=("small", "large"),
+        help="measure the build of the default, German and all-Parquet demo sets against a plain DuckDB load",
+    )
     bench.add_argument("--workdir", default="/tmp/kam-bench", help="where --scale keeps its export set and database")
     bench.add_argument("--repeat", type=int, default=10, help="warm runs per page (queries: at most 3 runs)")
     bench.add_argument("--sessions", default="10,50", help="concurrent sessions to load the portfolio, e.g. 10,50")
