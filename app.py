@@ -2,22 +2,28 @@
 
 Every page runs inside this frame (st.navigation; page modules live in
 app_pages/, not pages/, so no deep link bypasses it). Before a page runs the
-frame has: a database (configured, or the generated demo), the language
-(`?lang=`), a user granted access by the login (kamdata.app.login: role and account
-scope), the URL-bound global filters in `st.session_state["filters"]`
-(kamdata.Filters) and the "data as of" badge with its banners.
+frame has: readable settings, a database (configured, or the generated demo)
+that kamdata.dbcheck found usable, the language (`?lang=`), a user granted
+access by the login (kamdata.app.login: role and account scope), the URL-bound
+global filters in `st.session_state["filters"]` (kamdata.Filters) and the "data
+as of" badge with its banners. An operator's mistake (database, settings) or a
+query over its time limit ends in a page saying so, never in a traceback.
+
+`streamlit run app.py` finds the `st.App` below (kamdata.app.health adds
+/api/health to Streamlit's server) and runs this file as the page script
+(`__main__`); imported as a module, it only defines the server.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kamdata.app import bootstrap, db, frame, login, pages
+from kamdata.app import bootstrap, db, frame, health, login, pages
 from kamdata.app.filters import global_filters, language_switch
 from kamdata.app.i18n import t
 from kamdata.app.settings import app_settings
-
-st.set_page_config(page_title="KAM Cockpit", page_icon=":material/domain:", layout="wide")
+from kamdata.query import QueryTimeout
+from kamdata.settings import SettingsError
 
 
 @st.cache_resource(show_spinner=False, ttl=3600)
@@ -28,7 +34,7 @@ def _demo_database(demo_path: str) -> str:
 
 
 def _ensure_database(settings: dict) -> bool:
-    """True when a database can be read; otherwise explains why and returns False."""
+    """True when a usable database can be read; otherwise explains why and returns False."""
     if bootstrap.is_demo(settings):
         try:
             with st.spinner(t("common.demo_building")):
@@ -37,16 +43,21 @@ def _ensure_database(settings: dict) -> bool:
             st.error(t("common.demo_failed", error=str(exc)))
             return False
     try:
-        db.pin_version()  # one build per script run, even when a new one is published meanwhile
+        version = db.pin_version()  # one build per script run, even when a new one is published meanwhile
     except db.NoDatabase:
         st.session_state.pop(db.PINNED_KEY, None)
         frame.no_database(bootstrap.database_path(settings))
         return False
-    return True
+    return frame.database_usable(version)
 
 
 def main() -> None:
-    settings = app_settings()
+    st.set_page_config(page_title="KAM Cockpit", page_icon=":material/domain:", layout="wide")
+    try:
+        settings = app_settings()
+    except SettingsError as exc:
+        frame.settings_error(exc)
+        return
     with st.sidebar:
         language_switch()
     if not _ensure_database(settings):
@@ -54,9 +65,17 @@ def main() -> None:
     if not login.gate(settings):  # no page, no query for a user without access (docs/ACCESS.md)
         return
     page = st.navigation(pages.navigation_pages())
-    global_filters()
-    frame.data_header(settings, bootstrap.is_demo(settings))
-    page.run()
+    top = st.container()  # a query over its time limit is reported above the page
+    try:
+        global_filters()
+        frame.data_header(settings, bootstrap.is_demo(settings))
+        page.run()
+    except QueryTimeout:
+        with top:
+            frame.query_timeout()
 
 
-main()
+if __name__ == "__main__":
+    main()
+else:
+    app = st.App(__file__, routes=health.routes())

@@ -37,6 +37,8 @@ def _build_card(title: str, entry: dict | None) -> None:
         if entry.get("status") == "failed":
             st.error(t("data_status.builds.error"), icon=":material/error:")
             st.code(str(entry.get("error") or fmt.na()), language=None, wrap_lines=True)
+        elif entry.get("status") == "started":  # no outcome logged: killed, or still running
+            st.warning(t("data_status.builds.no_outcome"), icon=":material/help:")
         else:
             st.success(t("data_status.builds.ok"), icon=":material/check_circle:")
 

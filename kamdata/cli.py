@@ -1,4 +1,4 @@
-"""Command line: `python -m kamdata build|demo|bench|review-pack ...`."""
+"""Command line: `python -m kamdata build|receive|demo|bench|review-pack ...`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--settings", help="settings TOML merged over settings.toml")
     build.add_argument("--quiet", action="store_true", help="no progress display or summary")
     build.add_argument("--json", dest="json_file", help="write a machine-readable summary to this file")
+
+    receive = sub.add_parser("receive", help="a replica copies the published database, then switches to it")
+    receive.add_argument("--from", dest="source", required=True, help="the build machine's published path (mounted)")
+    receive.add_argument("--db", required=True, help="this replica's published database path (a symlink)")
+    receive.add_argument("--settings", help="settings TOML merged over settings.toml (build.keep_versions)")
 
     demo = sub.add_parser("demo", help="write a realistic demo export set")
     demo.add_argument("--out", required=True, help="output directory")
@@ -64,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         from kamdata.build.runner import cli_build
 
         return cli_build(args)
+    if args.command == "receive":
+        from kamdata.build.receive import cli_receive
+
+        return cli_receive(args)
     if args.command == "demo":
         from kamdata.demo.generate import cli_demo
 

@@ -62,10 +62,7 @@ class NginxProxy:
         conf.write_text(
             f"pid {self.workdir / 'nginx.pid'};\nerror_log {self.workdir / 'error.log'};\n"
             "events { worker_connections 1024; }\nhttp {\n"
-            + "".join(
-                f"    {name}_temp_path {temp / name};\n"
-                for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-            )
+            + "".join(f"    {name}_temp_path {temp / name};\n" for name in TEMP_PATHS)
             + site
             + "\n}\n",
             encoding="utf-8",

@@ -23,18 +23,24 @@ and every later caller (review pack, explorer, CLI) run queries through
 
   So a query cannot forget the restriction: whatever it reads, it reads
   through the scope (table macros and aggregates included).
+- Every query has a time limit: `run` takes settings `[app] query_timeout_s` unless told
+  otherwise; a query over it is interrupted (QueryTimeout) and its cursor closed, not pooled,
+  so the app keeps serving.
 - `run_sql(version, sql, params, scope, timeout_s)` runs a select that
   kamdata.explore.sql built from its registry on the same cursors; a query over
-  its time limit is interrupted (QueryTimeout) and its cursor closed, not pooled.
+  its own time limit (the explorer's) is interrupted the same way.
 - Macros: the SQL files of sql/macros are created as temporary macros on each
   cursor, so the queries run with this version's rules even on a database
   built before a macro changed (the build creates the same files in the
   database for the marts and outside tools).
+- `unbindable(version, statements)` binds selects without running them (kamdata.dbcheck: does
+  this database have every table, column and function the app's queries need?).
 
 Connections: read-only, to the REAL file behind the published symlink (DuckDB
 hands a second connect() to a path this process already holds the OLD
 database), locked down (no file or network access, no extension loading, time
-zone set globally, then `lock_configuration`). Prepared cursors are pooled per
+zone set globally, memory and threads from settings `[app] db_memory_limit` and
+`db_threads`, then `lock_configuration`). Prepared cursors are pooled per
 (version, scope, declared tables); a superseded version's connection is closed
 once idle, so a query in flight during a republish finishes on the version it
 started with.
@@ -54,7 +60,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kamdata.settings import load_settings
+from kamdata.settings import SettingsError, load_settings, setting
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 QUERIES_DIR = SQL_DIR / "queries"
@@ -82,6 +88,7 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
 _UNSCOPED = re.compile(r"^--\s*unscoped:\s*([a-z0-9_,\s]+?)\s*\((.+)\)\s*$", re.M)
 _NAME = re.compile(r"[a-z0-9_]+")
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.I)
 
 Scope = tuple[str, ...] | None
 # A cursor pool: the scope and the tables the query declared unscoped (only under a scope).
@@ -182,14 +189,33 @@ def _frozen_timezone(con: duckdb.DuckDBPyConnection) -> str:
     return zone
 
 
+def _limits() -> tuple[str, int]:
+    """Settings `[app] db_memory_limit` and `db_threads`, checked (they are formatted into SET statements)."""
+    memory, threads = str(setting("app", "db_memory_limit")), setting("app", "db_threads")
+    if not _MEMORY.fullmatch(memory):
+        raise SettingsError(f"settings [app] db_memory_limit must look like '2GB', not {memory!r}")
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        raise SettingsError(f"settings [app] db_threads must be a whole number of at least 1, not {threads!r}")
+    return memory, threads
+
+
+def default_timeout() -> float | None:
+    """Settings `[app] query_timeout_s` (0 or absent: no limit)."""
+    value = setting("app", "query_timeout_s")
+    return float(value) if value else None
+
+
 class _Database:
     """One read-only, locked-down connection to one version, and its pool of prepared cursors."""
 
     def __init__(self, version: DbVersion) -> None:
+        memory, threads = _limits()
         con = duckdb.connect(version.path, read_only=True)
         self.timezone = _frozen_timezone(con)
         for statement in (
             f"set global TimeZone = '{self.timezone}'",
+            f"set memory_limit = '{memory}'",
+            f"set threads = {threads}",
             "set enable_external_access = false",
             "set autoinstall_known_extensions = false",
             "set autoload_known_extensions = false",
@@ -293,6 +319,13 @@ class _Databases:
         self._lock = threading.Lock()
         self._open: dict[DbVersion, _Database] = {}
 
+    def _database(self, version: DbVersion) -> _Database:
+        """The open database of `version` (opened now if need be); the caller holds the lock."""
+        database = self._open.get(version)
+        if database is None:
+            database = self._open[version] = _Database(version)
+        return database
+
     def run(
         self,
         version: DbVersion,
@@ -303,9 +336,7 @@ class _Databases:
         timeout_s: float | None = None,
     ) -> pd.DataFrame:
         with self._lock:
-            database = self._open.get(version)
-            if database is None:
-                database = self._open[version] = _Database(version)
+            database = self._database(version)
             key, cur = database.checkout(scope, unscoped)
         watch = _Watch(timeout_s)
         try:
@@ -320,6 +351,28 @@ class _Databases:
                     cur.close()  # interrupted: never handed to the next query
                 elif cur is not None:
                     database.idle.setdefault(key, []).append(cur)
+                self._close_idle(newest=version)
+
+    def unbindable(self, version: DbVersion, statements: dict[str, str]) -> dict[str, str]:
+        with self._lock:
+            database = self._database(version)
+            database.busy += 1
+        failures: dict[str, str] = {}
+        cur = None
+        try:
+            cur = database._prepare(None, frozenset())
+            for name, sql in statements.items():
+                try:
+                    cur.execute(f"prepare _kam_check as {sql}")
+                    cur.execute("deallocate _kam_check")
+                except (duckdb.CatalogException, duckdb.BinderException) as exc:
+                    failures[name] = str(exc).splitlines()[0]
+            return failures
+        finally:
+            if cur is not None:
+                cur.close()
+            with self._lock:
+                database.busy -= 1
                 self._close_idle(newest=version)
 
     def _close_idle(self, newest: DbVersion) -> None:
@@ -337,11 +390,16 @@ class _Databases:
 _databases = _Databases()
 
 
-def run(version: DbVersion, name: str, params: dict | None = None, scope: Scope = None) -> pd.DataFrame:
-    """Run query `name` on database `version` for a user who may see `scope` (None = all accounts)."""
+def run(
+    version: DbVersion, name: str, params: dict | None = None, scope: Scope = None, timeout_s: float | None = None
+) -> pd.DataFrame:
+    """Run query `name` on database `version` for a user who may see `scope` (None = all accounts); after
+    `timeout_s` (None: settings `[app] query_timeout_s`) it is interrupted and QueryTimeout raised."""
     query = load(name)
     bound = bind(query, params)
-    return _databases.run(version, query.sql, bound, None if scope is None else tuple(scope), query.unscoped)
+    scope = None if scope is None else tuple(scope)
+    limit = default_timeout() if timeout_s is None else timeout_s
+    return _databases.run(version, query.sql, bound, scope, query.unscoped, limit)
 
 
 def run_sql(
@@ -358,6 +416,13 @@ def run_sql(
     QueryTimeout raised; that cursor is closed, not pooled."""
     bound = {key: _bindable(value) for key, value in params.items()}
     return _databases.run(version, built_sql, bound, None if scope is None else tuple(scope), unscoped, timeout_s)
+
+
+def unbindable(version: DbVersion, statements: dict[str, str]) -> dict[str, str]:
+    """The selects (name -> SQL) that database `version` cannot bind, with DuckDB's message: a missing
+    table, column or function. Binds on an unscoped cursor with this version's macros, runs nothing.
+    A file DuckDB cannot open raises duckdb.Error."""
+    return _databases.unbindable(version, statements)
 
 
 def close_all() -> None:

@@ -2,6 +2,9 @@
 
 One TOML file holds every threshold, weight, band, emission factor and path so
 management can change them without touching code; builds record what they used.
+A file that is not valid TOML, or a value whose type differs from the shipped
+one (text where a number belongs, ...), raises SettingsError naming the file and
+the line or key, so the app and the CLI can say what to fix instead of failing later.
 """
 
 from __future__ import annotations
@@ -14,6 +17,39 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETTINGS = ROOT / "settings.toml"
+
+
+class SettingsError(ValueError):
+    """A settings file is not valid TOML or gives a key a value of the wrong type."""
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    kinds: dict[type, str] = {str: "text", list: "a list", dict: "a table"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _check_types(override: dict, base: dict, file: str, prefix: str = "") -> None:
+    """Every key `override` shares with `base` has the kind of value `base` has (tables recursively)."""
+    for key, value in override.items():
+        if key not in base:
+            continue  # keys the shipped file does not have (a provider table, ...) are their reader's business
+        name = f"{prefix}{key}"
+        if _kind(value) != _kind(base[key]):
+            raise SettingsError(f"settings file {file}: {name} must be {_kind(base[key])}, not {_kind(value)}")
+        if isinstance(value, dict):
+            _check_types(value, base[key], file, f"{name}.")
+
+
+def _read(path: str | os.PathLike) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -32,19 +68,28 @@ def load_settings(path: str | os.PathLike | None = None) -> dict:
 
     Parsed once per process and file state (the files' modification times are part of the key), so a
     page's many queries cost a stat and a copy, not a parse, and an edited file is read again; each
-    caller gets its own copy to change."""
+    caller gets its own copy to change. Raises SettingsError (file and line or key) for a bad file."""
+    return copy.deepcopy(_parsed(DEFAULT_SETTINGS.stat().st_mtime_ns, _override_key(path)))
+
+
+def _override_key(path: str | os.PathLike | None = None) -> tuple[str, int] | None:
+    """The overlay file (`path`, else $KAM_SETTINGS) and its modification time: part of the parse cache key."""
     override = path or os.environ.get("KAM_SETTINGS")
-    override_key = (str(override), Path(override).stat().st_mtime_ns) if override else None
-    return copy.deepcopy(_parsed(DEFAULT_SETTINGS.stat().st_mtime_ns, override_key))
+    return (str(override), Path(override).stat().st_mtime_ns) if override else None
+
+
+def setting(section: str, key: str, default=None):
+    """One scalar of the current settings (`[section] key`) without copying the whole file (per query)."""
+    return _parsed(DEFAULT_SETTINGS.stat().st_mtime_ns, _override_key()).get(section, {}).get(key, default)
 
 
 @functools.lru_cache(maxsize=16)
 def _parsed(default_mtime_ns: int, override: tuple[str, int] | None) -> dict:
-    with open(DEFAULT_SETTINGS, "rb") as fh:
-        settings = tomllib.load(fh)
+    settings = _read(DEFAULT_SETTINGS)
     if override:
-        with open(override[0], "rb") as fh:
-            settings = _merge(settings, tomllib.load(fh))
+        overlay = _read(override[0])
+        _check_types(overlay, settings, override[0])
+        settings = _merge(settings, overlay)
     return settings
 
 

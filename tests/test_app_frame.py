@@ -321,3 +321,15 @@ def test_table_formats_by_column_kind():
         assert {column: [formats[column](v) for v in data[column]] for column in formats} == expected
         assert "format" not in columns["share"]["type_config"] and columns["share"]["type_config"]["step"] == 0.1
         assert columns["year"] == config["year"]  # identifiers and years keep their own format
+
+
+def test_a_started_build_without_outcome_shows_as_no_outcome(run_app, app_db, tmp_path):
+    # a build killed after its `started` line: no outcome ever logged; the published data stays
+    ok = {"build_id": "b1", "started_at": "2026-11-26T02:00:00+01:00", "status": "started"}
+    ok_done = {**ok, "status": "ok", "finished_at": "2026-11-26T02:01:00+01:00"}
+    killed = {"build_id": "b2", "started_at": "2026-11-27T02:00:00+01:00", "status": "started"}
+    at = run_app("app_pages/data_status.py", db_path=_published_copy(app_db, tmp_path, [ok, ok_done, killed]))
+    assert not at.exception and not at.error  # no "build failed" banner
+    assert any(w.value.startswith("Kein Ergebnis protokolliert") for w in at.warning)
+    history = at.dataframe[0].value
+    assert history["status"].tolist() == ["kein Ergebnis", "erfolgreich"]

@@ -25,6 +25,6 @@ def test_build_and_plain_load_are_measured_side_by_side(tmp_path):
 def test_the_plain_load_reads_a_windows_1252_file(tmp_path):
     path = tmp_path / "accounts.csv"
     path.write_bytes("account_id;name\nA1;Müller\n".encode("cp1252"))
-    build.run_measured([sys.executable, "-c", build.PLAIN_LOAD, str(tmp_path / "p.duckdb"), str(path)])
+    build.run_measured([sys.executable, "-c", build.PLAIN_LOAD, str(tmp_path / "p.duckdb"), f"{path}|latin-1"])
     with duckdb.connect(str(tmp_path / "p.duckdb"), read_only=True) as con:
         assert con.execute("select * from t0").fetchall() == [("A1", "Müller")]

@@ -38,17 +38,19 @@ def test_german_cp1252_set_loads_exactly_like_the_standard_utf8_set(tmp_path):
     assert german.execute("select count(*) from rejected_rows").fetchone() == (0,)
 
 
-def test_a_windows_1252_byte_after_the_first_batch_rereads_the_whole_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "BATCH_ROWS", 2)  # rows 1-2 are already inserted when the bad byte comes
-    exports = write_export_set(tmp_path / "exports", dialect="german")
-    with open(exports / "sites.csv", "ab") as fh:
+def test_a_windows_1252_line_after_the_first_batch_of_a_utf8_file_is_rejected_alone(tmp_path, monkeypatch):
+    # The file is UTF-8 ("München" on line 4): one Windows-1252 line must not re-decode it all as
+    # Windows-1252 (mojibake "MÃ¼nchen"); that line is rejected, rows 1-2 already inserted stay.
+    monkeypatch.setattr(readers, "BATCH_ROWS", 2)
+    exports = write_export_set(tmp_path / "exports", dialect="german", add={"sites": [base_row("sites", site_id="S5")]})
+    with open(exports / "sites.csv", "ab") as fh:  # line 6
         fh.write("S4;A2;Außenlager;Düsseldorf;DE;warehouse;1.000;;\r\n".encode("cp1252"))
     summary, con = build(tmp_path, exports)
-    assert summary["tables"]["sites"]["rows_read"] == 4
-    assert con.execute("select city, floor_area_m2 from stg_sites where site_id = 'S4'").fetchone() == (
-        "Düsseldorf",
-        1000.0,
-    )
+    assert summary["tables"]["sites"]["rows_read"] == 5 and summary["tables"]["sites"]["rows_rejected"] == 1
+    assert con.execute("select city from stg_sites where site_id = 'S3'").fetchone() == ("München",)
+    assert con.execute(
+        "select line_number, column_name, raw_value from rejected_rows where table_name = 'sites' order by all"
+    ).fetchall() == [(6, "city", r"D\xfcsseldorf"), (6, "site_name", r"Au\xdfenlager")]
 
 
 def test_bom_header_case_whitespace_order_and_extra_columns(tmp_path):

@@ -207,3 +207,57 @@ def test_the_row_identity_check_stops_a_build_that_loses_rows(tmp_path, monkeypa
         run_build(write_export_set(tmp_path / "x"), db_path, as_of="2026-11-26")
     assert not db_path.exists() and not list(tmp_path.glob("kam.duckdb.v*"))
     assert buildlog.last_attempt(db_path)["error"].startswith("internal error: AssertionError: row identity broken")
+
+
+# Holes an unlucky exporter found (issue 11): each of these loaded silently wrong before.
+
+
+@pytest.mark.parametrize("name", ["sla_policies.csv", "sla_policies.csv.gz"])
+def test_a_csv_cut_inside_its_last_field_is_truncated(fails, tmp_path, name):
+    # the last target_pct "95.0" cut to "95" is a valid number; only the missing final line break tells
+    exports = write_export_set(tmp_path / "x")
+    text = (exports / "sla_policies.csv").read_bytes()
+    cut = text.rstrip(b"\n")[:-2]
+    assert cut.endswith(b",95")
+    (exports / "sla_policies.csv").unlink()
+    (exports / name).write_bytes(gzip.compress(cut) if name.endswith(".gz") else cut)
+    message = fails(exports)
+    assert message.startswith(f"{name}: the file does not end with a line break (truncated?)")
+
+
+SECRET = "TOPSECRET-4711"
+
+
+def _secret_file(tmp_path):
+    secret = tmp_path / "elsewhere" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text(f"{SECRET},password\n{SECRET},hunter2\n")
+    return secret
+
+
+def test_a_symlink_pointing_out_of_the_export_directory_is_refused_unread(fails, tmp_path):
+    exports = write_export_set(tmp_path / "x")
+    (exports / "tickets.csv").unlink()
+    (exports / "tickets.csv").symlink_to(_secret_file(tmp_path))
+    message = fails(exports)
+    assert message.startswith("tickets.csv: a symbolic link to a file outside the export directory")
+    assert SECRET not in message and "secret" not in message
+
+
+@pytest.mark.parametrize("listed", ["../elsewhere/secret.csv", "ABSOLUTE"])
+def test_a_manifest_path_outside_the_export_directory_is_refused_unread(fails, tmp_path, listed):
+    secret = _secret_file(tmp_path)
+    listed = str(secret) if listed == "ABSOLUTE" else listed
+    exports = write_export_set(tmp_path / "x", manifest={"files": {listed: {"rows": 1, "sha256": "00"}}})
+    message = fails(exports)
+    assert message.startswith(f"manifest.json lists '{listed}', which is not a file name in the export directory")
+    assert SECRET not in message
+
+
+def test_a_symlink_inside_the_export_directory_is_read(tmp_path):
+    exports = write_export_set(tmp_path / "x", manifest=True)
+    (exports / "parts").mkdir()
+    (exports / "tickets.csv").rename(exports / "parts" / "tickets.csv")
+    (exports / "tickets.csv").symlink_to(exports / "parts" / "tickets.csv")
+    summary = run_build(exports, tmp_path / "kam.duckdb", as_of="2026-11-26")
+    assert summary["tables"]["tickets"]["rows_loaded"] == 3

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from kamdata import query
+from kamdata.settings import SettingsError
 
 
 @pytest.fixture
@@ -96,8 +97,14 @@ def test_site_facts_under_a_scope_are_the_accounts_sites(adhoc, published):
         "copy (select 1) to '/tmp/kam-leak.csv'",
         "attach '/tmp/kam-other.duckdb' as other",
         "install httpfs",
+        "load httpfs",
         "set enable_external_access = true",
         "set TimeZone = 'UTC'",
+        "set memory_limit = '100GB'",
+        "set threads = 64",
+        "reset memory_limit",
+        "pragma threads = 64",
+        "pragma enable_profiling",
         "create table main.x as select 1",
     ],
 )
@@ -106,6 +113,40 @@ def test_the_connection_is_locked_down(adhoc, published, sql):
     with pytest.raises(duckdb.Error):
         _run(published, "attack")
     assert not os.path.exists("/tmp/kam-leak.csv")
+
+
+def test_memory_and_threads_come_from_the_settings(adhoc, published, monkeypatch, tmp_path):
+    settings = tmp_path / "limits.toml"
+    settings.write_text('[app]\ndb_memory_limit = "512MB"\ndb_threads = 3\n', encoding="utf-8")
+    monkeypatch.setenv("KAM_SETTINGS", str(settings))
+    adhoc("limits", "select current_setting('memory_limit') as memory, current_setting('threads') as threads")
+    limits = _run(published, "limits").iloc[0]
+    assert (limits["memory"], limits["threads"]) == ("488.2 MiB", 3)  # 512 MB = 488.2 MiB
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [('db_memory_limit = "1GB\'; set threads = 99"', "db_memory_limit"), ("db_threads = 0", "db_threads")],
+)
+def test_limits_that_are_no_limits_are_refused(published, monkeypatch, tmp_path, line, key):
+    settings = tmp_path / "limits.toml"
+    settings.write_text(f"[app]\n{line}\n", encoding="utf-8")
+    monkeypatch.setenv("KAM_SETTINGS", str(settings))
+    with pytest.raises(SettingsError, match=key):
+        _run(published, "filters_accounts")
+
+
+def test_every_query_has_the_time_limit_from_the_settings(adhoc, published, monkeypatch, tmp_path):
+    settings = tmp_path / "timeout.toml"
+    settings.write_text("[app]\nquery_timeout_s = 0.2\n", encoding="utf-8")
+    monkeypatch.setenv("KAM_SETTINGS", str(settings))
+    adhoc("slow", "select n from range(1000000000000) as r(n) where hash(n) = 42")
+    adhoc("quick", "select 42 as x")
+    started = time.monotonic()
+    with pytest.raises(query.QueryTimeout):
+        _run(published, "slow")
+    assert time.monotonic() - started < 5
+    assert _run(published, "quick")["x"].iloc[0] == 42  # the same version keeps serving
 
 
 def test_the_session_runs_in_berlin_time(adhoc, published):

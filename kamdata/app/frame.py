@@ -1,5 +1,6 @@
 """The frame around every page: the "data as of" badge, demo label, build-failed and stale banners,
-and the build log the data-status page reads."""
+the build log the data-status page reads, and the pages shown instead of a traceback when the
+operator's database or settings file is unusable or a query runs over its time limit."""
 
 from __future__ import annotations
 
@@ -9,17 +10,49 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from kamdata import dbcheck
 from kamdata.app import db
 from kamdata.app import formats as fmt
 from kamdata.app.i18n import t
 from kamdata.build import buildlog
-from kamdata.query import TIMEZONE
+from kamdata.query import TIMEZONE, DbVersion, default_timeout
+from kamdata.settings import SettingsError
+
+REBUILD = ("empty", "unreadable", "outdated", "no_build_info")  # problems a new build fixes
 
 
 def no_database(path) -> None:
     """Explain how to get data when there is no database at all."""
     st.warning(t("common.no_database.title"), icon=":material/database_off:")
     st.markdown(t("common.no_database.body", path=str(path) if path else t("common.no_database.unset")))
+
+
+def database_usable(version: DbVersion) -> bool:
+    """True when the app can show database `version` (kamdata.dbcheck, once per version); otherwise
+    says why and how to fix it."""
+    problem = dbcheck.problem(version)
+    if problem is None:
+        return True
+    st.error(t("common.db_problem.title"), icon=":material/database_off:")
+    st.markdown(
+        t(f"common.db_problem.{problem.reason}", path=fmt.md_escape(problem.path), detail=fmt.md_escape(problem.detail))
+    )
+    if problem.reason in REBUILD:
+        st.code(t("common.db_problem.command", path=problem.path), language="bash")
+    return False
+
+
+def settings_error(error: SettingsError) -> None:
+    """The settings file cannot be read: name the file and the line or key."""
+    st.error(t("common.settings_error.title"), icon=":material/settings_alert:")
+    st.markdown(t("common.settings_error.body", error=fmt.md_escape(error)))
+
+
+def query_timeout() -> None:
+    """A query ran over settings `[app] query_timeout_s` and was interrupted (the app keeps serving)."""
+    limit = default_timeout() or 0
+    seconds = fmt.number(limit, decimals=0 if float(limit).is_integer() else 2)
+    st.warning(t("common.query_timeout", seconds=seconds), icon=":material/timer_off:")
 
 
 def build_log_entry(kind: str) -> dict | None:
@@ -43,13 +76,14 @@ def data_age_hours(info: pd.Series, now: datetime | None = None) -> float | None
     stamp = info.get("exported_at")
     if fmt.missing(stamp):
         stamp = info.get("built_at")
-    if fmt.missing(stamp):
-        return None
+    return None if fmt.missing(stamp) else hours_since(stamp, now)
+
+
+def hours_since(stamp, now: datetime | None = None) -> float:
+    """Hours from `stamp` (naive: Berlin local time) to `now` (default: now)."""
     # Both instants in UTC: aware datetimes sharing one ZoneInfo subtract as wall-clock times,
     # which is an hour off across a daylight-saving switch.
-    stamp = _utc(stamp)
-    now = _utc(now if now is not None else datetime.now(UTC))
-    return (now - stamp).total_seconds() / 3600
+    return (_utc(now if now is not None else datetime.now(UTC)) - _utc(stamp)).total_seconds() / 3600
 
 
 def _utc(value) -> datetime:

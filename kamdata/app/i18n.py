@@ -31,10 +31,15 @@ def _texts(file: str) -> dict:
 
 
 def default_language() -> str:
-    """`app.default_language` from settings (cached per process until the file changes)."""
+    """`app.default_language` from settings (cached per process until the file changes); German while
+    the settings file cannot be read (the page saying so needs a language too)."""
     from kamdata.app.settings import app_settings
+    from kamdata.settings import SettingsError
 
-    lang = app_settings().get("app", {}).get("default_language", "de")
+    try:
+        lang = app_settings().get("app", {}).get("default_language", "de")
+    except SettingsError:
+        return "de"
     return lang if lang in LANGUAGES else "de"
 
 

@@ -2,6 +2,9 @@
 
 `<db path>.builds.jsonl` survives failed builds (which publish no database),
 so the dashboard can say "last successful build …, last attempt failed: …".
+A build writes a `started` line first and its outcome (`ok`/`failed`) under the same
+build_id last; an attempt whose outcome never came (the build was killed, or still
+runs) reads as `started`: "no outcome" on the data-status page.
 """
 
 from __future__ import annotations
@@ -41,20 +44,23 @@ def append_entry(db_path: str | os.PathLike, entry: dict) -> None:
         os.fsync(fh.fileno())
 
 
+STARTED = "started"
+
+
 def read_log(db_path: str | os.PathLike) -> list[dict]:
-    """Every logged attempt, newest last; a line cut off by a crash is skipped."""
+    """Every logged attempt, newest last, its latest line per build_id; a line cut off by a crash is skipped."""
     path = log_path(db_path)
     if not path.exists():
         return []
-    entries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    attempts: dict[object, dict] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         try:
             entry = json.loads(line)
         except ValueError:
             continue
         if isinstance(entry, dict):
-            entries.append(entry)
-    return entries
+            attempts[entry.get("build_id") or number] = entry  # the outcome replaces its started line
+    return list(attempts.values())
 
 
 def last_success(db_path: str | os.PathLike) -> dict | None:

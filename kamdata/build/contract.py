@@ -23,6 +23,28 @@ SQL_TYPES = {
     "month": "DATE",  # first day of the month
 }
 
+# Reading rules (docs/build-input-rules.md): a row the reader itself rejects, with these reasons.
+MAX_FIELD_CHARS = 1 << 20  # one field holds at most 1 MiB of text: 1,048,576 characters
+FIELD_TOO_LONG_REASON = f"longer than {MAX_FIELD_CHARS} characters, the limit for one field"
+INVALID_UTF8_REASON = r"bytes that are not UTF-8 (shown as \xNN) in a UTF-8 file; re-export this line as UTF-8"
+
+# Plausibility (docs/build-input-rules.md): values the source systems cannot mean. Dates and timestamps
+# must fall in these years; a decimal/integer column may state its plausible range on its Column.
+PLAUSIBLE_YEARS = (1900, 2199)
+IMPLAUSIBLE_DATE_REASON = f"implausible date: the year must be from {PLAUSIBLE_YEARS[0]} to {PLAUSIBLE_YEARS[1]}"
+NON_FINITE_REASON = "not a finite number"
+MAX_READING_KWH = 1_000_000_000  # one meter reading, after MWh x 1000: 1 TWh
+
+
+def _plain(number: float) -> str:
+    """A number in plain digits for a reason text (1000000000, 0.5; never 1e+09)."""
+    return format(number, "f").rstrip("0").rstrip(".") if number % 1 else f"{number:.0f}"
+
+
+def plausible_reason(low: float, high: float) -> str:
+    return f"outside the plausible range {_plain(low)} to {_plain(high)}"
+
+
 # Lineage columns every staging table carries (which file and physical line a row came from).
 LINEAGE_COLUMNS = (("_source_file", "VARCHAR"), ("_source_line", "BIGINT"))
 
@@ -36,6 +58,7 @@ class Column:
     values: tuple[str, ...] = ()  # allowed values of an enum, normalised
     upper: bool = False  # enum normalised to upper case (priorities)
     references: str | None = None  # parent table of a foreign key
+    plausible: tuple[float, float] | None = None  # inclusive range a number must lie in (beyond its checks)
 
 
 @dataclass(frozen=True)
@@ -124,7 +147,7 @@ TABLES: tuple[Table, ...] = (
             Column("city", "text"),
             Column("country", "text"),
             Column("building_type", "text"),
-            Column("floor_area_m2", "decimal"),
+            Column("floor_area_m2", "decimal", plausible=(1, 10_000_000)),
             Column("latitude", "decimal", nullable=True, optional=True),
             Column("longitude", "decimal", nullable=True, optional=True),
         ),
@@ -144,8 +167,8 @@ TABLES: tuple[Table, ...] = (
             Column("service_line", "enum"),
             Column("start_date", "date"),
             Column("end_date", "date", nullable=True),
-            Column("annual_value_eur", "decimal"),
-            Column("notice_period_days", "integer"),
+            Column("annual_value_eur", "decimal", plausible=(0, 1_000_000_000)),
+            Column("notice_period_days", "integer", plausible=(0, 3650)),
             Column("auto_renew", "boolean"),
         ),
         key=("contract_id",),
@@ -160,8 +183,8 @@ TABLES: tuple[Table, ...] = (
         (
             _id("account_id", references="accounts"),
             _enum("priority", PRIORITIES, upper=True),
-            Column("response_target_h", "decimal"),
-            Column("resolution_target_h", "decimal"),
+            Column("response_target_h", "decimal", plausible=(0, 8760)),
+            Column("resolution_target_h", "decimal", plausible=(0, 8760)),
             Column("target_pct", "decimal"),
         ),
         key=("account_id", "priority"),
@@ -175,7 +198,7 @@ TABLES: tuple[Table, ...] = (
         "sla_malus",
         (
             _id("account_id", references="accounts"),
-            Column("malus_pct_per_point", "decimal"),
+            Column("malus_pct_per_point", "decimal", plausible=(0, 100)),
             Column("malus_cap_pct", "decimal"),
         ),
         key=("account_id",),
@@ -221,12 +244,17 @@ TABLES: tuple[Table, ...] = (
             _id("site_id", references="sites"),
             Column("reading_date", "date"),
             _enum("carrier", CARRIERS),
-            Column("quantity", "decimal"),
+            Column("quantity", "decimal", plausible=(0, 1_000_000_000)),
             _enum("unit", UNITS),
         ),
         key=("site_id", "reading_date", "carrier"),
         checks=(
             Check("quantity", "quantity >= 0", "must not be negative"),
+            Check(
+                "quantity",
+                f"kwh <= {MAX_READING_KWH}",
+                f"implausible: more than {MAX_READING_KWH} kWh in one reading (MWh x 1000)",
+            ),
             Check(
                 "unit",
                 "(carrier = 'water' and unit = 'm3') or (carrier <> 'water' and unit in ('kwh', 'mwh'))",
@@ -244,8 +272,8 @@ TABLES: tuple[Table, ...] = (
         "emission_factors",
         (
             _enum("carrier", CARRIERS),
-            Column("year", "integer"),
-            Column("kg_co2e_per_kwh", "decimal"),
+            Column("year", "integer", plausible=PLAUSIBLE_YEARS),
+            Column("kg_co2e_per_kwh", "decimal", plausible=(0, 10)),
             Column("source", "text"),
         ),
         key=("carrier", "year"),
@@ -288,8 +316,8 @@ TABLES: tuple[Table, ...] = (
             _id("account_id", references="accounts"),
             Column("month", "month"),
             Column("service_line", "enum"),
-            Column("revenue_eur", "decimal"),
-            Column("cost_eur", "decimal", nullable=True),
+            Column("revenue_eur", "decimal", plausible=(-1_000_000_000, 1_000_000_000)),
+            Column("cost_eur", "decimal", nullable=True, plausible=(-1_000_000_000, 1_000_000_000)),
         ),
         key=("account_id", "month", "service_line"),
     ),
@@ -343,7 +371,7 @@ TABLES: tuple[Table, ...] = (
             _id("account_id", references="accounts"),
             Column("service_line", "enum"),
             _enum("stage", STAGES),
-            Column("expected_value_eur", "decimal"),
+            Column("expected_value_eur", "decimal", plausible=(0, 10_000_000_000)),
             Column("expected_close", "date", nullable=True),
             Column("created_on", "date"),
             Column("updated_at", "timestamp", nullable=True, optional=True),
@@ -354,8 +382,8 @@ TABLES: tuple[Table, ...] = (
         "sustainability_targets",
         (
             _id("account_id", references="accounts"),
-            Column("baseline_year", "integer"),
-            Column("target_year", "integer"),
+            Column("baseline_year", "integer", plausible=PLAUSIBLE_YEARS),
+            Column("target_year", "integer", plausible=PLAUSIBLE_YEARS),
             Column("target_reduction_pct", "decimal"),
         ),
         key=("account_id",),

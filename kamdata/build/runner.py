@@ -73,7 +73,7 @@ def check_export_set(exports_dir: Path, files: readers.ExportFiles, manifest: di
             "The export set is incomplete; rerun the export."
         )
     for name, spec in (manifest or {}).get("files", {}).items():
-        path = exports_dir / name
+        path = readers.manifest_file(exports_dir, name)
         if not path.is_file():
             raise readers.FileError(
                 f"manifest.json lists {name}, but {exports_dir} has no such file; the transfer is incomplete."
@@ -259,6 +259,28 @@ def _log_entry(summary: dict, status: str, error: str | None) -> dict:
     return {**summary, "status": status, "error": error, "finished_at": _now().isoformat(timespec="seconds")}
 
 
+# Disk full, read-only, permission denied, DuckDB I/O. DuckDB reports a failed write while
+# checkpointing as FatalException (the new database is invalid; it is removed and never published).
+ENVIRONMENT_ERRORS = (OSError, duckdb.IOException, duckdb.FatalException)
+
+
+def environment_message(exc: BaseException) -> str:
+    """One paragraph for a failure of the machine, not of the export (disk full, permissions, I/O)."""
+    return (
+        f"cannot read or write a file ({readers.one_line(exc)}). This is a problem of the machine, not of "
+        "the export: free disk space, fix the permissions or the storage, and rerun the build."
+    )
+
+
+def _log_failure(db_path: Path, summary: dict, message: str) -> str:
+    """Append the failed attempt; when even the log cannot be written, say so in the message."""
+    try:
+        buildlog.append_entry(db_path, _log_entry(summary, "failed", message))
+    except OSError as exc:
+        return f"{message} (The build log could not be written either: {readers.one_line(exc)}.)"
+    return message
+
+
 def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_file=None) -> dict:
     """Build `exports_dir` into a new database and publish it at `db_path`; returns the build summary.
 
@@ -289,6 +311,8 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
     try:
         parsed_as_of = _parse_as_of(as_of)
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        # first: a build killed at any moment after this shows as "no outcome" in the build log
+        buildlog.append_entry(db_path, {**summary, "status": buildlog.STARTED})
         with publish.build_lock(db_path):
             publish.check_target(db_path)
             try:
@@ -296,8 +320,12 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
             except BaseException:
                 publish.remove_version(version)
                 raise
-            # outside the cleanup above: once switched, the version is live and must never be removed
-            publish.switch_symlink(db_path, version)
+            try:
+                publish.switch_symlink(db_path, version)
+            except BaseException:
+                if publish.current_version(db_path) != version:  # never remove a version that went live
+                    publish.remove_version(version)
+                raise
             summary["db_file"] = str(version)
             summary["duration_s"] = round(time.monotonic() - started, 3)
             entry = _log_entry(summary, "ok", None)
@@ -308,12 +336,15 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
                 if e.get("status") == "ok" and e.get("db_file")
             }
             summary["pruned"] = publish.prune(db_path, int(settings["build"]["keep_versions"]), published)
-    except (BuildError, readers.FileError, validate.LimitExceeded, publish.PublishError) as exc:
+    except (BuildError, readers.FileError, validate.LimitExceeded, publish.PublishError, *ENVIRONMENT_ERRORS) as exc:
         summary["duration_s"] = round(time.monotonic() - started, 3)
-        failed = _log_entry(summary, "failed", str(exc))
-        buildlog.append_entry(db_path, failed)
-        _write_json(json_file, failed)
-        raise exc if isinstance(exc, BuildError) else BuildError(str(exc)) from exc
+        message = environment_message(exc) if isinstance(exc, ENVIRONMENT_ERRORS) else str(exc)
+        message = _log_failure(db_path, summary, message)
+        try:
+            _write_json(json_file, _log_entry(summary, "failed", message))
+        except OSError as json_exc:
+            message += f" (The --json file could not be written either: {readers.one_line(json_exc)}.)"
+        raise BuildError(message) from exc
     except BaseException as exc:
         summary["duration_s"] = round(time.monotonic() - started, 3)
         buildlog.append_entry(db_path, _log_entry(summary, "failed", f"internal error: {type(exc).__name__}: {exc}"))

@@ -22,11 +22,11 @@ from pathlib import Path
 import duckdb
 
 from kamdata.build import readers
-from kamdata.build.contract import Table
+from kamdata.build.contract import MAX_FIELD_CHARS, Table
 
-CHUNK = 1 << 22
-# DuckDB's reader gives up on a longer physical line; the Python path then reads (and judges) the file.
-MAX_LINE_BYTES = 1 << 21
+# DuckDB's reader refuses a longer physical line; the Python path then reads the file and rejects a
+# field over the limit. A line within it cannot hold a longer field.
+MAX_LINE_BYTES = MAX_FIELD_CHARS
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Source:
     """A file's rows as `sql` (contract columns named as in the contract, absent optional ones NULL,
     then _source_file, _source_line, _file_order), the SQL type of each present column and the dialect."""
 
-    sql: str
+    sql: str  # its columns: the contract's, _source_file, _source_line, _file_order, _read_faults
     types: dict[str, str | None]
     dialect: str
     loaded: readers.LoadedFile
@@ -49,16 +49,10 @@ class _Probe:
     crlf: bool
 
 
-def _chunks(path: Path):
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as fh:
-        yield from iter(lambda: fh.read(CHUNK), b"")
-
-
 def probe_csv(path: Path) -> _Probe | None:
     """Header, delimiter and line breaks of a file DuckDB's reader can take line for line, else None."""
     try:
-        chunks = _chunks(path)
+        chunks = readers._chunks(path)
         first = next(chunks, b"")
         end = first.find(b"\n")
         if end < 0:
@@ -92,8 +86,12 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _lineage(file_name: str, line_sql: str, file_order: int) -> str:
-    return f"{_literal(file_name)} as _source_file, {line_sql} as _source_line, {file_order} as _file_order"
+def _lineage(file_name: str, line_sql: str, file_order: int, read_faults: str = "null") -> str:
+    """The lineage columns, and the faults the Python parser found in a record (NULL elsewhere)."""
+    return (
+        f"{_literal(file_name)} as _source_file, {line_sql} as _source_line, {file_order} as _file_order, "
+        f"{read_faults} as _read_faults"
+    )
 
 
 def fast_csv(path: Path, table: Table, file_order: int) -> Source | None:
@@ -124,7 +122,7 @@ def python_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, file_or
     readers.create_raw_table(con, raw_name, table)
     loaded = readers.load_csv(con, path, table, raw_name, file_order, 0)
     fields = ", ".join(f'"{c.name}"' for c in table.columns)
-    sql = f"select {fields}, {_lineage(path.name, '_source_line', file_order)} from {raw_name}"
+    sql = f"select {fields}, {_lineage(path.name, '_source_line', file_order, '_read_faults')} from {raw_name}"
     types: dict[str, str | None] = {c.name: "VARCHAR" for c in table.columns}
     return Source(sql, types, loaded.dialect, loaded, scratch=raw_name)
 

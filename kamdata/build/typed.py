@@ -10,7 +10,7 @@ for a row at fault.
 
 from __future__ import annotations
 
-from kamdata.build.contract import Column
+from kamdata.build.contract import SQL_TYPES, Column
 
 TEXT_MACROS = {
     "id": "kam_text({r})",
@@ -61,7 +61,7 @@ def _native(col: Column, ident: str, source_type: str) -> str | None:
 def typed_value(col: Column, ident: str, source_type: str | None, dialect: str) -> str:
     """SQL of the contract-typed value of `ident` (NULL when absent, empty or unparseable)."""
     if source_type is None:
-        return "null"
+        return f"null::{SQL_TYPES[col.type]}"
     if source_type != "VARCHAR":
         native = _native(col, ident, source_type)
         if native is not None:

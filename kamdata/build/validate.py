@@ -18,7 +18,17 @@ from pathlib import Path
 import duckdb
 
 from kamdata.build import readers, sources
-from kamdata.build.contract import TABLES, TABLES_BY_NAME, Column, Table, stg_columns
+from kamdata.build.contract import (
+    IMPLAUSIBLE_DATE_REASON,
+    NON_FINITE_REASON,
+    PLAUSIBLE_YEARS,
+    TABLES,
+    TABLES_BY_NAME,
+    Column,
+    Table,
+    plausible_reason,
+    stg_columns,
+)
 from kamdata.build.typed import raw_text, typed_value
 
 STAGING_DIR = Path(__file__).resolve().parents[2] / "sql" / "staging"
@@ -112,11 +122,14 @@ class _Faults:
         )
 
     def sql(self) -> str:
-        """NULL for a row without fault; else the list of its faults (built only for such a row)."""
+        """NULL for a row without fault; else the list of its faults (built only for such a row).
+
+        A record the reader found faulty (not UTF-8, a field too long) has only those faults."""
+        found = f"case when t._read_faults is not null then t._read_faults::{FAULT_TYPE}"
         if not self.items:
-            return f"null::{FAULT_TYPE}"
+            return f"{found} end"
         return (
-            f"case when {' or '.join(self.conditions)} then "
+            f"{found} when {' or '.join(self.conditions)} then "
             f"list_filter([{', '.join(self.items)}], lambda f: f is not null) end"
         )
 
@@ -143,6 +156,30 @@ def _column_faults(col: Column, faults: _Faults, dialect: str) -> None:
         )
 
 
+def _plausibility_faults(table: Table, faults: _Faults) -> None:
+    """Non-finite numbers, numbers outside their column's plausible range, dates outside PLAUSIBLE_YEARS.
+
+    A range fault only where the column's own checks passed, so a value gets the more precise reason once.
+    """
+    for col in table.columns:
+        typed = f't."{col.name}"'
+        if col.type == "decimal":
+            faults.add(col.name, f"not isfinite({typed})", _sql_string(NON_FINITE_REASON))
+        if col.type in ("date", "timestamp", "month"):
+            first, last = PLAUSIBLE_YEARS
+            faults.add(col.name, f"year({typed}) not between {first} and {last}", _sql_string(IMPLAUSIBLE_DATE_REASON))
+        if col.plausible:
+            low, high = col.plausible
+            checks_passed = "".join(
+                f" and coalesce(t._check_{i}, true)" for i, chk in enumerate(table.checks) if chk.column == col.name
+            )
+            faults.add(
+                col.name,
+                f"isfinite({typed}) and {typed} not between {low} and {high}{checks_passed}",
+                _sql_string(plausible_reason(low, high)),
+            )
+
+
 def staging_model_sql(table: Table, source: sources.Source) -> str:
     """SELECT of one file's rows typed per the contract, with each source value kept as `_src_<column>`."""
     typed = ", ".join(
@@ -150,7 +187,8 @@ def staging_model_sql(table: Table, source: sources.Source) -> str:
         f'r.{_quote(c.name)} as "_src_{c.name}"'
         for c in table.columns
     )
-    return f"select {typed}, r._source_file, r._source_line, r._file_order from ({source.sql}) as r"
+    lineage = "r._source_file, r._source_line, r._file_order, r._read_faults"
+    return f"select {typed}, {lineage} from ({source.sql}) as r"
 
 
 def _quote(name: str) -> str:
@@ -164,6 +202,7 @@ def insert_sql(table: Table, source: sources.Source) -> str:
         _column_faults(col, faults, source.dialect)
     for i, chk in enumerate(table.checks):
         faults.add(chk.column, f"t._check_{i} = false", _sql_string(chk.reason))
+    _plausibility_faults(table, faults)
     for fk, shared in table.parent_matches:
         parent_name = table.column(fk).references
         if parent_name is None:

@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SERVER_START_LIMIT_S = 60
+IDLE_LIMIT_MS = 90_000  # a cold review run on a loaded 2-core machine took over 30 s
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # Elements whose code loads lazily show a skeleton first; charts draw asynchronously.
 RENDERED = """() =>
@@ -163,8 +164,8 @@ def dark_page(browser):
 
 def wait_until_idle(page) -> None:
     """Wait until the script run has finished (the app's published state) and every element has drawn."""
-    page.wait_for_selector(APP_IDLE, state="attached", timeout=30_000)
-    page.wait_for_function(RENDERED, timeout=30_000)
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=IDLE_LIMIT_MS)
+    page.wait_for_function(RENDERED, timeout=IDLE_LIMIT_MS)
 
 
 def _screenshot(page, name: str) -> Path:
@@ -173,7 +174,7 @@ def _screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
-    page.wait_for_function(RENDERED, timeout=30_000)
+    page.wait_for_function(RENDERED, timeout=IDLE_LIMIT_MS)
     page.screenshot(path=str(path), full_page=True)
     return path
 

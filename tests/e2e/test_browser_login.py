@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import APP_IDLE, RENDERED, free_port, streamlit_server
+from tests.e2e.conftest import APP_IDLE, IDLE_LIMIT_MS, RENDERED, free_port, streamlit_server
 
 BEN = "ben"
 CLAIMS = {"email": "ben.weber@example.com", "name": "Ben Weber", "groups": ["kams"]}
@@ -60,21 +60,21 @@ def oidc_app(app_db, provider, tmp_path_factory):
 def _settled(page, expect: str) -> None:
     """Wait until `expect` is on the page, the script run has finished and its charts have drawn (account
     names are in the charts' text; the tables draw on a canvas)."""
-    page.get_by_text(expect).first.wait_for(timeout=30_000)
-    page.wait_for_selector(APP_IDLE, state="attached", timeout=30_000)
-    page.wait_for_function(RENDERED, timeout=30_000)
+    page.get_by_text(expect).first.wait_for(timeout=IDLE_LIMIT_MS)
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=IDLE_LIMIT_MS)
+    page.wait_for_function(RENDERED, timeout=IDLE_LIMIT_MS)
 
 
 def _log_in(page, sub: str = BEN, expect: str = "ben.weber@example.com") -> None:
     """Click "Anmelden", sign in as `sub` at the provider, come back to a page showing `expect`."""
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
+    page.wait_for_url("**/oauth2/authorize**", timeout=IDLE_LIMIT_MS)
     if sub == BEN:
         page.get_by_role("button", name=BEN, exact=True).click()
     else:
         page.locator("input[name=sub]").fill(sub)
         page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url("http://127.0.0.1:*/**", timeout=30_000)
+    page.wait_for_url("http://127.0.0.1:*/**", timeout=IDLE_LIMIT_MS)
     _settled(page, expect)
 
 
@@ -99,9 +99,9 @@ def test_oidc_login_role_logout_and_expiry(oidc_app, provider, page):
     assert "Klinikum Nord" in text and "Logistik Süd" not in text
 
     page.get_by_role("button", name="Abmelden").click()
-    page.wait_for_url("**/oauth2/end_session**", timeout=30_000)  # the provider's logout (from its metadata)
+    page.wait_for_url("**/oauth2/end_session**", timeout=IDLE_LIMIT_MS)  # the provider's logout (from its metadata)
     page.get_by_role("button", name="End session").click()
-    page.wait_for_url("http://127.0.0.1:*/**", timeout=30_000)
+    page.wait_for_url("http://127.0.0.1:*/**", timeout=IDLE_LIMIT_MS)
     _settled(page, "Anmeldung")
     assert "Klinikum Nord" not in main.inner_text() and "ben.weber" not in page.inner_text("body")
 
