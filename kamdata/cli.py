@@ -29,11 +29,23 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--dialect", choices=["standard", "german"], default="standard")
     demo.add_argument("--as-of", dest="as_of", help="export date YYYY-MM-DD the data runs up to (default: today)")
+    demo.add_argument(
+        "--format",
+        dest="file_format",
+        choices=["mixed", "parquet"],
+        default="mixed",
+        help="mixed: CSV, csv.gz and Parquet as the source systems write them; parquet: every file Parquet",
+    )
 
     bench = sub.add_parser("bench", help="the benchmark of record: queries, pages, sessions, browser")
     target = bench.add_mutually_exclusive_group(required=True)
     target.add_argument("--db", help="published database path (a symlink) to measure")
     target.add_argument("--scale", choices=("small", "large"), help="generate (or reuse) and build the demo set")
+    target.add_argument(
+        "--build",
+        choices=("small", "large"),
+        help="measure the build of the default, German and all-Parquet demo sets against a plain DuckDB load",
+    )
     bench.add_argument("--workdir", default="/tmp/kam-bench", help="where --scale keeps its export set and database")
     bench.add_argument("--repeat", type=int, default=10, help="warm runs per page (queries: at most 3 runs)")
     bench.add_argument("--sessions", default="10,50", help="concurrent sessions to load the portfolio, e.g. 10,50")

@@ -200,7 +200,7 @@ def test_the_row_identity_check_stops_a_build_that_loses_rows(tmp_path, monkeypa
     monkeypatch.setattr(
         validate,
         "staging_model_sql",
-        lambda table: original(table) + (" where ticket_id <> 'T2'" if table.name == "tickets" else ""),
+        lambda table, source: original(table, source) + (" where ticket_id <> 'T2'" if table.name == "tickets" else ""),
     )
     db_path = tmp_path / "kam.duckdb"
     with pytest.raises(AssertionError, match="row identity broken for tickets"):

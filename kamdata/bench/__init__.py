@@ -5,6 +5,7 @@ On a database (`--db`, or the demo export set of `--scale small|large` generated
 server-side run over Streamlit's own websocket protocol (cold, warm p50/p95 over `--repeat` runs, default
 filters and one account); the first page after the server starts and after a publish; `--sessions` tabs
 loading the portfolio at once (p95, errors, the server's memory); the portfolio in headless chromium.
+`--build small|large` instead measures the build against a plain DuckDB load (kamdata.bench.build).
 It prints tables and writes JSON (`--json`). Figures come from this command, never from timed tests:
 the tests only prove it runs (tests/test_bench.py).
 """
@@ -168,6 +169,14 @@ def cli_bench(args) -> int:
     if args.repeat < 1:
         print("--repeat must be at least 1", file=sys.stderr)
         return 2
+    if args.build:
+        from kamdata.bench import build
+
+        results = build.bench_build(args.build, Path(args.workdir))
+        build.render(results)
+        if args.json_file:
+            Path(args.json_file).write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return 0
     sessions = [int(n) for n in args.sessions.split(",") if n.strip()] if args.sessions else []
     if args.db:
         db_path, owned = Path(args.db), False

@@ -78,6 +78,7 @@ class Table:
     required: bool = True
     checks: tuple[Check, ...] = ()
     extra_columns: tuple[tuple[str, str], ...] = field(default=())  # derived staging columns (name, SQL type)
+    derived: tuple[tuple[str, str], ...] = ()  # (name, SQL over the typed columns) of each derived column
     # (foreign-key column, column): the referenced parent row must carry this row's value in `column`
     # (a ticket's site must belong to the ticket's account).
     parent_matches: tuple[tuple[str, str], ...] = ()
@@ -262,6 +263,10 @@ TABLES: tuple[Table, ...] = (
         ),
         # kwh: energy in kWh (MWh x 1000), NULL for water; m3: water volume, NULL for energy.
         extra_columns=(("kwh", "DOUBLE"), ("m3", "DOUBLE")),
+        derived=(
+            ("kwh", "case unit when 'kwh' then quantity when 'mwh' then quantity * 1000 end"),
+            ("m3", "case when unit = 'm3' then quantity end"),
+        ),
     ),
     Table(
         "emission_factors",

@@ -1,14 +1,13 @@
-"""Read an export set's files into raw VARCHAR tables, strictly and with lineage.
+"""Find an export set's files, check its manifest, and parse a CSV file strictly in Python.
 
-Values stay text here (typing happens in the staging SQL, pinned by the
-contract), so no sniffer ever decides a column's type. What this module does
-decide, per file: which table it belongs to, its encoding (UTF-8, or
-Windows-1252 when the file has no UTF-8 sequence at all), its dialect (`,` standard or `;` German Excel) and where each
-record starts (physical line, header = line 1). Every record must have the
-header's number of fields and every quote must close: a broken file fails the
-build instead of being merged into fewer rows. A record with bytes that are not
-UTF-8 in a UTF-8 file, or with a field over the limit, is kept with its faults
-(`_read_faults`) so that validation rejects that row alone.
+Which table a file belongs to, how its header maps to the contract's columns, and the strict
+Python parser for every CSV file DuckDB's reader cannot read line for line (kamdata.build.sources):
+it decides the encoding (UTF-8, or Windows-1252 when the file has no UTF-8 sequence at all), the
+dialect (`,` standard or `;` German Excel) and where each record starts (physical line, header =
+line 1), into a raw VARCHAR table. Every record must have the header's number of fields and every
+quote must close: a broken file fails the build instead of being merged into fewer rows. A record
+with bytes that are not UTF-8 in a UTF-8 file, or with a field over the limit, is kept with its
+faults (`_read_faults`) so that validation rejects that row alone.
 """
 
 from __future__ import annotations
@@ -157,7 +156,7 @@ def file_sha256(path: Path) -> str:
 def create_raw_table(con: duckdb.DuckDBPyConnection, raw_name: str, table: Table) -> None:
     cols = [(c.name, "VARCHAR") for c in table.columns] + list(RAW_LINEAGE)
     body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in cols)
-    con.execute(f"create or replace table {raw_name} ({body})")
+    con.execute(f"create or replace temp table {raw_name} ({body})")
 
 
 def _expected_columns(table: Table) -> str:
@@ -436,41 +435,3 @@ def load_csv(con, path: Path, table: Table, raw_name: str, file_order: int, firs
         ) from exc
     except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
         raise _unreadable(path, exc) from exc
-
-
-def _parquet_text(name: str, sql_type: str) -> str:
-    """A Parquet column rendered as text the parse macros read: zoned instants in UTC with `Z`."""
-    ident = f'"{name}"'
-    if sql_type == "TIMESTAMP WITH TIME ZONE":
-        return f"cast(timezone('UTC', {ident}) as varchar) || 'Z'"
-    return f"cast({ident} as varchar)"
-
-
-def load_parquet(con, path: Path, table: Table, raw_name: str, file_order: int, first_row_id: int) -> LoadedFile:
-    """Load one Parquet file; its own types are rendered to text (naive timestamps = Berlin local time)."""
-    try:
-        schema = con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
-        positions = map_columns(path.name, [name for name, *_ in schema], table)
-        exprs = []
-        for col in table.columns:
-            pos = positions[col.name]
-            source = "null" if pos is None else _parquet_text(schema[pos][0], schema[pos][1])
-            exprs.append(f'{source} as "{col.name}"')
-        records = con.execute(
-            f"insert into {raw_name} by name select {', '.join(exprs)}, "
-            "$name as _source_file, file_row_number + 1 as _source_line, $order as _file_order, "
-            "'standard' as _dialect, $first + file_row_number as _row_id "
-            "from read_parquet($path, file_row_number = true)",
-            {"name": path.name, "order": file_order, "first": first_row_id, "path": str(path)},
-        ).fetchone()[0]
-    except duckdb.Error as exc:
-        raise FileError(
-            f"{path.name}: unreadable Parquet file ({one_line(exc)}); expected a complete Parquet file "
-            "with the contract's columns. Fix the transfer and rerun the build."
-        ) from exc
-    return LoadedFile(path, records, "parquet", "parquet")
-
-
-def load_file(con, path: Path, table: Table, raw_name: str, file_order: int, first_row_id: int) -> LoadedFile:
-    loader = load_parquet if path.name.lower().endswith(".parquet") else load_csv
-    return loader(con, path, table, raw_name, file_order, first_row_id)

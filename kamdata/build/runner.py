@@ -23,7 +23,7 @@ import duckdb
 
 import kamdata
 from kamdata.build import buildlog, publish, readers, validate
-from kamdata.build.contract import TABLES, Table, stg_ddl
+from kamdata.build.contract import TABLES, stg_ddl
 from kamdata.build.marts import build_marts, model_path
 from kamdata.build.report import Reporter
 from kamdata.settings import load_settings
@@ -98,22 +98,14 @@ def _manifest_rows(manifest: dict | None, file_name: str) -> int | None:
         ) from exc
 
 
-def _load_table(con, table: Table, files: list[Path], manifest: dict | None, reporter: Reporter) -> None:
-    raw_name = f"{validate.SCRATCH}.raw_{table.name}"
-    readers.create_raw_table(con, raw_name, table)
-    next_row_id = 0
-    for file_order, path in enumerate(files):
-        file_started = time.monotonic()
-        loaded = readers.load_file(con, path, table, raw_name, file_order, next_row_id)
-        reporter.file(loaded, time.monotonic() - file_started)
-        expected = _manifest_rows(manifest, path.name)
-        if expected is not None and expected != loaded.records:
-            raise readers.FileError(
-                f"{path.name}: {loaded.records} data records read but manifest.json says {expected}; the file "
-                "is truncated, or a broken quote merged lines into one record. Repeat the transfer (or fix "
-                "the quoting) and rerun the build."
-            )
-        next_row_id += loaded.records
+def _check_manifest_rows(manifest: dict | None, loaded: readers.LoadedFile) -> None:
+    expected = _manifest_rows(manifest, loaded.path.name)
+    if expected is not None and expected != loaded.records:
+        raise readers.FileError(
+            f"{loaded.path.name}: {loaded.records} data records read but manifest.json says {expected}; the file "
+            "is truncated, or a broken quote merged lines into one record. Repeat the transfer (or fix "
+            "the quoting) and rerun the build."
+        )
 
 
 def _as_of_from_tickets(con) -> date:
@@ -188,24 +180,25 @@ def _stage_tables(
     limit_pct: float,
     reporter: Reporter,
     timings: dict[str, float],
+    steps: dict[str, dict[str, float]],
 ) -> dict[str, dict]:
     """Load, type, validate and de-duplicate every contract table (parents first); counts per table.
 
-    Fills `timings` with the seconds each table took."""
-    main_db = con.execute("select current_database()").fetchone()[0]
-    # Raw and intermediate tables live in an attached in-memory database: never published, and
-    # DuckDB spills it to `<version>.tmp` when it outgrows the memory limit.
-    con.execute(f"attach ':memory:' as {validate.SCRATCH}")
-    con.execute("set search_path = ?", [f"{main_db}.main,{validate.SCRATCH}.main"])
+    Fills `timings` with the seconds each table took and `steps` with the seconds of its steps."""
     con.execute(PARSE_MACROS.read_text(encoding="utf-8"))
     con.execute(validate.REJECTED_ROWS_DDL)
     tables: dict[str, dict] = {}
+
+    def on_file(loaded: readers.LoadedFile, seconds: float) -> None:
+        reporter.file(loaded, seconds)
+        _check_manifest_rows(manifest, loaded)
+
     for table in validate.parent_first():
         table_started = time.monotonic()
         table_files = files.by_table.get(table.name, [])
         if table_files:
-            _load_table(con, table, table_files, manifest, reporter)
-            counts = validate.stage_table(con, table, limit_pct)
+            counts, times = validate.stage_table(con, table, table_files, limit_pct, on_file)
+            steps[table.name] = times.rounded()
         else:
             con.execute(stg_ddl(table))
             counts = validate.TableCounts(0, 0, 0, 0)
@@ -213,8 +206,6 @@ def _stage_tables(
         tables[table.name] = {"files": len(table_files), **counts.__dict__}
         timings[table.name] = round(seconds, 3)
         reporter.table(table.name, counts, seconds)
-    con.execute("reset search_path")
-    con.execute(f"detach {validate.SCRATCH}")
     return {t.name: tables[t.name] for t in TABLES}
 
 
@@ -240,8 +231,10 @@ def _build_version(
         con.execute("set TimeZone = 'Europe/Berlin'")
         con.execute("set enable_progress_bar = false")
         con.execute("set memory_limit = ?", [str(settings["build"].get("memory_limit", "4GB"))])
-        summary["table_seconds"] = {}
-        summary["tables"] = _stage_tables(con, files, manifest, limit_pct, reporter, summary["table_seconds"])
+        summary["table_seconds"], summary["table_steps"] = {}, {}
+        summary["tables"] = _stage_tables(
+            con, files, manifest, limit_pct, reporter, summary["table_seconds"], summary["table_steps"]
+        )
         summary["staging_s"] = round(time.monotonic() - started, 3)
         for total in ("rows_loaded", "rows_rejected", "rows_superseded"):
             summary[total] = sum(s[total] for s in summary["tables"].values())

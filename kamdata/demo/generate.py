@@ -27,8 +27,12 @@ EXPORT_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 MASTER_TABLES = ("accounts", "sites", "employees")
 
 
-def _style(table: str, reexport: bool, dialect: str) -> FileStyle:
-    """How the source system behind each table spells its file (mixed on purpose, as in real life)."""
+def _style(table: str, reexport: bool, dialect: str, file_format: str = "mixed") -> FileStyle:
+    """How the source system behind each table spells its file (mixed on purpose, as in real life).
+
+    `file_format="parquet"` writes every table as Parquet (the all-Parquet benchmark set)."""
+    if file_format == "parquet":
+        return FileStyle("standard", "parquet")
     fmt = "csv.gz" if table == "time_bookings" else "csv"
     if dialect == "german":
         if table in MASTER_TABLES:
@@ -61,11 +65,11 @@ def _clean_tables(world: World):
         yield make_facts(world, world.rng)
 
 
-def _write_table(con, out: Path, parts: list[Rows], dialect: str) -> dict[str, dict]:
+def _write_table(con, out: Path, parts: list[Rows], dialect: str, file_format: str) -> dict[str, dict]:
     """Write a table's main rows (split by part) and re-exports; manifest entries per file name."""
     files = {}
     for index, rows in enumerate(parts):
-        style = _style(rows.table, index > 0, dialect)
+        style = _style(rows.table, index > 0, dialect, file_format)
         groups: dict[str, np.ndarray | None]
         if rows.part is None:
             groups = {"_reexport" if index else "": None}
@@ -93,7 +97,12 @@ def _clear(out: Path) -> None:
 
 
 def generate(
-    out_dir, scale: str = "small", seed: int = 7, dialect: str = "standard", as_of: date | None = None
+    out_dir,
+    scale: str = "small",
+    seed: int = 7,
+    dialect: str = "standard",
+    as_of: date | None = None,
+    file_format: str = "mixed",
 ) -> dict[str, int]:
     """Write one export set into `out_dir`; returns records written per table. Deterministic per arguments."""
     as_of = as_of or datetime.now(BERLIN).date()
@@ -106,7 +115,7 @@ def generate(
     for number, clean in enumerate(_clean_tables(world)):
         # Faults draw from their own stream per table so adding one never reshuffles the clean data.
         files |= _write_table(
-            con, out, dirty(clean, world, scale, dialect, np.random.default_rng([seed, number])), dialect
+            con, out, dirty(clean, world, scale, dialect, np.random.default_rng([seed, number])), dialect, file_format
         )
         del clean
     con.close()
@@ -122,7 +131,9 @@ def generate(
 def cli_demo(args) -> int:
     as_of = date.fromisoformat(args.as_of) if args.as_of else None
     started = time.perf_counter()
-    counts = generate(args.out, scale=args.scale, seed=args.seed, dialect=args.dialect, as_of=as_of)
+    counts = generate(
+        args.out, scale=args.scale, seed=args.seed, dialect=args.dialect, as_of=as_of, file_format=args.file_format
+    )
     seconds = time.perf_counter() - started
     out = Path(args.out)
     size = sum(p.stat().st_size for p in out.iterdir() if p.is_file())

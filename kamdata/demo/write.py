@@ -109,6 +109,10 @@ def pa_to_duckdb(arrow_type: pa.DataType) -> str:
         return "bigint"
     if pa.types.is_date(arrow_type):
         return "date"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamptz" if arrow_type.tz else "timestamp"
     return "varchar"
 
 
