@@ -170,7 +170,7 @@ def test_failed_last_build_shows_a_red_banner_with_its_error(run_app, app_db, tm
     at = run_app(db_path=_published_copy(app_db, tmp_path, [failed]))
     assert at.error[0].value.startswith("Die letzte Datenaufbereitung (27.11.2026 02:01) ist fehlgeschlagen")
     # The build's message is escaped so that markdown shows it verbatim.
-    assert at.error[0].value.endswith(r"Fehler: tickets\.csv\: column created\_at missing")
+    assert at.error[0].value.endswith("Fehler: " + fmt.md_escape("tickets.csv: column created_at missing"))
     at.switch_page("app_pages/data_status.py").run()
     history = at.dataframe[0].value
     assert history[["status", "error"]].values.tolist() == [
