@@ -20,6 +20,7 @@ otherwise). Additions to the base export set (worked examples for the tests):
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -118,3 +119,8 @@ def app(
         at.switch_page(page)
         at.run()
     return at
+
+
+def unmarked(markdown: str) -> str:
+    """What a reader sees of md_escape'd text: without its backslash escapes and invisible word joiners."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from kamdata import query
 from kamdata.explore import run
 from kamdata.explore.state import FILTER_PREFIX, KEYS, MAX_VALUE_LEN
-from tests.app_fixture import APP
+from tests.app_fixture import APP, unmarked
 
 PAGE = "app_pages/explorer.py"
 DS = "ticket_sla"
@@ -169,7 +169,7 @@ def test_an_invalid_url_part_is_named_and_the_rest_applies(run_app):
     assert not at.exception
     warning = at.warning[0].value
     for part in ("nonsense", "sum:priority", "-5"):
-        assert part in warning.replace("\\", "")
+        assert part in unmarked(warning)
     # the rest: grouped by priority, only P1
     assert list(result_frame(at)["priority"]) == ["P1"]
     assert explorer_url(at) == {"ds": [DS], "by": ["priority"], "f.priority": ["P1"]}
@@ -208,7 +208,7 @@ def test_injection_strings_in_every_url_parameter_are_inert(monkeypatch, app_db,
     warning = at.warning[0].value  # every part that is no valid value is named as ignored
     if len(payload) > MAX_VALUE_LEN:
         # too long for any value: the text filters are ignored too (and named)
-        assert r"Parameter f\.priority" in warning and r"Parameter f\.ticket\_id" in warning
+        assert "Parameter f.priority" in unmarked(warning) and "Parameter f.ticket_id" in unmarked(warning)
     else:
         # the filters that take text hold it as a value: nothing matches, no other effect
         assert not at.dataframe or result_frame(at).empty

@@ -10,6 +10,8 @@ import pytest
 from marts_fixture import build, rows
 from marts_fixture import ticket as fixture_ticket
 
+from kamdata.app import formats as fmt
+
 
 def ticket(ticket_id, account_id, service_line, created_at):
     return fixture_ticket(ticket_id, "P1", created_at, account_id, service_line=service_line)
@@ -142,7 +144,8 @@ def test_unknown_url_values_are_named_in_a_notice(run_app):
         "Filter „Region“ ignoriert: unbekannter Wert „Atlantis“. Angezeigt wird die Ansicht ohne diesen Wert.",
         "Filter „Accounts“ ignoriert: unbekannter Wert „A99“. Angezeigt wird die Ansicht ohne diesen Wert.",
         # the period falls back to its default; the value is markdown-escaped (shown as typed)
-        r"Filter „Zeitraum“ ignoriert: unbekannter Wert „2026\-13\-01“. Angezeigt wird die Ansicht ohne diesen Wert.",
+        f"Filter „Zeitraum“ ignoriert: unbekannter Wert „{fmt.md_escape('2026-13-01')}“. Angezeigt wird die Ansicht "
+        "ohne diesen Wert.",
     ]
     assert at.date_input(key="period").value == (date(2025, 12, 1), date(2026, 11, 26))
     # The notice stays on reruns until its filter is changed.

@@ -19,7 +19,7 @@ import pytest
 from kamdata import dbcheck, query
 from kamdata.query import QueryFile
 from kamdata.settings import SettingsError, load_settings
-from tests.app_fixture import ROOT
+from tests.app_fixture import ROOT, unmarked
 
 TITLE = {"de": "Die Datenbank kann nicht angezeigt werden.", "en": "The database cannot be shown."}
 
@@ -197,7 +197,7 @@ def test_a_malformed_settings_file_names_the_file_and_the_key(run_app, tmp_path,
     at = run_app(settings=str(settings))
     assert not at.exception
     assert at.error[0].value == "Die Einstellungsdatei ist fehlerhaft."
-    shown = at.markdown[0].value.replace("\\", "")  # markdown-escaped
+    shown = unmarked(at.markdown[0].value)
     assert str(settings) in shown and words in shown
     assert not at.metric
 

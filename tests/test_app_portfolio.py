@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kamdata import query
+from kamdata.app import formats as fmt
 from kamdata.app import widgets
 from kamdata.app.charts.portfolio import place_labels
 
@@ -280,7 +281,7 @@ def test_phone_list_two_short_lines_per_account(run_app, alerts_db):
     # Escaped for markdown (plain text); no full alert sentence, no third line.
     assert links == ["Klinikum Nord", "Logistik Süd GmbH"]
     assert captions == [
-        r"gefährdet · Health\-Score 27,6 · 480\.000 € · NPS\-Kritiker \+1",
-        r"zu wenig Daten · 250\.000 € · Kein proaktiver Kontakt \+1",
+        fmt.md_escape("gefährdet · Health-Score 27,6 · 480.000 € · NPS-Kritiker +1"),
+        fmt.md_escape("zu wenig Daten · 250.000 € · Kein proaktiver Kontakt +1"),
     ]
     assert not phone.get("markdown")
