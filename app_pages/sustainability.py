@@ -26,7 +26,7 @@ as_of = db.as_of()
 as_of_year = as_of.year
 TOP_SITES = 15
 # Rows of the site table until "show all" (?sites=all), settings app.site_table_rows.
-SITE_ROWS = int(app_settings()["app"].get("site_table_rows", 50))
+SITE_ROWS = int(app_settings()["app"]["site_table_rows"])
 SITES_CODE = {False: "top", True: "all"}  # the switch's URL codes
 RANKINGS = ["kwh", "eui_kwh_m2"]
 

@@ -21,7 +21,6 @@ import tempfile
 import time
 from contextlib import ExitStack
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 from rich import box
@@ -117,12 +116,10 @@ def _replicated_load(db_path: Path, sessions: list[int], processes: int) -> list
 def prepare(scale: str, workdir: Path) -> Path:
     """The demo export set of `scale` under `workdir` (generated once, then reused) built into
     `workdir/<scale>/kam.duckdb`; returns the published path."""
+    from kamdata.bench.build import export_set
     from kamdata.build.runner import run_build
-    from kamdata.demo.generate import generate
 
-    exports = workdir / f"exports-{scale}"
-    if not (exports / "manifest.json").exists():
-        generate(exports, scale=scale, seed=7, as_of=date(2026, 12, 4))
+    exports = export_set(scale, workdir)
     db_path = workdir / scale / "kam.duckdb"
     if not db_path.exists():
         db_path.parent.mkdir(parents=True, exist_ok=True)

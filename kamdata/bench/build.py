@@ -92,17 +92,20 @@ def measure_set(exports: Path, workdir: Path) -> dict:
     }
 
 
-def export_sets(scale: str, workdir: Path) -> dict[str, Path]:
-    """The three demo export sets of `scale` under `workdir`, generated once and then reused."""
+def export_set(scale: str, workdir: Path, name: str = "default") -> Path:
+    """The demo export set `name` (SETS) of `scale` under `workdir`, generated once and then reused."""
     from kamdata.demo.generate import generate
 
-    found = {}
-    for name, dialect, file_format in SETS:
-        exports = workdir / f"exports-{scale}" if name == "default" else workdir / f"exports-{scale}-{name}"
-        if not (exports / "manifest.json").exists():
-            generate(exports, scale=scale, seed=7, dialect=dialect, as_of=date(2026, 12, 4), file_format=file_format)
-        found[name] = exports
-    return found
+    dialect, file_format = next((d, f) for n, d, f in SETS if n == name)
+    exports = workdir / f"exports-{scale}" if name == "default" else workdir / f"exports-{scale}-{name}"
+    if not (exports / "manifest.json").exists():
+        generate(exports, scale=scale, seed=7, dialect=dialect, as_of=date(2026, 12, 4), file_format=file_format)
+    return exports
+
+
+def export_sets(scale: str, workdir: Path) -> dict[str, Path]:
+    """The three demo export sets of `scale` under `workdir`."""
+    return {name: export_set(scale, workdir, name) for name, _, _ in SETS}
 
 
 def bench_build(scale: str, workdir: Path) -> dict[str, dict]:
