@@ -22,7 +22,10 @@ and every later caller (review pack, explorer, CLI) run queries through
       -- unscoped: stg_employees, mart_department_monthly (why this is not account data)
 
   So a query cannot forget the restriction: whatever it reads, it reads
-  through the scope (table macros and aggregates included).
+  through the scope (table macros and aggregates included). Tables holding peer
+  figures computed over other accounts (an industry's cross-sell counts) get the
+  view of sql/scope/<table>.sql instead, which withholds those figures where
+  they would tell about fewer than `[app] min_group_size` other accounts.
 - Every query has a time limit: `run` takes settings `[app] query_timeout_s` unless told
   otherwise; a query over it is interrupted (QueryTimeout) and its cursor closed, not pooled,
   so the app keeps serving.
@@ -63,11 +66,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kamdata.settings import SettingsError, load_settings, setting
+from kamdata.settings import SettingsError, load_settings, min_group_size, setting
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 QUERIES_DIR = SQL_DIR / "queries"
 MACROS_DIR = SQL_DIR / "macros"
+SCOPED_VIEWS_DIR = SQL_DIR / "scope"
 # The data's time zone (settings `kpi.timezone`, KPIS.md: Europe/Berlin). The build computed every
 # date with it and froze it into kpi_params; a session takes it from there (this is the fallback).
 TIMEZONE = load_settings()["kpi"]["timezone"]
@@ -102,8 +106,10 @@ _NAME = re.compile(r"[a-z0-9_]+")
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.I)
 
 Scope = tuple[str, ...] | None
-# A cursor pool: the scope and the tables the query declared unscoped (only under a scope).
-PoolKey = tuple[Scope, frozenset[str]]
+# A cursor pool: the scope, the tables the query declared unscoped and the minimum group size of the
+# masked views (both only under a scope).
+PoolKey = tuple[Scope, frozenset[str], int]
+UNSCOPED_POOL: PoolKey = (None, frozenset(), 0)
 
 
 class QueryTimeout(RuntimeError):
@@ -170,6 +176,12 @@ def _temp_macros() -> tuple[str, ...]:
         text = re.sub(r"\bcreate\s+or\s+replace\s+macro\b", "create or replace temp macro", text, flags=re.I)
         statements.extend(s.strip() for s in text.split(";") if s.strip())
     return tuple(statements)
+
+
+@cache
+def _scoped_views() -> dict[str, str]:
+    """sql/scope/<name>.sql by name: the peer-industry table and the masked views of tables under a scope."""
+    return {path.stem: _COMMENT.sub("", path.read_text(encoding="utf-8")) for path in SCOPED_VIEWS_DIR.glob("*.sql")}
 
 
 def _bindable(value):
@@ -261,12 +273,16 @@ class _Database:
         self.idle: dict[PoolKey, list[duckdb.DuckDBPyConnection]] = {}
         self.busy = 0
 
-    def _prepare(self, scope: Scope, unscoped: frozenset[str]) -> duckdb.DuckDBPyConnection:
+    def _prepare(self, pool: PoolKey) -> duckdb.DuckDBPyConnection:
         cur = self.con.cursor()
+        scope, unscoped, min_group = pool
         if scope is not None:
+            masked = _scoped_views()
             for key, ids in SCOPE_KEYS:
                 cur.execute(f"create temp table _scope_{key} as {ids}", {"ids": list(scope)} if "$ids" in ids else {})
                 for table in self.keyed[key]:
+                    if table in masked:
+                        continue
                     cur.execute(
                         f'create temp view "{table}" as select * from "{self.catalog}".main."{table}" '
                         f"where {key} in (select * from _scope_{key})"
@@ -276,13 +292,20 @@ class _Database:
                     cur.execute(
                         f'create temp view "{table}" as select * from "{self.catalog}".main."{table}" where false'
                     )
+            cur.execute(
+                "create temp table _scope_peer_industries as " + masked["peer_industries"].format(catalog=self.catalog),
+                {"min_group_size": min_group},
+            )
+            for table in self.keyed["account_id"]:
+                if table in masked:
+                    cur.execute(f'create temp view "{table}" as ' + masked[table].format(catalog=self.catalog))
         for statement in _temp_macros():
             cur.execute(statement)
         return cur
 
     def checkout(self, scope: Scope, unscoped: frozenset[str]) -> tuple[PoolKey, duckdb.DuckDBPyConnection | None]:
         """The pool key and an idle prepared cursor for it (None: the caller prepares a new one)."""
-        key: PoolKey = (scope, unscoped if scope is not None else frozenset())
+        key: PoolKey = UNSCOPED_POOL if scope is None else (scope, unscoped, min_group_size())
         pool = self.idle.get(key)
         cur = pool.pop() if pool else None
         self.busy += 1
@@ -358,7 +381,7 @@ class _Databases:
         watch = _Watch(timeout_s)
         try:
             if cur is None:
-                cur = database._prepare(scope, key[1])
+                cur = database._prepare(key)
             with watch.over(cur):
                 return cur.execute(sql, bound).df()
         finally:
@@ -377,7 +400,7 @@ class _Databases:
         failures: dict[str, str] = {}
         cur, bound = None, False
         try:
-            cur = database._prepare(None, frozenset())
+            cur = database._prepare(UNSCOPED_POOL)
             for name, sql in statements.items():
                 # Bound with every parameter NULL: PREPARE alone defers binding a statement whose parameter
                 # types it cannot infer (`$accounts is null`), and so would miss its missing columns.
@@ -393,7 +416,7 @@ class _Databases:
             with self._lock:
                 database.busy -= 1
                 if bound and cur is not None:  # unscoped, with this version's macros: pooled for the next query
-                    database.idle.setdefault((None, frozenset()), []).append(cur)
+                    database.idle.setdefault(UNSCOPED_POOL, []).append(cur)
                 elif cur is not None:
                     cur.close()
                 self._close_idle(newest=version)

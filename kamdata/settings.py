@@ -83,6 +83,13 @@ def setting(section: str, key: str, default=None):
     return _parsed(DEFAULT_SETTINGS.stat().st_mtime_ns, _override_key()).get(section, {}).get(key, default)
 
 
+def min_group_size() -> int:
+    """The works council's minimum group size (`[app] min_group_size`): fewer people are never shown as
+    a group (workload, explorer, review team), and peer counts over fewer other accounts are withheld
+    from a scoped user (kamdata.query's masked views)."""
+    return int(setting("app", "min_group_size"))
+
+
 @functools.lru_cache(maxsize=16)
 def _parsed(default_mtime_ns: int, override: tuple[str, int] | None) -> dict:
     settings = _read(DEFAULT_SETTINGS)

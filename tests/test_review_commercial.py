@@ -18,6 +18,7 @@ from kamdata.app import formats as fmt
 from kamdata.review import commercial
 from kamdata.review.context import Context
 from kamdata.review.model import display
+from kamdata.settings import min_group_size
 from tests.app_fixture import EXTRA_TICKETS
 from tests.exportset import BASE_ROWS, base_row, build_fixture_db
 
@@ -295,10 +296,11 @@ def test_team_load_from_three_people(commercial_db):
     assert strict.figure("load").value is None and "4 Personen" in strict.texts[0]
 
 
-def test_min_group_size_is_the_app_setting():
-    from kamdata.app.settings import app_settings
-
-    assert commercial.min_group_size() == app_settings()["app"]["min_group_size"]
+def test_min_group_size_is_the_app_setting(tmp_path, monkeypatch):
+    overlay = tmp_path / "settings.toml"
+    overlay.write_text("[app]\nmin_group_size = 5\n", encoding="utf-8")
+    monkeypatch.setenv("KAM_SETTINGS", str(overlay))
+    assert min_group_size() == 5
 
 
 # ------------------------------------------------------------------ tables equal the marts

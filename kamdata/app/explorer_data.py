@@ -15,6 +15,7 @@ from kamdata.app import formats as fmt
 from kamdata.explore import registry, run
 from kamdata.explore import state as xstate
 from kamdata.explore.state import State
+from kamdata.settings import min_group_size
 
 # Fields holding codes the app translates (kamdata/app/texts/labels.toml kinds): shown and downloaded
 # under their labels ("Technisches FM"); the URL and the filters keep the code.
@@ -50,7 +51,7 @@ def _frozen(params: dict) -> tuple:
 
 def _state_key(state: State) -> tuple:
     """The state's URL form, with the settings that shape a result (page size, works-council rule)."""
-    rules = (run.settings()["page_rows"], registry.per_person_allowed(), registry.min_group_size())
+    rules = (run.settings()["page_rows"], registry.per_person_allowed(), min_group_size())
     return (_frozen(xstate.to_params(state)), rules)
 
 

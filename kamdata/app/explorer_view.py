@@ -28,6 +28,7 @@ from kamdata.explore.registry import Dataset
 from kamdata.explore.sql import InvalidState, OutColumn
 from kamdata.explore.state import State
 from kamdata.review.model import Column, Table, display
+from kamdata.settings import min_group_size
 
 CHART_ROWS = 200  # the chart draws at most the page's rows; a note says so when the result has more
 DOWNLOAD_CHUNK_ROWS = 50_000
@@ -242,7 +243,7 @@ def people_note(dataset: Dataset, state: State, result: run.Result, lang: str) -
     """The works-council rule where it shapes the result."""
     if not registry.suppresses_people(dataset):
         return
-    minimum = registry.min_group_size()
+    minimum = min_group_size()
     st.caption(texts("people_rule", n=minimum))
     if result.suppressed_groups:
         st.caption(texts("people_suppressed", groups=fmt.integer(result.suppressed_groups, lang), n=minimum))

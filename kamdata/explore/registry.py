@@ -33,7 +33,6 @@ AGGREGATES = ("count", "count_distinct", "sum", "mean", "median", "min", "max")
 GRAINS = ("day", "week", "month", "quarter", "year")
 ROLES = ("category", "number", "date", "text")
 TEXTS = "explorer"  # kamdata/app/texts/explorer.toml
-DEFAULT_MIN_GROUP_SIZE = 3
 
 
 @dataclass(frozen=True)
@@ -453,11 +452,6 @@ def per_person_allowed() -> bool:
     """Settings [app] show_per_person_workload (works council), and only for management (kamdata.auth)."""
     settings = app_settings()
     return bool(settings.get("app", {}).get("show_per_person_workload", False)) and auth.per_person_permitted(settings)
-
-
-def min_group_size() -> int:
-    """Settings [app] min_group_size (works council)."""
-    return int(app_settings().get("app", {}).get("min_group_size", DEFAULT_MIN_GROUP_SIZE))
 
 
 def fields_of(dataset: Dataset) -> tuple[Field, ...]:

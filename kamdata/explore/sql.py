@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from kamdata.explore import registry
 from kamdata.explore.registry import Dataset, Field
 from kamdata.explore.state import Problem, State, check, measure_field
-from kamdata.settings import load_settings
+from kamdata.settings import load_settings, min_group_size
 
 # aggregate -> SQL function over one column (count/count_distinct count non-NULL values)
 _AGGREGATE_SQL = {
@@ -112,7 +112,7 @@ def _where(
     params: dict = {}
     applied: list[str] = []
     if "$min_group_size" in dataset.table:
-        params["min_group_size"] = registry.min_group_size()
+        params["min_group_size"] = min_group_size()
     for key, column in (("accounts", dataset.account_column), ("service_lines", dataset.service_line_column)):
         if column is not None:
             applied.append(key)
@@ -202,7 +202,7 @@ def _people_having(dataset: Dataset, params: dict) -> str:
     if not registry.suppresses_people(dataset):
         return ""
     assert dataset.people_column is not None
-    params["min_group_size"] = registry.min_group_size()
+    params["min_group_size"] = min_group_size()
     return f" having count(distinct {_q(dataset.people_column)}) >= $min_group_size"
 
 
@@ -269,7 +269,7 @@ def count_sql(state: State, global_params: dict) -> tuple[str, dict]:
         inner = f"select 1 from {dataset.table} as d{where}{group}"
         return f"select count(*) as total, 0 as suppressed from ({inner})", params
     assert dataset.people_column is not None
-    params["min_group_size"] = registry.min_group_size()
+    params["min_group_size"] = min_group_size()
     people = f"count(distinct {_q(dataset.people_column)}) as {_PEOPLE}"
     return (
         f"select count(*) filter (where {_PEOPLE} >= $min_group_size) as total, "

@@ -4,8 +4,8 @@ Each builder reads the marts through the query core (ctx.run) and returns one Se
 raw (euros, percentages, dates), codes become labels in the language (fmt.label), and every figure,
 table and chart says its window. No Streamlit here.
 
-Works-council rule (team): the minimum group size is the app setting app.min_group_size (read with
-kamdata.app.settings.app_settings(), which needs no Streamlit), applied in the query
+Works-council rule (team): the minimum group size is the app setting app.min_group_size
+(kamdata.settings.min_group_size), applied in the query
 review_team_composition.sql like workload_team_composition.sql: head counts per role and department,
 hours and load only for a whole team of at least that many people, never a person's figures.
 """
@@ -16,18 +16,12 @@ import pandas as pd
 
 from kamdata.app import formats as fmt
 from kamdata.app.charts import sustainability as sustainability_charts
-from kamdata.app.settings import app_settings
 from kamdata.review import commercial_charts
 from kamdata.review.context import Context
 from kamdata.review.model import Chart, Column, Figure, Section, Table
+from kamdata.settings import min_group_size
 
 TOP_SITES = 10  # sites listed in the sustainability section (the largest consumers)
-DEFAULT_MIN_GROUP_SIZE = 3  # settings app.min_group_size when the settings do not give one
-
-
-def min_group_size() -> int:
-    """The works-council minimum group size (settings app.min_group_size, default 3)."""
-    return int(app_settings().get("app", {}).get("min_group_size", DEFAULT_MIN_GROUP_SIZE))
 
 
 def _t(ctx: Context, key: str, **values) -> str:
@@ -226,15 +220,19 @@ def _revenue(ctx: Context, section: Section, summary: pd.DataFrame, monthly: pd.
 
 def cross_sell_reason(row, lang: str) -> str:
     """ "7 von 12 Accounts der Branche Gesundheitswesen haben Reinigung (58 %)": a portfolio aggregate
-    of the account's industry (counts and share, never another account's name)."""
+    of the account's industry (counts and share, never another account's name); for a scoped user
+    whose industry has too few other accounts (kamdata.query's masked views) the counts are withheld."""
     from kamdata.app.i18n import text
 
+    industry = fmt.label("industry", row["industry"], lang)
+    if fmt.missing(row["industry_accounts"]):
+        return text("review_commercial.growth.reason_withheld", lang, industry=industry, n=min_group_size())
     return text(
         "review_commercial.growth.reason_text",
         lang,
         holders=fmt.integer(row["industry_holders"], lang),
         accounts=fmt.count(row["industry_accounts"], "account", lang),
-        industry=fmt.label("industry", row["industry"], lang),
+        industry=industry,
         line=fmt.label("service_line", row["service_line"], lang),
         share=fmt.pct(row["industry_share_pct"], lang, 0),
     )
@@ -246,13 +244,21 @@ def growth(ctx: Context) -> Section:
     at = ctx.at_as_of()
     opportunities = ctx.run("review_growth_opportunities")
     whitespace = ctx.run("review_growth_whitespace")
-    suggestions = whitespace[whitespace["is_cross_sell"].astype(bool)]
+    is_cross_sell = whitespace["is_cross_sell"].fillna(False).astype(bool)  # NULL: peer counts withheld
+    peers_withheld = bool(whitespace["industry_accounts"].isna().any())
     section.figures += [
         Figure(
             "open_pipeline", _t(ctx, "growth.pipeline"), float(opportunities["expected_value_eur"].sum()), "eur", at
         ),
         Figure("open_opportunities", _t(ctx, "growth.open_count"), len(opportunities), "integer", at),
-        Figure("cross_sell", _t(ctx, "growth.cross_sell_count"), len(suggestions), "integer", at),
+        Figure(
+            "cross_sell",
+            _t(ctx, "growth.cross_sell_count"),
+            None if peers_withheld else int(is_cross_sell.sum()),
+            "integer",
+            at,
+            note=_t(ctx, "growth.peers_withheld", n=min_group_size()) if peers_withheld else None,
+        ),
     ]
     if opportunities.empty:
         section.texts.append(_t(ctx, "growth.no_opportunities"))
@@ -299,7 +305,7 @@ def growth(ctx: Context) -> Section:
             "industry_accounts": whitespace["industry_accounts"],
             "industry_share_pct": whitespace["industry_share_pct"],
             "reason": reasons,
-            "cross_sell": whitespace["is_cross_sell"].astype(bool).to_numpy(),
+            "cross_sell": is_cross_sell.to_numpy(),
         }
     )
     share = fmt.pct(100 * float(ctx.params["kpi_cross_sell_min_share"]), ctx.lang, 0)
