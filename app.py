@@ -83,9 +83,14 @@ def main() -> None:
 
 @asynccontextmanager
 async def _warm_start(_app) -> AsyncIterator[None]:
-    """The server's startup: the first page's one-off work, off the event loop (kamdata.app.warmup)."""
+    """The server's startup: the first page's one-off work, off the event loop, then a watch that warms
+    each newly published database before its first user (kamdata.app.warmup)."""
     await asyncio.to_thread(warmup.warm)
-    yield
+    watch = asyncio.create_task(warmup.watch_publishes())
+    try:
+        yield
+    finally:
+        watch.cancel()
 
 
 if __name__ == "__main__":

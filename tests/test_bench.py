@@ -54,3 +54,4 @@ def test_cli_measures_queries_pages_sessions_and_a_publish(tmp_path, app_db):
     assert report["app"]["load"][0]["sessions"] == 2 and report["app"]["load"][0]["errors"] == 0
     assert db.resolve() != copy.resolve()  # the publish switched the link to a new version
     assert report["app"]["first_page_after_publish_ms"] > 0
+    assert report["app"]["first_page_after_publish_warmed_ms"] > 0 and report["app"]["publish_warmed_after_s"] >= 0

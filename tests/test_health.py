@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 import urllib.error
 import urllib.request
 
@@ -48,6 +49,7 @@ def test_health_says_whether_fresh_data_from_a_good_build_is_shown(app_db, tmp_p
         code, body = _get(url)
         assert code == 200
         assert body["status"] == "ok" and body["problems"] == []
+        assert body["warm"] is True  # the startup warmed the published version before health answered
         port = int(url.rsplit(":", 1)[1])
         with NginxProxy(tmp_path / "nginx", free_port(), [port]) as proxy:  # the shipped site
             proxied = f"http://127.0.0.1:{proxy.port}"
@@ -71,6 +73,17 @@ def test_health_says_whether_fresh_data_from_a_good_build_is_shown(app_db, tmp_p
         (server_dir / "settings.toml").write_text("[app]\nfreshness_limit_h = \n", encoding="utf-8")
         assert _get(url) == (503, {"status": "failing", "problems": ["settings_error"]})
         (server_dir / "settings.toml").write_text("", encoding="utf-8")
+
+        # A nightly publish: "warm" is False until the server's publish watch has warmed the new version
+        # (without the watch it stays False: nothing else warms a version).
+        published = tmp_path / "kam.duckdb.v3"
+        shutil.copy(version, published)
+        link.unlink()
+        link.symlink_to(published.name)
+        deadline = time.monotonic() + 60
+        while not _get(url)[1]["warm"]:
+            assert time.monotonic() < deadline, "the published version was not warmed within 60 s"
+            time.sleep(0.2)
 
         foreign = tmp_path / "kam.duckdb.v2"
         foreign.write_text("not a database\n", encoding="utf-8")

@@ -20,7 +20,17 @@ from kamdata.app import bootstrap
 from kamdata.query import DbVersion, NoDatabase, Scope
 from kamdata.review import Review, assemble
 
-__all__ = ["NoDatabase", "as_of", "current_version", "kpi_params", "pin_version", "published_path", "query", "review"]
+__all__ = [
+    "NoDatabase",
+    "as_of",
+    "current_version",
+    "kpi_params",
+    "pin_version",
+    "prefetch",
+    "published_path",
+    "query",
+    "review",
+]
 
 
 def published_path() -> Path | None:
@@ -70,6 +80,12 @@ def query(name: str, params: dict | None = None, scope: Scope = None) -> pd.Data
     scope: account ids the user may see, None = all.
     """
     return _cached(current_version(), name, _freeze(params), None if scope is None else tuple(scope))
+
+
+def prefetch(version: DbVersion, name: str, params: dict | None = None, scope: Scope = None) -> pd.DataFrame:
+    """`query` on a given version, outside any script run: fills the cache a page will read (the warm-up
+    of a newly published database, kamdata.app.warmup)."""
+    return _cached(version, name, _freeze(params), None if scope is None else tuple(scope))
 
 
 def as_of() -> date:

@@ -150,6 +150,13 @@ def _default_period(as_of: date) -> tuple[date, date]:
     return first.replace(day=1), as_of
 
 
+def default_filters(as_of: date) -> Filters:
+    """No filter over the default period: the selection of a user who set none (what the warm-up of a
+    newly published database caches for the landing page, kamdata.app.warmup)."""
+    date_from, date_to = _default_period(as_of)
+    return Filters(date_from=date_from, date_to=date_to)
+
+
 def choices(options: pd.DataFrame, lines: list[str], lang: str) -> dict[str, Choice]:
     """The five multiselect filters for the filter options of the user's accounts, labelled in `lang`
     (bound here: a label function must not depend on when it is called)."""

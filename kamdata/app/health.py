@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kamdata import dbcheck, query
-from kamdata.app import bootstrap, frame
+from kamdata.app import bootstrap, frame, warmup
 from kamdata.app.settings import app_settings
 from kamdata.build import buildlog
 from kamdata.settings import SettingsError
@@ -70,6 +70,7 @@ def status(now: datetime | None = None) -> tuple[int, dict]:
         "data_age_h": _hours(age),
         "freshness_limit_h": limit,
         "last_build": last_build,
+        "warm": warmup.ready(),
     }
     return (503 if problems else 200), body
 

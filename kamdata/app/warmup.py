@@ -7,15 +7,38 @@ reads the source of every frame on the stack), and the published database: its c
 and checked (kamdata.dbcheck). app.py runs `warm()` in its server's startup (st.App lifespan), so
 /_stcore/health answers once this is done and the first user's page finds it all in place. Nothing
 here may keep the server from starting: a failure is logged and the page reports it as usual.
+
+A nightly publish would leave the same work (a new file opened and checked, every cache empty) to
+the morning's first user. `watch_publishes()` runs for the server's lifetime: every PUBLISH_POLL_S
+it looks at the published path (one stat) and, for a version it has not seen, does that work at
+once (`warm_version`: the connection opened and checked, the landing page's queries for a user who
+set no filter cached). /api/health says whether the version it serves is warmed (`ready()`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import time
 
+from kamdata.query import DbVersion
+
 _log = logging.getLogger(__name__)
+PUBLISH_POLL_S = 2.0
+# Queries of the frame and the landing page (portfolio) a user with no filter runs: (name, takes the
+# filters). tests/test_app_warmup.py checks that after warm_version the page runs none of them again.
+LANDING_QUERIES = (
+    ("status_build_info", False),
+    ("kpi_params", False),
+    ("filters_accounts", False),
+    ("filters_service_lines", False),
+    ("portfolio_accounts", True),
+    ("portfolio_kpis", True),
+    ("portfolio_alerts", True),
+    ("portfolio_health_history", True),
+)
+_warmed: DbVersion | None = None  # the last version warm_version finished
 
 # What the pages import beyond app.py's own imports (app_pages/*.py).
 PAGE_MODULES = (
@@ -69,14 +92,67 @@ def _streamlit_repl_check() -> None:
 
 
 def _database() -> None:
-    from kamdata import dbcheck, query
+    from kamdata import query
     from kamdata.app import bootstrap
 
     try:
         version = query.current_version(bootstrap.database_path())
     except query.NoDatabase:
         return  # the demo is built by the first page; a missing database is that page's message
-    dbcheck.problem(version)
+    warm_version(version)
+
+
+def warm_version(version: DbVersion) -> None:
+    """A newly published `version` made ready before its first user: opened and checked (kamdata.dbcheck),
+    the landing page's queries for the unscoped view (login off, or management) with no filter cached.
+    Scoped users' views differ per person and are left to their first page."""
+    global _warmed
+    import pandas as pd
+
+    from kamdata import dbcheck
+    from kamdata.app import db
+    from kamdata.app.filters import default_filters
+
+    if dbcheck.problem(version) is None:
+        as_of = pd.Timestamp(db.prefetch(version, "status_build_info")["as_of"].iloc[0]).date()
+        params = default_filters(as_of).params()
+        for name, filtered in LANDING_QUERIES:
+            db.prefetch(version, name, params if filtered else None)
+    _warmed = version
+
+
+def ready() -> bool | None:
+    """Whether the published version is the one warm_version last finished (None: no database)."""
+    from kamdata import query
+    from kamdata.app import bootstrap
+
+    try:
+        return query.current_version(bootstrap.database_path()) == _warmed
+    except query.NoDatabase:
+        return None
+
+
+async def watch_publishes(poll_s: float = PUBLISH_POLL_S) -> None:
+    """For the server's lifetime: warm every newly published version as soon as it appears."""
+    from kamdata import query
+    from kamdata.app import bootstrap
+
+    seen: DbVersion | None = None
+    while True:
+        try:
+            version = query.current_version(bootstrap.database_path())
+        except query.NoDatabase:
+            version = None
+        except Exception:  # unreadable settings and the like: the page says so; keep watching
+            _log.exception("publish watch: cannot resolve the database")
+            version = None
+        if version is not None and version != seen:
+            seen = version
+            try:
+                await asyncio.to_thread(warm_version, version)
+            except Exception:  # the page reports the problem when it meets it
+                _log.exception("warming version %s failed", version)
+        await asyncio.sleep(poll_s)
 
 
 def warm() -> dict[str, float]:

@@ -19,6 +19,8 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
@@ -69,6 +71,21 @@ def publish_copy(db_path: Path) -> None:
     publish.switch_symlink(db_path, copy)
 
 
+def wait_until_warm(url: str, limit_s: float = 120.0) -> float:
+    """Seconds until /api/health says the published version is warmed (kamdata.app.warmup's watch)."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit_s:
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=10) as response:
+                warm = json.loads(response.read()).get("warm")
+        except urllib.error.HTTPError as error:
+            warm = json.loads(error.read()).get("warm")
+        if warm:
+            return round(time.monotonic() - start, 2)
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not warm the published version within {limit_s:.0f} s")
+
+
 def measure_app(
     db_path: Path, repeat: int, sessions: list[int], browser: bool, publish: bool, processes: int = 1
 ) -> dict:
@@ -82,10 +99,13 @@ def measure_app(
             report["first_page_after_start_ms"] = round(first.run().seconds * 1000, 1)
         report["pages"] = [asdict(pages.time_page(server, *variant, repeat)) for variant in page_variants(version)]
         if publish:
-            with pages.Session(server) as warm:
-                warm.run()
-                publish_copy(Path(db_path))
-                report["first_page_after_publish_ms"] = round(warm.run().seconds * 1000, 1)
+            with pages.Session(server) as tab:
+                tab.run()
+                publish_copy(Path(db_path))  # the page right after the switch, racing the server's watch
+                report["first_page_after_publish_ms"] = round(tab.run().seconds * 1000, 1)
+                publish_copy(Path(db_path))  # as the morning's first user meets it: once the watch warmed it
+                report["publish_warmed_after_s"] = wait_until_warm(server.url)
+                report["first_page_after_publish_warmed_ms"] = round(tab.run().seconds * 1000, 1)
         report["load"] = [_load(server, [server], n, 1) for n in sessions]
         report["rss_mb"] = round(server.rss_mb(), 1)
         if browser:
@@ -154,7 +174,10 @@ def _render(report: dict) -> None:
     first = app["first_page_after_start_ms"]
     lines = [f"server start {app['server_start_s']:.2f} s; first page after start {first:,.0f} ms"]
     if "first_page_after_publish_ms" in app:
-        lines.append(f"first page after a publish {app['first_page_after_publish_ms']:,.0f} ms")
+        lines.append(
+            f"first page after a publish {app['first_page_after_publish_ms']:,.0f} ms right after the switch, "
+            f"{app['first_page_after_publish_warmed_ms']:,.0f} ms once warmed ({app['publish_warmed_after_s']} s)"
+        )
     if "chromium_portfolio" in app:
         lines.append(f"portfolio in chromium {app['chromium_portfolio']}")
     lines.append(f"server memory {app['rss_mb']:,.0f} MB")
