@@ -71,7 +71,7 @@ def _builds() -> None:
             history.assign(
                 started_at=[fmt.timestamp(v) for v in history["started_at"]],
                 status=[t(f"data_status.builds.status_{s}") for s in history["status"]],
-                error=history["error"].fillna(""),
+                error=history["error"].astype(object).fillna(""),
             ),  # a successful build has no error: empty
             hide_index=True,
             column_config={

@@ -40,7 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="the benchmark of record: queries, pages, sessions, browser")
     target = bench.add_mutually_exclusive_group(required=True)
     target.add_argument("--db", help="published database path (a symlink) to measure")
-    target.add_argument("--scale", choices=("small", "large"), help="generate (or reuse) and build the demo set")
+    target.add_argument(
+        "--scale",
+        choices=("small", "large"),
+        help="generate (or reuse) the demo sets: measure their build (unless --no-build), then the app on it",
+    )
     target.add_argument(
         "--build",
         choices=("small", "large"),
@@ -53,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         "--processes", type=int, default=1, help="also load N Streamlit processes behind nginx (needs nginx)"
     )
     bench.add_argument("--no-browser", action="store_true", help="skip the headless chromium measurement")
+    bench.add_argument("--no-build", action="store_true", help="with --scale: skip the build measurement")
     bench.add_argument("--publish", action="store_true", help="with --db: also measure the first page after a publish")
     bench.add_argument("--json", dest="json_file", help="also write the figures to this JSON file")
 

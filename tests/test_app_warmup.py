@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 from kamdata import dbcheck, query
 from kamdata.app import i18n, warmup
@@ -102,5 +103,7 @@ def test_the_publish_watch_warms_each_new_version_once(app_db, tmp_path, monkeyp
         await asyncio.sleep(0.1)  # several more polls: nothing new, nothing warmed again
         task.cancel()
 
-    asyncio.run(asyncio.wait_for(watch_then_publish(), timeout=30))
+    # In a thread of its own: an earlier test in this worker may have left this thread's event loop running.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asyncio.wait_for(watch_then_publish(), timeout=30)).result()
     assert [v.path for v in warmed] == [str((tmp_path / "watched.duckdb.v1").resolve()), str(second.resolve())]

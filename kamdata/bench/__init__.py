@@ -5,7 +5,9 @@ On a database (`--db`, or the demo export set of `--scale small|large` generated
 server-side run over Streamlit's own websocket protocol (cold, warm p50/p95 over `--repeat` runs, default
 filters and one account); the first page after the server starts and after a publish; `--sessions` tabs
 loading the portfolio at once (p95, errors, the server's memory); the portfolio in headless chromium.
-`--build small|large` instead measures the build against a plain DuckDB load (kamdata.bench.build).
+With `--scale` it first measures the build of the default, German and all-Parquet sets next to a plain
+DuckDB load of the same files (kamdata.bench.build; `--no-build` skips it); `--build small|large` measures
+only that.
 It prints tables and writes JSON (`--json`). Figures come from this command, never from timed tests:
 the tests only prove it runs (tests/test_bench.py).
 """
@@ -30,7 +32,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kamdata import query
-from kamdata.bench import pages, queries
+from kamdata.bench import build, pages, queries
 from kamdata.bench.browser import portfolio_in_chromium
 from kamdata.deploy import NginxProxy
 
@@ -190,23 +192,24 @@ def cli_bench(args) -> int:
         print("--repeat must be at least 1", file=sys.stderr)
         return 2
     if args.build:
-        from kamdata.bench import build
-
         results = build.bench_build(args.build, Path(args.workdir))
         build.render(results)
         if args.json_file:
             Path(args.json_file).write_text(json.dumps(results, indent=2), encoding="utf-8")
         return 0
     sessions = [int(n) for n in args.sessions.split(",") if n.strip()] if args.sessions else []
+    report: dict = {
+        "machine": {"cpus": _cpus(), "python": platform.python_version(), "platform": platform.platform()},
+        "repeat": args.repeat,
+    }
+    if args.scale and not args.no_build:  # the build first: the app's figures then run on a quiet server
+        report["build"] = build.bench_build(args.scale, Path(args.workdir))
+        build.render(report["build"])
     if args.db:
         db_path, owned = Path(args.db), False
     else:
         db_path, owned = prepare(args.scale, Path(args.workdir)), True
-    report: dict = {
-        "machine": {"cpus": _cpus(), "python": platform.python_version(), "platform": platform.platform()},
-        "db": query.current_version(db_path).path,
-        "repeat": args.repeat,
-    }
+    report["db"] = query.current_version(db_path).path
     timings = queries.bench(db_path, min(args.repeat, 3))
     report["queries"] = {"timings": [asdict(t) for t in timings], "total": queries.totals(timings)}
     queries.render(timings, report["queries"]["total"], str(db_path), min(args.repeat, 3))
