@@ -31,20 +31,19 @@ def test_percentile_is_nearest_rank():
     assert pages.percentile([3.0], 0.95) == 3.0
 
 
-def test_cli_measures_queries_pages_sessions_and_a_publish(tmp_path, app_db):
-    """One server over a copy of the fixture (the publish must not touch the shared fixture): every page
-    runs without error over the websocket, two sessions load at once, the publish switches the link."""
-    db = tmp_path / "kam.duckdb"
-    target = app_db.resolve()
-    copy = tmp_path / target.name
-    copy.write_bytes(target.read_bytes())
-    db.symlink_to(copy.name)
+def test_cli_at_small_scale_measures_build_queries_pages_sessions_and_a_publish(tmp_path):
+    """The benchmark of record as CI runs it (`--scale small`): the small demo sets generated, their builds
+    measured next to the plain load, the default set built and published, every page run without error
+    over the websocket, two sessions at once, and a publish (the link switched to a new version)."""
     out = tmp_path / "bench.json"
-    code = cli.main(
-        ["bench", "--db", str(db), "--repeat", "1", "--sessions", "2", "--no-browser", "--publish", "--json", str(out)]
-    )
+    args = ["bench", "--scale", "small", "--workdir", str(tmp_path), "--repeat", "1", "--sessions", "2"]
+    code = cli.main([*args, "--no-browser", "--json", str(out)])
     report = json.loads(out.read_text(encoding="utf-8"))
     assert code == 0
+    assert set(report["build"]) == {"default", "german", "parquet"}
+    rows = {name: result["rows_read"] for name, result in report["build"].items()}
+    assert len(set(rows.values())) == 1 and rows["default"] > 100_000  # the same demo in three forms
+    assert all(result["cpu_ratio"] > 0 and result["build"]["db_mb"] > 0 for result in report["build"].values())
     assert report["queries"]["total"]["errors"] == 0
     shown = {(p["page"], p["variant"]) for p in report["app"]["pages"]}
     assert {"portfolio", "sla", "sustainability", "workload", "review", "explorer", "data-status"} == {
@@ -52,6 +51,6 @@ def test_cli_measures_queries_pages_sessions_and_a_publish(tmp_path, app_db):
     }
     assert all(p["errors"] == 0 and p["kb"] > 0 for p in report["app"]["pages"])
     assert report["app"]["load"][0]["sessions"] == 2 and report["app"]["load"][0]["errors"] == 0
-    assert db.resolve() != copy.resolve()  # the publish switched the link to a new version
+    assert query.current_version(tmp_path / "small" / "kam.duckdb").path != report["db"]  # published anew
     assert report["app"]["first_page_after_publish_ms"] > 0
     assert report["app"]["first_page_after_publish_warmed_ms"] > 0 and report["app"]["publish_warmed_after_s"] >= 0
