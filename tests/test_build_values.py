@@ -119,6 +119,115 @@ def test_timestamp(con, text, expected_utc):
     assert value(con, "kam_ts(?)", text) == expected_utc
 
 
+LAYOUTS = {  # the layout kam_ts_in / kam_date_in try first, per dialect
+    "standard": ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"),
+    "german": ("%d.%m.%Y %H:%M", "%d.%m.%Y"),
+}
+
+
+def in_layout(con, text, layout):
+    return value(con, "strftime(try_strptime(?, ?), ?) = ?", text, layout, layout, text) is True
+
+
+@pytest.mark.parametrize(
+    "text, dialect, fast, expected_utc",
+    [
+        ("2026-11-26T08:15:00", "standard", True, datetime(2026, 11, 26, 7, 15, tzinfo=UTC)),
+        ("26.11.2026 08:15", "german", True, datetime(2026, 11, 26, 7, 15, tzinfo=UTC)),
+        # Berlin's DST changes: 02:30 happens twice on 2026-10-25 and never on 2026-03-29
+        ("2026-10-25T02:30:00", "standard", True, None),
+        ("25.10.2026 02:30", "german", True, None),
+        ("2026-03-29T02:30:00", "standard", True, None),
+        ("29.03.2026 02:30", "german", True, None),
+        ("2026-10-25T01:59:00", "standard", True, datetime(2026, 10, 24, 23, 59, tzinfo=UTC)),
+        ("2026-10-25T03:00:00", "standard", True, datetime(2026, 10, 25, 2, 0, tzinfo=UTC)),
+        # not the layout: the full rules decide
+        ("2026-11-26T08:15:00Z", "standard", False, datetime(2026, 11, 26, 8, 15, tzinfo=UTC)),
+        ("2026-11-26T08:15:00+01:00", "standard", False, datetime(2026, 11, 26, 7, 15, tzinfo=UTC)),
+        ("2026-11-26T08:15:00.25", "standard", False, datetime(2026, 11, 26, 7, 15, 0, 250000, tzinfo=UTC)),
+        ("2026-11-26 08:15:00", "standard", False, datetime(2026, 11, 26, 7, 15, tzinfo=UTC)),
+        ("26.11.2026 08:15:30", "german", False, datetime(2026, 11, 26, 7, 15, 30, tzinfo=UTC)),
+        ("2026-11-26", "standard", False, datetime(2026, 11, 25, 23, 0, tzinfo=UTC)),
+        ("26.11.2026", "german", False, datetime(2026, 11, 25, 23, 0, tzinfo=UTC)),
+        ("2026-11-26T08:15:00", "german", False, datetime(2026, 11, 26, 7, 15, tzinfo=UTC)),  # ISO in a German file
+        (" 26.11.2026 08:15 ", "german", False, datetime(2026, 11, 26, 7, 15, tzinfo=UTC)),
+        ("6.1.2026 8:15", "german", False, datetime(2026, 1, 6, 7, 15, tzinfo=UTC)),
+        # strptime alone would take these; the rules reject them
+        ("2026-1-26T08:15:00", "standard", False, None),
+        ("26.11.2026\t08:15", "german", False, None),
+        ("26.11.2026  08:15", "german", False, None),
+        ("26.11.2026 08:5", "german", False, None),
+        ("", "standard", False, None),
+    ],
+)
+def test_timestamp_layout_first_gives_what_the_rules_give(con, text, dialect, fast, expected_utc):
+    assert in_layout(con, text, LAYOUTS[dialect][0]) is fast
+    rules = value(con, "kam_ts(?)", text)
+    assert value(con, "kam_ts_in(?, ?)", text, dialect) == rules
+    if expected_utc is not None or not fast:
+        assert rules == expected_utc
+
+
+def test_dst_ambiguous_local_time_is_one_instant_on_both_ways(con):
+    # the repeated hour of 2026-10-25 and the skipped one of 2026-03-29: whatever the rules choose, both ways agree
+    assert value(con, "kam_ts_in(?, 'standard')", "2026-10-25T02:30:00") == value(
+        con, "kam_ts_in(?, 'german')", "25.10.2026 02:30"
+    )
+    assert value(con, "kam_ts_in(?, 'standard')", "2026-03-29T02:30:00") is not None
+
+
+@pytest.mark.parametrize(
+    "text, dialect, fast, expected",
+    [
+        ("2026-11-26", "standard", True, date(2026, 11, 26)),
+        ("26.11.2026", "german", True, date(2026, 11, 26)),
+        ("03.04.2026", "german", True, date(2026, 4, 3)),
+        ("3.4.2026", "german", False, date(2026, 4, 3)),
+        ("26.11.2026 00:00", "german", False, date(2026, 11, 26)),
+        ("2026-11-26T00:00:00", "standard", False, date(2026, 11, 26)),
+        ("26.11.2026", "standard", False, date(2026, 11, 26)),
+        ("2026-2-3", "standard", False, None),
+        ("31.02.2026", "german", False, None),
+        (" 2026-11-26", "standard", False, date(2026, 11, 26)),
+    ],
+)
+def test_date_layout_first_gives_what_the_rules_give(con, text, dialect, fast, expected):
+    assert in_layout(con, text, LAYOUTS[dialect][1]) is fast
+    assert value(con, "kam_date(?)", text) == expected
+    assert value(con, "kam_date_in(?, ?)", text, dialect) == expected
+
+
+def test_layout_first_agrees_with_the_rules_on_every_dst_change_day(con):
+    """Every 7th minute of each DST change day 1990-2039, rendered in the layouts and near misses of them."""
+    renderings = [
+        "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%SZ",
+        "%Y-%m-%dT%H:%M:%S+02:00", "%Y-%m-%dT%H:%M:%S.5", "%-d.%-m.%Y %-H:%M", "%Y-%-m-%-dT%H:%M:%S", "%Y-%m-%d",
+        "%d.%m.%Y", " %d.%m.%Y %H:%M", "%d.%m.%Y  %H:%M", "%Y-%m-%dT%H:%M",
+    ]  # fmt: skip
+    texts = " union all ".join(f"select strftime(ts, '{r}') as txt from minutes" for r in renderings)
+    counts = con.execute(
+        f"""
+        with days as (
+            select d from range(timestamp '1990-01-01', timestamp '2040-01-01', interval 1 day) as r(d)
+            where month(d) in (3, 10) and day(d) >= 25 and dayofweek(d) = 0
+        ),
+        minutes as (select d + to_minutes(m) as ts from days, range(0, 1440, 7) as r(m)),
+        texts as ({texts})
+        select
+            count(*) filter (where kam_ts_in(txt, 'standard') is distinct from kam_ts(txt)),
+            count(*) filter (where kam_ts_in(txt, 'german') is distinct from kam_ts(txt)),
+            count(*) filter (where kam_date_in(txt, 'standard') is distinct from kam_date(txt)),
+            count(*) filter (where kam_date_in(txt, 'german') is distinct from kam_date(txt)),
+            count(*) filter (where strftime(try_strptime(txt, '%d.%m.%Y %H:%M'), '%d.%m.%Y %H:%M') = txt),
+            count(*) filter (where kam_ts(txt) is not null)
+        from texts
+        """
+    ).fetchone()
+    assert counts[:4] == (0, 0, 0, 0)
+    assert counts[4] >= 100 * 206  # the German layout was taken for each day's minutes (and `%-d.%-m.` ones)
+    assert counts[5] > counts[4]  # and the rules for more
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

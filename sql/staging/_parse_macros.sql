@@ -57,6 +57,34 @@ create or replace temp macro kam_ts(txt) as
                 try_strptime(trim(txt), '%d.%m.%Y')))
     end;
 
+-- The dialect's common layout first (kam_date_in, kam_ts_in): one strptime instead of the regex chain.
+-- A value counts as in the layout only when formatting the parsed value gives back exactly its text, so
+-- `2026-1-5`, a tab or a blank never pass there; every other value goes through kam_date / kam_ts, which
+-- define what a value means. A text exactly in the layout is accepted by their first matching pattern with
+-- the same value, so both ways give identical results (tests/test_build_values.py).
+create or replace temp macro kam_in_layout(txt, parsed, layout) as
+    strftime(parsed, layout) = txt;
+
+create or replace temp macro kam_date_in(txt, dialect) as
+    case
+        when txt = '' then null
+        when dialect = 'german' and kam_in_layout(txt, try_strptime(txt, '%d.%m.%Y'), '%d.%m.%Y')
+            then try_strptime(txt, '%d.%m.%Y')::date
+        when dialect <> 'german' and kam_in_layout(txt, try_strptime(txt, '%Y-%m-%d'), '%Y-%m-%d')
+            then try_strptime(txt, '%Y-%m-%d')::date
+        else kam_date(txt)
+    end;
+
+create or replace temp macro kam_ts_in(txt, dialect) as
+    case
+        when txt = '' then null
+        when dialect = 'german' and kam_in_layout(txt, try_strptime(txt, '%d.%m.%Y %H:%M'), '%d.%m.%Y %H:%M')
+            then timezone('Europe/Berlin', try_strptime(txt, '%d.%m.%Y %H:%M'))
+        when dialect <> 'german' and kam_in_layout(txt, try_strptime(txt, '%Y-%m-%dT%H:%M:%S'), '%Y-%m-%dT%H:%M:%S')
+            then timezone('Europe/Berlin', try_strptime(txt, '%Y-%m-%dT%H:%M:%S'))
+        else kam_ts(txt)
+    end;
+
 -- Month -> first day of the month: `2026-11`, `2026-11-01`, `11.2026`, `01.11.2026`; any other day is NULL.
 create or replace temp macro kam_month(txt) as
     case
