@@ -274,8 +274,11 @@ def _breaches() -> None:
         shortfall_points=breaches["shortfall_points"].round(1),
         month_label=breaches["month"].map(_month_label),
     )
+    # The newest breaches until "show all" (?breaches=all); selected rows are positions in these rows,
+    # which are the first ones of `breaches`.
     selection = widgets.table(
-        shown,
+        widgets.top_rows(shown, "breaches", "sla.breaches"),
+        download_data=shown,
         hide_index=True,
         placeholder=fmt.na(lang),
         column_order=[
