@@ -65,7 +65,14 @@ def _builds() -> None:
         _build_card(t("data_status.builds.last_success"), frame.build_log_entry("success"))
     with right:
         _build_card(t("data_status.builds.last_attempt"), frame.build_log_entry("attempt"))
-    with st.expander(t("data_status.builds.history")):
+
+
+@st.fragment
+def _history() -> None:
+    """The latest builds in a section that runs only while it is open (most visits never open it)."""
+    with widgets.lazy_expander(t("data_status.builds.history"), key="build_history") as section:
+        if not section.open:
+            return
         history = frame.build_history()
         widgets.table(
             history.assign(
@@ -259,6 +266,7 @@ def _audit() -> None:
 
 
 _builds()
+_history()
 _tables()
 _rejected()
 _no_sla()
