@@ -53,13 +53,11 @@ def _running_in(months: pd.Series) -> pd.Timestamp | None:
 def _status(data: pd.DataFrame) -> pd.Series:
     """Translated tooltip status per row: complete month, running month, or provisional."""
     provisional = data["provisional"] if "provisional" in data else pd.Series(False, index=data.index)
+    # The three texts looked up once, not per row (the account heatmap has a row per account and month).
+    texts = (t("sla.running.provisional", n=MIN_JUDGED), t("sla.running.to_date"), t("sla.running.final"))
     return pd.Series(
         [
-            t("sla.running.provisional", n=MIN_JUDGED)
-            if p
-            else t("sla.running.to_date")
-            if r
-            else t("sla.running.final")
+            texts[0] if p else texts[1] if r else texts[2]
             for r, p in zip(data["running_month"], provisional.fillna(False))
         ],
         index=data.index,
