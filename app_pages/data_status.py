@@ -65,7 +65,14 @@ def _builds() -> None:
         _build_card(t("data_status.builds.last_success"), frame.build_log_entry("success"))
     with right:
         _build_card(t("data_status.builds.last_attempt"), frame.build_log_entry("attempt"))
-    with st.expander(t("data_status.builds.history")):
+
+
+@st.fragment
+def _history() -> None:
+    """The latest builds in a section that runs only while it is open (most visits never open it)."""
+    with widgets.lazy_expander(t("data_status.builds.history"), key="build_history") as section:
+        if not section.open:
+            return
         history = frame.build_history()
         widgets.table(
             history.assign(
@@ -147,12 +154,14 @@ def _rejected() -> None:
         else reasons_available["rejected"].sum()
     )
     st.caption(t("data_status.rejected.count", shown=fmt.integer(len(data)), total=fmt.integer(shown)))
+    every = data.assign(
+        table_name=[fmt.label("table", n, lang) for n in data["table_name"]],
+        column_name=[fmt.label("column", c, lang) for c in data["column_name"]],
+        reason=[fmt.reject_reason(r, lang) for r in data["reason"]],
+    )
     widgets.table(
-        data.assign(
-            table_name=[fmt.label("table", n, lang) for n in data["table_name"]],
-            column_name=[fmt.label("column", c, lang) for c in data["column_name"]],
-            reason=[fmt.reject_reason(r, lang) for r in data["reason"]],
-        ),
+        widgets.top_rows(every, "rejected", "data_status.rejected"),
+        download_data=every,
         hide_index=True,
         # Where the row is first (file, line: what an operator fixes in the export), then what is wrong.
         column_order=["table_name", "source_file", "line_number", "column_name", "raw_value", "reason"],
@@ -194,9 +203,10 @@ def _no_sla() -> None:
             accounts=fmt.count(len(per_account), "account", lang),
         )
     )
-    data = data.assign(service_line=data["service_line"].map(fmt.service_line_label))
+    every = data.assign(service_line=data["service_line"].map(fmt.service_line_label)).drop(columns=["account_id"])
     widgets.table(
-        data.drop(columns=["account_id"]),
+        widgets.top_rows(every, "no_sla", "data_status.no_sla"),
+        download_data=every,
         hide_index=True,
         column_config={
             "ticket_id": st.column_config.TextColumn(t("data_status.no_sla.ticket")),
@@ -214,11 +224,13 @@ def _coverage() -> None:
     data = _filtered_section("coverage", "status_coverage_gaps")
     if data is None:
         return
+    every = data.drop(columns=["account_id"]).assign(
+        first_missing=[fmt.short_month(m, lang) for m in data["first_missing"]],
+        last_missing=[fmt.short_month(m, lang) for m in data["last_missing"]],
+    )
     widgets.table(
-        data.drop(columns=["account_id"]).assign(
-            first_missing=[fmt.short_month(m, lang) for m in data["first_missing"]],
-            last_missing=[fmt.short_month(m, lang) for m in data["last_missing"]],
-        ),
+        widgets.top_rows(every, "gaps", "data_status.coverage"),
+        download_data=every,
         hide_index=True,
         column_config={
             "account_name": st.column_config.TextColumn(t("data_status.account")),
@@ -254,6 +266,7 @@ def _audit() -> None:
 
 
 _builds()
+_history()
 _tables()
 _rejected()
 _no_sla()

@@ -53,13 +53,11 @@ def _running_in(months: pd.Series) -> pd.Timestamp | None:
 def _status(data: pd.DataFrame) -> pd.Series:
     """Translated tooltip status per row: complete month, running month, or provisional."""
     provisional = data["provisional"] if "provisional" in data else pd.Series(False, index=data.index)
+    # The three texts looked up once, not per row (the account heatmap has a row per account and month).
+    texts = (t("sla.running.provisional", n=MIN_JUDGED), t("sla.running.to_date"), t("sla.running.final"))
     return pd.Series(
         [
-            t("sla.running.provisional", n=MIN_JUDGED)
-            if p
-            else t("sla.running.to_date")
-            if r
-            else t("sla.running.final")
+            texts[0] if p else texts[1] if r else texts[2]
             for r, p in zip(data["running_month"], provisional.fillna(False))
         ],
         index=data.index,
@@ -274,8 +272,11 @@ def _breaches() -> None:
         shortfall_points=breaches["shortfall_points"].round(1),
         month_label=breaches["month"].map(_month_label),
     )
+    # The newest breaches until "show all" (?breaches=all); selected rows are positions in these rows,
+    # which are the first ones of `breaches`.
     selection = widgets.table(
-        shown,
+        widgets.top_rows(shown, "breaches", "sla.breaches"),
+        download_data=shown,
         hide_index=True,
         placeholder=fmt.na(lang),
         column_order=[

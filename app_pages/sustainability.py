@@ -16,7 +16,6 @@ from kamdata.app import formats as fmt
 from kamdata.app.charts import sustainability as charts_sustainability
 from kamdata.app.filters import FILTERS_KEY, Filters, unique_account_labels, user_scope
 from kamdata.app.i18n import current_language, t
-from kamdata.app.settings import app_settings
 
 lang = current_language()
 filters: Filters = st.session_state[FILTERS_KEY]
@@ -25,9 +24,6 @@ params = filters.params()
 as_of = db.as_of()
 as_of_year = as_of.year
 TOP_SITES = 15
-# Rows of the site table until "show all" (?sites=all), settings app.site_table_rows.
-SITE_ROWS = int(app_settings()["app"]["site_table_rows"])
-SITES_CODE = {False: "top", True: "all"}  # the switch's URL codes
 RANKINGS = ["kwh", "eui_kwh_m2"]
 
 
@@ -316,30 +312,17 @@ def _top_sites(sites: pd.DataFrame, year: int) -> None:
     st.caption(t("sustainability.sites.caption", top=TOP_SITES))
 
 
-def _show_all_sites(count: int) -> bool:
-    """The "show all sites" switch (`?sites=all`): off, the table shows the SITE_ROWS largest."""
-    page_state.url_notice("sites", page_state.seed("sites", [False, True], False, code=SITES_CODE.get))
-    show = st.toggle(
-        t("sustainability.sites.show_all", count=fmt.integer(count, lang)),
-        **page_state.widget("sites", code=SITES_CODE.get),
-    )
-    if not show:
-        st.caption(t("sustainability.sites.shown", shown=SITE_ROWS, count=fmt.integer(count, lang)))
-    return show
-
-
 @st.fragment
 def _site_table(sites: pd.DataFrame, year: int) -> None:
-    """Every site of the year in a section that runs only while it is open; the SITE_ROWS largest
-    unless "show all" is on (the download always holds every site)."""
+    """Every site of the year in a section that runs only while it is open; the largest ones unless
+    "show all" (`?sites=all`, widgets.top_rows) is on (the download always holds every site)."""
     label = t("sustainability.sites.all", year=_year_label(year), count=fmt.integer(len(sites), lang))
     with widgets.lazy_expander(label, key="site_table") as section:
         if not section.open:
             return
-        show_all = len(sites) <= SITE_ROWS or _show_all_sites(len(sites))
         every = in_tiles_units(sites.round({"eui_kwh_m2": 1, "co2e_kg_m2": 1, "coverage_pct": 1}))
         widgets.table(
-            every if show_all else every.head(SITE_ROWS),
+            widgets.top_rows(every, "sites", "sustainability.sites"),
             download_data=every,
             hide_index=True,
             placeholder=fmt.na(lang),

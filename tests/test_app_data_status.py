@@ -133,3 +133,20 @@ def test_line_numbers_are_shown_as_exact_integers(run_app):
     rejected = next(d for d in at.dataframe if "raw_value" in d.value.columns)
     assert json.loads(rejected.proto.columns)["line_number"]["type_config"]["format"] == "%d"
     assert str(rejected.value["line_number"].dtype) == "int64"
+
+
+def test_long_tables_show_their_first_rows_until_show_all_from_the_url(run_app, tmp_path):
+    # widgets.top_rows: settings app.site_table_rows rows until "show all" (?gaps=all); S2 misses most months
+    settings = tmp_path / "one-row.toml"
+    settings.write_text("[app]\nsite_table_rows = 1\n", encoding="utf-8")
+    at = run_app(PAGE, settings=str(settings), lang="en")
+    assert not at.exception
+    assert table_with(at, "months_missing")["site_id"].tolist() == ["S2"]
+    shown = "The 1 sites with the most missing months of 3; the download holds all of them."
+    assert shown in [c.value for c in at.caption]
+    assert len(table_with(at, "ticket_id")) == 1 and not any(t.key == "no_sla" for t in at.toggle)  # fits
+    at.toggle(key="gaps").set_value(True).run()
+    assert at.query_params["gaps"] == "all"
+    assert sorted(table_with(at, "months_missing")["site_id"]) == ["S1", "S2", "S3"]
+    at = run_app(PAGE, settings=str(settings), gaps="all")
+    assert len(table_with(at, "months_missing")) == 3

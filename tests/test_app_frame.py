@@ -159,6 +159,12 @@ def _published_copy(source, tmp_path, log_entries=()) -> "os.PathLike":
     return link
 
 
+def open_history(at):
+    """Open the data status page's build history (it runs only while open, widgets.lazy_expander) and rerun."""
+    at.session_state["build_history"] = True
+    return at.run()
+
+
 def test_failed_last_build_shows_a_red_banner_with_its_error(run_app, app_db, tmp_path):
     failed = {
         "build_id": "b2",
@@ -172,7 +178,7 @@ def test_failed_last_build_shows_a_red_banner_with_its_error(run_app, app_db, tm
     # The build's message is escaped so that markdown shows it verbatim.
     assert at.error[0].value.endswith("Fehler: " + fmt.md_escape("tickets.csv: column created_at missing"))
     at.switch_page("app_pages/data_status.py").run()
-    history = at.dataframe[0].value
+    history = open_history(at).dataframe[0].value
     assert history[["status", "error"]].values.tolist() == [
         ["fehlgeschlagen", "tickets.csv: column created_at missing"]
     ]
@@ -331,5 +337,6 @@ def test_a_started_build_without_outcome_shows_as_no_outcome(run_app, app_db, tm
     at = run_app("app_pages/data_status.py", db_path=_published_copy(app_db, tmp_path, [ok, ok_done, killed]))
     assert not at.exception and not at.error  # no "build failed" banner
     assert any(w.value.startswith("Kein Ergebnis protokolliert") for w in at.warning)
-    history = at.dataframe[0].value
+    assert not any("started_at" in d.value.columns for d in at.dataframe)  # closed: not built, not sent
+    history = open_history(at).dataframe[0].value
     assert history["status"].tolist() == ["kein Ergebnis", "erfolgreich"]

@@ -399,3 +399,20 @@ def test_backlog_buckets_in_age_order(run_app):
     at = run_app(PAGE, lang="en")
     spec, _ = _chart(at, 2)
     assert spec["encoding"]["x"]["sort"] == ["0–2 days", "3–7 days", "8–30 days", "> 30 days"]
+
+
+def test_breach_list_shows_the_newest_until_show_all_from_the_url(run_app, tmp_path):
+    # widgets.top_rows: settings app.site_table_rows rows until "show all" (?breaches=all)
+    settings = tmp_path / "one-row.toml"
+    settings.write_text("[app]\nrunning_month_min_judged = 1\nsite_table_rows = 1\n", encoding="utf-8")
+    at = run_app(PAGE, settings=str(settings))
+    assert not at.exception
+    assert list(at.dataframe[0].value["priority"]) == ["P1"]  # the first of the two breaches
+    shown = "Die 1 jüngsten von 2 Verletzungen (neuester Monat zuerst, darin die größte Unterschreitung); "
+    assert shown + "der Download enthält alle." in [c.value for c in at.caption]
+    assert list(at.dataframe[1].value["ticket_id"]) == ["T6"]  # the preselected first row's tickets
+    at.toggle(key="breaches").set_value(True).run()
+    assert at.query_params["breaches"] == "all"
+    assert list(at.dataframe[0].value["priority"]) == ["P1", "P2"]
+    at = run_app(PAGE, settings=str(settings), breaches="all")  # a link opens the list whole
+    assert list(at.dataframe[0].value["priority"]) == ["P1", "P2"]

@@ -2,9 +2,11 @@
 (database version, query, parameters, scope).
 
 Pages call `query(name, params, scope)`; kamdata.query runs the file (binding,
-scope, read-only connection), this module only adds Streamlit's cache. The
-key holds the database version, so a new build is read on the next run
-without clearing anything.
+scope, read-only connection), this module only adds the process-wide cache
+(kamdata.app.process_cache: every session reads the same results, without
+st.cache_data's hashing and unpickling on every read). The key holds the
+database version, so a new build is read on the next run without clearing
+anything, and the scope, so a scoped user never reads another scope's rows.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kamdata import query as core
-from kamdata.app import bootstrap
+from kamdata.app import bootstrap, process_cache
 from kamdata.query import DbVersion, NoDatabase, Scope
 from kamdata.review import Review, assemble
 
@@ -68,7 +70,7 @@ def _freeze(params: dict | None) -> tuple:
     return tuple(frozen)
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
+@process_cache.memoize(max_entries=1000)
 def _cached(version: DbVersion, name: str, frozen_params: tuple, scope: Scope) -> pd.DataFrame:
     return core.run(version, name, dict(frozen_params), scope)
 
@@ -78,8 +80,14 @@ def query(name: str, params: dict | None = None, scope: Scope = None) -> pd.Data
 
     params: named parameters (lists/tuples become DuckDB lists; None = SQL NULL).
     scope: account ids the user may see, None = all.
+    Returns a copy: the cached frame is shared by every session, and pages change theirs.
     """
-    return _cached(current_version(), name, _freeze(params), None if scope is None else tuple(scope))
+    return _cached(current_version(), name, _freeze(params), None if scope is None else tuple(scope)).copy()
+
+
+@process_cache.memoize(max_entries=16)
+def _as_of(version: DbVersion) -> date:
+    return pd.Timestamp(_cached(version, "status_build_info", (), None)["as_of"].iloc[0]).date()
 
 
 def prefetch(version: DbVersion, name: str, params: dict | None = None, scope: Scope = None) -> pd.DataFrame:
@@ -90,7 +98,7 @@ def prefetch(version: DbVersion, name: str, params: dict | None = None, scope: S
 
 def as_of() -> date:
     """The current database's as-of date D (KPIS.md: every figure runs to the end of this day)."""
-    return pd.Timestamp(query("status_build_info")["as_of"].iloc[0]).date()
+    return _as_of(current_version())
 
 
 def kpi_params() -> pd.Series:

@@ -121,7 +121,10 @@ def link_params(**extra) -> dict:
     in link URLs so the target page opens with the same filters. Filter values
     are codes (`accounts=A1`), so `extra` filters by id too.
     """
-    params = {key: st.query_params.get_all(key) for key in (*URL_KEYS, LANG_KEY) if key in st.query_params}
+    # The URL's keys read once: a membership test per key goes through st.query_params.__getitem__ (a
+    # KeyError with its message for every absent key), and a page builds a link per account row.
+    present = set(st.query_params)
+    params = {key: st.query_params.get_all(key) for key in (*URL_KEYS, LANG_KEY) if key in present}
     return {**params, **extra}
 
 

@@ -1,4 +1,5 @@
-"""Widgets every page shares: tables with n/a cells, number columns, KPI tiles, empty states."""
+"""Widgets every page shares: tables with n/a cells, number columns, long tables cut to their first rows
+until "show all", KPI tiles, empty states."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from kamdata.app import formats as fmt
+from kamdata.app import page_state
 from kamdata.app.downloads import Source, download_menu
 from kamdata.app.formats import missing, na
+from kamdata.app.i18n import t
+from kamdata.app.settings import app_settings
 from kamdata.export import Column
 
 if TYPE_CHECKING:
@@ -199,6 +203,35 @@ def decimal_column(label: str, decimals: int = 1, help: str | None = None) -> Co
     """A number column with exactly `decimals` decimals ("60,0" next to "33,3", not "60"), shown in
     the app's language by `table` (the step carries the precision)."""
     return st.column_config.NumberColumn(label, format="localized", step=10.0**-decimals, help=help)
+
+
+def _rows_code(show_all: bool) -> str:
+    """The "show all" switch's URL code (`?sites=all`)."""
+    return "all" if show_all else "top"
+
+
+def table_rows() -> int:
+    """Rows a long table shows until "show all" (settings `[app] site_table_rows`)."""
+    return int(app_settings()["app"]["site_table_rows"])
+
+
+def top_rows(data: pd.DataFrame, key: str, texts: str) -> pd.DataFrame:
+    """The first `table_rows()` rows of a long table (the caller's order: largest or worst first) unless
+    its "show all" switch is on; the switch is in the URL as `?<key>=all`, so a link opens the table
+    whole. A table that fits is returned as it is, without a switch. The switch is labelled by the text
+    `<texts>.show_all` (count=) and, while off, the caption `<texts>.shown` (shown=, count=) says how
+    many rows are shown; the caller's download still holds every row (widgets.table `download_data`).
+
+    Only the rows sent to the browser are cut: a table of thousands of rows is most of a page's payload."""
+    rows = table_rows()
+    if len(data) <= rows:
+        return data
+    count = fmt.integer(len(data))
+    page_state.url_notice(key, page_state.seed(key, [False, True], False, code=_rows_code))
+    if st.toggle(t(f"{texts}.show_all", count=count), **page_state.widget(key, code=_rows_code)):
+        return data
+    st.caption(t(f"{texts}.shown", shown=fmt.integer(rows), count=count))
+    return data.head(rows)
 
 
 def kpi_tile(
