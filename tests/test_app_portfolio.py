@@ -26,6 +26,7 @@ from kamdata import query
 from kamdata.app import formats as fmt
 from kamdata.app import widgets
 from kamdata.app.charts.portfolio import place_labels
+from kamdata.app.i18n import text
 
 ALL = {"accounts": None, "service_lines": None, "date_from": None, "date_to": None}
 D = "26.11.2026"
@@ -285,3 +286,25 @@ def test_phone_list_two_short_lines_per_account(run_app, alerts_db):
         fmt.md_escape("zu wenig Daten · 250.000 € · Kein proaktiver Kontakt +1"),
     ]
     assert not phone.get("markdown")
+
+
+def test_phone_list_shows_the_accounts_most_at_risk_until_show_all(run_app, alerts_db, tmp_path):
+    """widgets.top_rows: settings app.phone_list_rows accounts (most at risk first) until "show all"
+    (?phone=all); the wide table keeps every account."""
+    settings = tmp_path / "phone.toml"
+    settings.write_text("[app]\nphone_list_rows = 1\n", encoding="utf-8")
+
+    def phone_links(at) -> list[str]:
+        phone = next(block for block in at.main.children.values() if getattr(block, "key", None) == "pf_phone")
+        return [element.proto.label for element in phone.get("page_link")]
+
+    at = run_app(db_path=alerts_db, settings=str(settings))
+    assert phone_links(at) == ["Klinikum Nord"]
+    assert text("portfolio.phone.shown", "de", shown="1", count="2") in [c.value for c in at.caption]
+    assert len(at.dataframe[-1].value) == 2
+    at.toggle(key="phone").set_value(True).run()
+    assert phone_links(at) == ["Klinikum Nord", "Logistik Süd GmbH"]
+    assert phone_links(run_app(db_path=alerts_db, settings=str(settings), phone="all")) == [
+        "Klinikum Nord",
+        "Logistik Süd GmbH",
+    ]

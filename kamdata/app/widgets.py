@@ -215,15 +215,15 @@ def table_rows() -> int:
     return int(app_settings()["app"]["site_table_rows"])
 
 
-def top_rows(data: pd.DataFrame, key: str, texts: str) -> pd.DataFrame:
-    """The first `table_rows()` rows of a long table (the caller's order: largest or worst first) unless
-    its "show all" switch is on; the switch is in the URL as `?<key>=all`, so a link opens the table
+def top_rows(data: pd.DataFrame, key: str, texts: str, rows: int | None = None) -> pd.DataFrame:
+    """The first `rows` (default `table_rows()`) rows of a long table (the caller's order: largest or
+    worst first) unless its "show all" switch is on; the switch is in the URL as `?<key>=all`, so a link opens the table
     whole. A table that fits is returned as it is, without a switch. The switch is labelled by the text
     `<texts>.show_all` (count=) and, while off, the caption `<texts>.shown` (shown=, count=) says how
     many rows are shown; the caller's download still holds every row (widgets.table `download_data`).
 
     Only the rows sent to the browser are cut: a table of thousands of rows is most of a page's payload."""
-    rows = table_rows()
+    rows = table_rows() if rows is None else rows
     if len(data) <= rows:
         return data
     count = fmt.integer(len(data))
