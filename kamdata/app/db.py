@@ -96,9 +96,10 @@ def prefetch(version: DbVersion, name: str, params: dict | None = None, scope: S
     return _cached(version, name, _freeze(params), None if scope is None else tuple(scope))
 
 
-def as_of() -> date:
-    """The current database's as-of date D (KPIS.md: every figure runs to the end of this day)."""
-    return _as_of(current_version())
+def as_of(version: DbVersion | None = None) -> date:
+    """The as-of date D of `version` (default: the current database; KPIS.md: every figure runs to the
+    end of this day), once per version."""
+    return _as_of(current_version() if version is None else version)
 
 
 def kpi_params() -> pd.Series:

@@ -91,15 +91,22 @@ def _streamlit_repl_check() -> None:
         check()
 
 
-def _database() -> None:
+def _published() -> DbVersion | None:
+    """The published version now (None: no database yet; the demo is built by the first page, and a
+    missing database is that page's message)."""
     from kamdata import query
     from kamdata.app import bootstrap
 
     try:
-        version = query.current_version(bootstrap.database_path())
+        return query.current_version(bootstrap.database_path())
     except query.NoDatabase:
-        return  # the demo is built by the first page; a missing database is that page's message
-    warm_version(version)
+        return None
+
+
+def _database() -> None:
+    version = _published()
+    if version is not None:
+        warm_version(version)
 
 
 def warm_version(version: DbVersion) -> None:
@@ -107,15 +114,12 @@ def warm_version(version: DbVersion) -> None:
     the landing page's queries for the unscoped view (login off, or management) with no filter cached.
     Scoped users' views differ per person and are left to their first page."""
     global _warmed
-    import pandas as pd
-
     from kamdata import dbcheck
     from kamdata.app import db
     from kamdata.app.filters import default_filters
 
     if dbcheck.problem(version) is None:
-        as_of = pd.Timestamp(db.prefetch(version, "status_build_info")["as_of"].iloc[0]).date()
-        params = default_filters(as_of).params()
+        params = default_filters(db.as_of(version)).params()
         for name, filtered in LANDING_QUERIES:
             db.prefetch(version, name, params if filtered else None)
     _warmed = version
@@ -123,26 +127,16 @@ def warm_version(version: DbVersion) -> None:
 
 def ready() -> bool | None:
     """Whether the published version is the one warm_version last finished (None: no database)."""
-    from kamdata import query
-    from kamdata.app import bootstrap
-
-    try:
-        return query.current_version(bootstrap.database_path()) == _warmed
-    except query.NoDatabase:
-        return None
+    version = _published()
+    return None if version is None else version == _warmed
 
 
 async def watch_publishes(poll_s: float = PUBLISH_POLL_S) -> None:
     """For the server's lifetime: warm every newly published version as soon as it appears."""
-    from kamdata import query
-    from kamdata.app import bootstrap
-
     seen: DbVersion | None = None
     while True:
         try:
-            version = query.current_version(bootstrap.database_path())
-        except query.NoDatabase:
-            version = None
+            version = _published()
         except Exception:  # unreadable settings and the like: the page says so; keep watching
             _log.exception("publish watch: cannot resolve the database")
             version = None
