@@ -57,15 +57,17 @@ EXTRA_TICKETS = [
 ]
 
 
+# The base employees with Ben Weber's (E2) login e-mail.
+EMPLOYEES = [
+    {**row, "email": "ben.weber@example.com"} if row["employee_id"] == "E2" else row for row in BASE_ROWS["employees"]
+]
+
+
 def build_app_db(root: Path) -> Path:
     """Build the app fixture database under `root`; returns the published (symlink) path."""
     a1_policies = [row for row in BASE_ROWS["sla_policies"] if row["account_id"] == "A1"]
-    employees = [
-        {**row, "email": "ben.weber@example.com"} if row["employee_id"] == "E2" else row
-        for row in BASE_ROWS["employees"]
-    ]
     return build_fixture_db(
-        root, rows={"sla_policies": a1_policies, "employees": employees}, add={"tickets": EXTRA_TICKETS}
+        root, rows={"sla_policies": a1_policies, "employees": EMPLOYEES}, add={"tickets": EXTRA_TICKETS}
     )
 
 

@@ -18,8 +18,8 @@ import pytest
 
 from kamdata import query
 from kamdata.app.i18n import text
-from tests.app_fixture import EXTRA_TICKETS, unmarked
-from tests.exportset import BASE_ROWS, base_row, build_fixture_db
+from tests.app_fixture import EMPLOYEES, EXTRA_TICKETS, unmarked
+from tests.exportset import base_row, build_fixture_db
 from tests.test_app_login import BEN, shown_text
 
 SHOWN = {
@@ -31,10 +31,6 @@ SHOWN = {
 
 
 def _build_peers_db(root):
-    employees = [
-        {**row, "email": "ben.weber@example.com"} if row["employee_id"] == "E2" else row
-        for row in BASE_ROWS["employees"]
-    ]
     accounts = [
         base_row("accounts", account_id=account, account_name=name, industry="health")
         for account, name in (("A3", "Klinik Ost"), ("A4", "Klinik West"))
@@ -52,7 +48,7 @@ def _build_peers_db(root):
     ]
     return build_fixture_db(
         root,
-        rows={"employees": employees},
+        rows={"employees": EMPLOYEES},
         add={"tickets": EXTRA_TICKETS, "accounts": accounts, "contracts": contracts},
     )
 
