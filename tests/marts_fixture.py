@@ -16,10 +16,10 @@ Usage (one fixture per test module or per test):
 `build` creates every `stg_<table>` of the export contract empty (exact
 staging columns from `kamdata.build.contract.stg_ddl`), inserts the given rows
 (columns not given are NULL, so only what a test cares about needs writing;
-naive timestamps are Europe/Berlin local time), fills the derived
-`stg_meter_readings.kwh`/`m3` from quantity and unit the way staging does
-unless given, and runs `kamdata.build.marts.build_marts` for `as_of` with the
-shipped settings (optionally overlaid by `settings_override`, deep-merged).
+naive timestamps are Europe/Berlin local time; the derived
+`stg_meter_readings.kwh`/`m3` are computed by the table itself), and runs
+`kamdata.build.marts.build_marts` for `as_of` with the shipped settings
+(optionally overlaid by `settings_override`, deep-merged).
 Returns the open in-memory DuckDB connection.
 """
 
@@ -29,7 +29,7 @@ from datetime import date
 
 import duckdb
 
-from kamdata.build.contract import TABLES, TABLES_BY_NAME, stg_columns, stg_ddl
+from kamdata.build.contract import TABLES, TABLES_BY_NAME, stg_ddl, stored_columns
 from kamdata.build.marts import build_marts
 from kamdata.settings import _merge, load_settings
 
@@ -40,27 +40,16 @@ def create_staging(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(stg_ddl(table))
 
 
-def _with_derived(table_name: str, row: dict) -> dict:
-    """Add stg_meter_readings.kwh/m3 as staging derives them, unless the test gave them."""
-    if table_name != "meter_readings":
-        return row
-    row = dict(row)
-    unit, quantity = row.get("unit"), row.get("quantity")
-    row.setdefault("kwh", None if unit == "m3" else quantity * (1000 if unit == "mwh" else 1))
-    row.setdefault("m3", quantity if unit == "m3" else None)
-    return row
-
-
 def insert_rows(con: duckdb.DuckDBPyConnection, table_name: str, table_rows: list[dict]) -> None:
     """Insert dicts into stg_<table_name>; missing columns are NULL, unknown ones are an error."""
-    columns = [name for name, _ in stg_columns(TABLES_BY_NAME[table_name])]
+    columns = stored_columns(TABLES_BY_NAME[table_name])
     for row in table_rows:
-        row = _with_derived(table_name, row)
         unknown = set(row) - set(columns)
         if unknown:
             raise KeyError(f"stg_{table_name} has no column(s) {sorted(unknown)}")
         placeholders = ", ".join("?" for _ in columns)
-        con.execute(f"insert into stg_{table_name} values ({placeholders})", [row.get(c) for c in columns])
+        targets = ", ".join(f'"{c}"' for c in columns)
+        con.execute(f"insert into stg_{table_name} ({targets}) values ({placeholders})", [row.get(c) for c in columns])
 
 
 def build(data: dict[str, list[dict]], as_of: date, settings_override: dict | None = None) -> duckdb.DuckDBPyConnection:

@@ -8,7 +8,7 @@ exactly these columns (optional ones NULL when absent) plus lineage columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Logical column types and the DuckDB type each becomes in staging.
 SQL_TYPES = {
@@ -77,8 +77,9 @@ class Table:
     key: tuple[str, ...]
     required: bool = True
     checks: tuple[Check, ...] = ()
-    extra_columns: tuple[tuple[str, str], ...] = field(default=())  # derived staging columns (name, SQL type)
-    derived: tuple[tuple[str, str], ...] = ()  # (name, SQL over the typed columns) of each derived column
+    # (name, SQL type, SQL over the typed columns) of each derived staging column: stg_<table> computes it
+    # when read (a virtual generated column), so it costs no space in the database file.
+    derived: tuple[tuple[str, str, str], ...] = ()
     # (foreign-key column, column): the referenced parent row must carry this row's value in `column`
     # (a ticket's site must belong to the ticket's account).
     parent_matches: tuple[tuple[str, str], ...] = ()
@@ -262,10 +263,9 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         # kwh: energy in kWh (MWh x 1000), NULL for water; m3: water volume, NULL for energy.
-        extra_columns=(("kwh", "DOUBLE"), ("m3", "DOUBLE")),
         derived=(
-            ("kwh", "case unit when 'kwh' then quantity when 'mwh' then quantity * 1000 end"),
-            ("m3", "case when unit = 'm3' then quantity end"),
+            ("kwh", "DOUBLE", "case unit when 'kwh' then quantity when 'mwh' then quantity * 1000 end"),
+            ("m3", "DOUBLE", "case when unit = 'm3' then quantity end"),
         ),
     ),
     Table(
@@ -403,12 +403,26 @@ TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 
 def stg_columns(table: Table) -> list[tuple[str, str]]:
-    """(name, DuckDB type) of the typed staging table `stg_<table>`, in order."""
+    """(name, DuckDB type) of the typed staging table `stg_<table>`, in order (derived columns included)."""
     cols = [(c.name, SQL_TYPES[c.type]) for c in table.columns]
-    return cols + list(table.extra_columns) + list(LINEAGE_COLUMNS)
+    return cols + [(name, sql_type) for name, sql_type, _ in table.derived] + list(LINEAGE_COLUMNS)
+
+
+def stored_columns(table: Table) -> list[str]:
+    """The columns of `stg_<table>` an INSERT writes: every column but the derived (generated) ones."""
+    derived = {name for name, _, _ in table.derived}
+    return [name for name, _ in stg_columns(table) if name not in derived]
+
+
+def stg_column_defs(table: Table) -> str:
+    """The column definitions of `stg_<table>`: derived columns as virtual generated columns."""
+    generated = {name: sql for name, _, sql in table.derived}
+    return ", ".join(
+        f'"{name}" {sql_type}' + (f" generated always as ({generated[name]}) virtual" if name in generated else "")
+        for name, sql_type in stg_columns(table)
+    )
 
 
 def stg_ddl(table: Table) -> str:
     """CREATE TABLE statement for an empty `stg_<table>` (used for absent optional tables and fixtures)."""
-    body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in stg_columns(table))
-    return f"create table stg_{table.name} ({body})"
+    return f"create table stg_{table.name} ({stg_column_defs(table)})"

@@ -27,7 +27,8 @@ from kamdata.build.contract import (
     Column,
     Table,
     plausible_reason,
-    stg_columns,
+    stg_column_defs,
+    stored_columns,
 )
 from kamdata.build.typed import raw_text, typed_value
 
@@ -213,11 +214,13 @@ def insert_sql(table: Table, source: sources.Source) -> str:
             f'{alias}."{shared}" <> t."{shared}"',
             f"'its {parent.name} row has {shared} ' || {alias}.\"{shared}\" || ', this row has ' || t.\"{shared}\"",
         )
-    derived = "".join(f", {sql} as {_quote(name)}" for name, sql in table.derived)
+    derived = "".join(f", {sql} as {_quote(name)}" for name, _, sql in table.derived)
     checks = "".join(f", ({chk.sql}) as _check_{i}" for i, chk in enumerate(table.checks))
-    columns = ", ".join(f"t.{_quote(c)}" for c, _ in stg_columns(table))
+    stored = stored_columns(table)
+    columns = ", ".join(f"t.{_quote(c)}" for c in stored)
+    targets = ", ".join(_quote(c) for c in [*stored, "_file_order", "_faults"])
     return f"""
-        insert into stg_{table.name}
+        insert into stg_{table.name} ({targets})
         with typed as ({staging_model_sql(table, source)}),
         t as (select *{derived}{checks} from typed)
         select {columns}, t._file_order, {faults.sql()} as _faults
@@ -227,8 +230,7 @@ def insert_sql(table: Table, source: sources.Source) -> str:
 
 def create_stg_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     """stg_<table> with its contract columns plus the work columns the staging pass drops at its end."""
-    body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in stg_columns(table))
-    con.execute(f"create table stg_{table.name} ({body}, _file_order INTEGER, _faults {FAULT_TYPE})")
+    con.execute(f"create table stg_{table.name} ({stg_column_defs(table)}, _file_order INTEGER, _faults {FAULT_TYPE})")
 
 
 def _dedupe_order(table: Table) -> str:
