@@ -295,7 +295,8 @@ def run_build(exports_dir, db_path, as_of=None, settings=None, quiet=True, json_
     started = time.monotonic()
     settings = settings if settings is not None else load_settings()
     exports_dir, db_path = Path(exports_dir).resolve(), Path(db_path).absolute()
-    build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    # microseconds first: two builds in the same second still sort in build order (prune keeps the newest)
+    build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S-%f}{secrets.token_hex(3)}"
     version = publish.version_path(db_path, build_id)
     reporter = Reporter(quiet)
     summary: dict = {
