@@ -1,6 +1,7 @@
 """SLA & service: are we keeping our promises? Compliance vs target, breaches down to tickets, backlog, malus.
 
-Every figure is a re-aggregation of mart_ticket_sla (and the PPM / malus marts)
+Every figure is a re-aggregation of the SLA marts (counts per day and month line, resolution times,
+the ticket view for drill-downs; the PPM / malus marts)
 by the query files sla_*.sql under the global filters; this module only lays out.
 """
 

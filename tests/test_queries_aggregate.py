@@ -28,7 +28,7 @@ REFERENCE = {
                 as response_compliance_pct,
             compliance_pct(count_if(resolution_status = 'met'), count_if(resolution_status = 'breached'))
                 as resolution_compliance_pct,
-            median(resolution_h) as mttr_h,
+            mttr_h(resolution_s) as mttr_h,
             pct(count_if(resolution_h is not null and first_time_fix),
                 count_if(resolution_h is not null and first_time_fix is not null)) as first_time_fix_pct,
             count(*) filter (where escalated) as escalated,

@@ -1,7 +1,8 @@
 """Run the models (sql/intermediate/int_*.sql, sql/marts/mart_*.sql) on a database whose stg_* tables are loaded.
 
 Each mart file is one SELECT whose result becomes a table named after the file
-(dbt style). Files may reference each other by name; they run in dependency
+(dbt style); a file whose header says `-- materialized: view` becomes a view instead
+(computed when read, no space in the file). Files may reference each other by name; they run in dependency
 order found by reading which other models they mention. Parameters reach the
 SQL through the one-row table `kpi_params` (as-of date, D_end, every KPI
 setting), so a rebuild of the same export set gives the same numbers.
@@ -69,9 +70,10 @@ def create_seed_emission_factors(con: duckdb.DuckDBPyConnection, settings: dict)
 
 def model_order(models: dict[str, str]) -> list[str]:
     """Model names sorted so that every model runs after the models its SQL mentions."""
+    code = {name: re.sub(r"--[^\n]*", "", sql) for name, sql in models.items()}  # a comment may name any model
     deps = {
         name: {other for other in models if other != name and re.search(rf"\b{other}\b", sql)}
-        for name, sql in models.items()
+        for name, sql in code.items()
     }
     ordered: list[str] = []
     visiting: set[str] = set()
@@ -112,6 +114,14 @@ def model_path(name: str) -> str:
     return f"sql/{folder.name}/{name}.sql"
 
 
+_VIEW = re.compile(r"^--\s*materialized:\s*view\s*$", re.M)
+
+
+def materialized(sql: str) -> str:
+    """`view` for a model whose header asks for one (`-- materialized: view`), else `table`."""
+    return "view" if _VIEW.search(sql) else "table"
+
+
 def _strip_trailing_semicolon(sql: str) -> str:
     return sql.strip().rstrip(";").strip()
 
@@ -134,7 +144,8 @@ def build_marts(con: duckdb.DuckDBPyConnection, as_of: date, settings: dict, pro
     for name in order:
         if progress:
             progress(name)
-        con.execute(f"create or replace table {name} as\n{_strip_trailing_semicolon(models[name])}")
+        sql = models[name]
+        con.execute(f"create or replace {materialized(sql)} {name} as\n{_strip_trailing_semicolon(sql)}")
     for path, sql in macros.items():
         if _over_marts(sql):
             try:

@@ -163,7 +163,7 @@ _DATASETS = (
             _RES_COMPLIANCE_TICKETS,
             _RESP_COMPLIANCE_TICKETS,
             # KPIS.md SLA: MTTR (h) = median of (resolved_at - created_at) over resolved tickets.
-            ("mttr", "hours", "median(resolution_h) filter (where resolved_at is not null)"),
+            ("mttr", "hours", "mttr_h(resolution_s)"),
             (
                 "first_time_fix_rate",
                 "pct",

@@ -43,6 +43,15 @@ create or replace macro filtered_tickets(accounts, service_lines, date_from, dat
       and in_filter(service_lines, service_line)
       and day_in_period(created_date, date_from, date_to);
 
+-- filtered_resolution_times(accounts, service_lines, date_from, date_to): the rows of
+-- mart_resolution_times (resolved tickets) that pass all global filters, like filtered_tickets.
+create or replace macro filtered_resolution_times(accounts, service_lines, date_from, date_to) as table
+    select *
+    from mart_resolution_times
+    where in_filter(accounts, account_id)
+      and in_filter(service_lines, service_line)
+      and day_in_period(created_date, date_from, date_to);
+
 -- filtered_sla_days(accounts, service_lines, date_from, date_to): the rows of mart_sla_daily
 -- (ticket counts per account, creation day, priority, service line) that pass all global
 -- filters, the period on the creation day: summing them gives the same counts as counting

@@ -34,9 +34,19 @@ create or replace macro linear_score(x, bad, good) as
     case when x is null then null
          else 100.0 * greatest(0.0, least(1.0, (x - bad) / (good - bad))) end;
 
--- elapsed_hours(t0, t1): elapsed time between two TIMESTAMPTZ in hours (DST-safe).
+-- elapsed_seconds(t0, t1): elapsed time between two TIMESTAMPTZ in seconds (DST-safe), from the
+-- microseconds: exact, so whole seconds stay whole numbers (which also store compactly).
+create or replace macro elapsed_seconds(t0, t1) as
+    (epoch_us(t1) - epoch_us(t0)) / 1e6;
+
+-- elapsed_hours(t0, t1): the same in hours.
 create or replace macro elapsed_hours(t0, t1) as
-    epoch(t1) / 3600.0 - epoch(t0) / 3600.0;
+    elapsed_seconds(t0, t1) / 3600.0;
+
+-- mttr_h(resolution_s): MTTR (h), the median resolution time of the tickets aggregated, from their
+-- resolution times in seconds (an aggregate macro; NULL, i.e. not resolved, is ignored).
+create or replace macro mttr_h(resolution_s) as
+    median(resolution_s) / 3600.0;
 
 -- plus_hours(ts, hours): ts + hours as elapsed time (a 24 h target across a DST switch
 -- ends 23 or 25 wall-clock hours later); hours may be fractional.

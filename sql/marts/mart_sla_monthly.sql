@@ -21,7 +21,7 @@ monthly as (
         count(*) filter (where resolution_status = 'pending') as resolution_pending,
         count(*) filter (where escalated) as escalated_tickets,
         count(resolved_at) as resolved_tickets,
-        median(resolution_h) as mttr_h,
+        mttr_h(resolution_s) as mttr_h,
         count(*) filter (where resolved_at is not null and first_time_fix) as first_time_fixes,
         count(*) filter (where resolved_at is not null and first_time_fix is not null) as first_time_fix_known
     from tickets

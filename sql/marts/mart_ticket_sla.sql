@@ -1,6 +1,10 @@
 -- mart_ticket_sla: one row per in-scope ticket (reactive, not cancelled) created by D_end,
 -- with its due times and its response / resolution status judged at D_end.
 -- Parameters (kpi_params): d_end, kpi_timezone.
+-- materialized: view
+-- A view: at ticket grain a table would double the database file (the ticket columns again), and
+-- every page reads pre-aggregated marts (mart_sla_daily, mart_sla_month_lines) or
+-- mart_resolution_times instead; only ticket lists of one account and the explorer read it.
 -- Timestamps after D_end have not happened yet: a response or resolution later than
 -- D_end counts as missing, a ticket created later than D_end is left out.
 with params as (
@@ -80,6 +84,7 @@ select
     resolution_status,
     response_due is null and resolution_due is null as no_sla,
     case when resolved_at is not null then elapsed_hours(created_at, resolved_at) end as resolution_h,
+    case when resolved_at is not null then elapsed_seconds(created_at, resolved_at) end as resolution_s,
     first_time_fix,
     escalated,
     resolved_at is null as is_backlog,

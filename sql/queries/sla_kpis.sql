@@ -4,7 +4,7 @@
 -- Counts come pre-aggregated (filtered_sla_counts: whole months from mart_sla_month_lines, the
 -- days of a cut month from mart_sla_daily), ratios from the summed counts with the shared macros
 -- (sql/macros/kpi.sql). MTTR is a median, which no count can give: it reads the resolution times
--- of the filtered resolved tickets (mart_ticket_sla).
+-- of the filtered resolved tickets (mart_resolution_times).
 
 with counts as (
     select
@@ -22,9 +22,8 @@ with counts as (
 ),
 
 mttr as (
-    select median(resolution_h) as mttr_h
-    from filtered_tickets($accounts, $service_lines, $date_from, $date_to)
-    where resolution_h is not null
+    select mttr_h(resolution_s) as mttr_h
+    from filtered_resolution_times($accounts, $service_lines, $date_from, $date_to)
 )
 
 select
