@@ -19,7 +19,15 @@ from streamlit.testing.v1 import AppTest
 
 from kamdata import query
 from kamdata.app import formats as fmt
-from kamdata.app.review_view import HIGHLIGHT, pack_file_name, page_spec, slug, tiles_per_row
+from kamdata.app.review_view import (
+    EAGER_SECTIONS,
+    HIGHLIGHT,
+    OPEN_PREFIX,
+    pack_file_name,
+    page_spec,
+    slug,
+    tiles_per_row,
+)
 from kamdata.review import assemble
 from kamdata.review.model import Chart, Figure, Review
 
@@ -67,10 +75,20 @@ def test_review_shows_the_header_and_every_section_of_the_model(run_app, alerts_
     captions = [c.value for c in at.caption]
     for figure in figures:
         assert fmt.md_escape(" · ".join(p for p in (figure.window, figure.note) if p)) in captions
-    # every table of every section as a grid, cells as the model's frame
-    tables = [t for s in review.sections for t in s.tables]
-    assert len(at.dataframe) == len(tables)
-    for element, table in zip(at.dataframe, tables):
+    # the tables of the first sections as grids; every later table a closed expander "Title · n rows"
+    # whose grid is not drawn (lazy) until the URL opens it
+    eager = [t for s in review.sections[:EAGER_SECTIONS] for t in s.tables]
+    lazy = [t for s in review.sections[EAGER_SECTIONS:] for t in s.tables]
+    assert len(eager) >= 1 and len(lazy) >= 10
+    assert len(at.dataframe) == len(eager)
+    row, rows = ("Zeile", "Zeilen") if lang == "de" else ("row", "rows")
+    assert [e.label for e in at.expander] == [
+        f"**{fmt.md_escape(t.title)}** · {len(t.frame)} {row if len(t.frame) == 1 else rows}" for t in lazy
+    ]
+    # every table of every section as a grid once opened, cells as the model's frame
+    at = run_app(REVIEW, db_path=alerts_db, account="A1", lang=lang, **{OPEN_PREFIX + t.key: "true" for t in lazy})
+    assert len(at.dataframe) == len(eager) + len(lazy)
+    for element, table in zip(at.dataframe, eager + lazy):
         pd.testing.assert_frame_equal(element.value.reset_index(drop=True), table.shown().reset_index(drop=True))
 
 

@@ -125,7 +125,14 @@ def test_kam_review_says_the_comparison_is_withheld(run_app, peers_db, tmp_path)
         '[auth]\nmode = "oidc"\n[auth.roles]\nmanagement_emails = ["boss@example.com"]\nkam_groups = ["kams"]\n',
         encoding="utf-8",
     )
-    at = run_app("app_pages/account_review.py", db_path=peers_db, settings=str(settings), user=BEN, account="A1")
+    at = run_app(
+        "app_pages/account_review.py",
+        db_path=peers_db,
+        settings=str(settings),
+        user=BEN,
+        account="A1",
+        open_whitespace="true",  # the white-space table (a closed expander until opened)
+    )
     assert not at.exception
     shown = unmarked(shown_text(at))
     assert text("review_commercial.growth.peers_withheld", "de", n=3) in shown
@@ -137,5 +144,6 @@ def test_kam_review_says_the_comparison_is_withheld(run_app, peers_db, tmp_path)
         settings=str(settings),
         user={**BEN, "email": "boss@example.com", "groups": []},
         account="A1",
+        open_whitespace="true",
     )
     assert "2 von 3 Accounts der Branche" in unmarked(shown_text(boss))

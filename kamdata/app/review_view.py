@@ -3,6 +3,12 @@ section of the model in its order (the PDF's order), each with its key figures, 
 sentences. Written against the model only, so a section that lands in kamdata/review shows here
 without a page change.
 
+The tables of the sections below the first EAGER_SECTIONS (the health score and the early warnings, what
+the review opens with) are closed expanders, "Title · n rows", that draw their table only when opened:
+the figures, sentences and charts of every section show at once, and a run no longer styles two dozen
+tables nobody scrolled to. Which tables are open is in the URL (`?open_<table key>=true`), so a link
+reopens them.
+
 Data-derived text (account names, comments, subjects, commitment texts) never becomes markup: it is a
 dataframe cell, `st.text`, or markdown-escaped (fmt.md_escape) where Streamlit renders markdown
 (titles, captions, metric labels and values, notices).
@@ -45,6 +51,8 @@ BAND_COLORS: dict[str, Literal["green", "orange", "red"]] = {"healthy": "green",
 NUMERIC_KINDS = ("integer", "number", "pct", "eur", "hours", "days", "score")
 # Section keys are anchors in the page URL (#review-sla): prefixed so they never clash with Streamlit's own.
 ANCHOR_PREFIX = "review-"
+EAGER_SECTIONS = 2  # their tables show at once; later sections' tables open on demand (see the docstring)
+OPEN_PREFIX = "open_"  # the URL parameter of a table's expander: ?open_commitments_ledger=true
 
 
 def anchor(section: Section) -> str:
@@ -67,8 +75,8 @@ def body(review: Review) -> None:
     """The contents line, then every section in the model's order (the PDF's). The pack's cover (score,
     movers, path to green) is the health section's own content here, which comes first."""
     contents(review.sections, review.lang)
-    for section in review.sections:
-        render_section(section, review.lang)
+    for number, section in enumerate(review.sections):
+        render_section(section, review.lang, lazy_tables=number >= EAGER_SECTIONS)
 
 
 def header_caption(review: Review) -> str:
@@ -104,7 +112,7 @@ def contents(sections: list[Section], lang: str) -> None:
     st.markdown(f"{fmt.md_escape(text('account_review.contents', lang))} {links}")
 
 
-def render_section(section: Section, lang: str) -> None:
+def render_section(section: Section, lang: str, lazy_tables: bool = False) -> None:
     st.header(fmt.md_escape(section.title), anchor=anchor(section), divider="gray")
     has_content = section.figures or section.charts or section.tables or section.texts
     if section.empty and not has_content:
@@ -118,7 +126,10 @@ def render_section(section: Section, lang: str) -> None:
     for chart in section.charts:
         render_chart(chart)
     for table in section.tables:
-        render_table(table, lang)
+        if lazy_tables:
+            lazy_table(table, lang)
+        else:
+            render_table(table, lang)
     if section.empty:  # something shown, and a note on what is missing
         st.caption(fmt.md_escape(section.empty))
 
@@ -240,8 +251,22 @@ def styled(table: Table, lang: str):
     return style
 
 
-def render_table(table: Table, lang: str) -> None:
-    st.markdown(f"**{fmt.md_escape(table.title)}**")
+def expander_label(table: Table, lang: str) -> str:
+    """ "**Zusagen** · 33 Zeilen" (escaped): what the closed expander tells before it is opened."""
+    return f"**{fmt.md_escape(table.title)}** · {fmt.count(len(table.frame), 'row', lang)}"
+
+
+def lazy_table(table: Table, lang: str) -> None:
+    """The table in a closed expander, URL-bound (OPEN_PREFIX + key), drawn only while open."""
+    expander = st.expander(expander_label(table, lang), key=OPEN_PREFIX + table.key, bind="query-params")
+    if expander.open:
+        with expander:
+            render_table(table, lang, title=False)
+
+
+def render_table(table: Table, lang: str, title: bool = True) -> None:
+    if title:
+        st.markdown(f"**{fmt.md_escape(table.title)}**")
     st.caption(window_caption(table.window, table.note))
     rows = len(table.frame)
     config = column_config(table, lang)

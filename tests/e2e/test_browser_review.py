@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 from kamdata import query
+from kamdata.app.review_view import EAGER_SECTIONS, OPEN_PREFIX
 from kamdata.review import assemble
 from tests.e2e.conftest import streamlit_server
 from tests.e2e.test_browser_numbers import RECORD_CANVAS_TEXT, drawn_texts
@@ -75,6 +76,13 @@ def _shown_cells(db_path, lang: str) -> list[str]:
     return found
 
 
+def _all_tables_open(db_path) -> str:
+    """The URL parameters that open every table of A1's review (later sections' tables are closed)."""
+    review = assemble(query.current_version(db_path), "A1", "de")
+    assert review is not None
+    return "&".join(f"{OPEN_PREFIX}{t.key}=true" for s in review.sections[EAGER_SECTIONS:] for t in s.tables)
+
+
 def test_fixture_holds_the_payloads_where_the_review_shows_them(markup_db):
     cells = _shown_cells(markup_db, "de")
     # at least the early warnings name each overdue commitment by its description
@@ -87,7 +95,7 @@ def test_data_texts_stay_plain_text_on_the_review_page(page, markup_url, markup_
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.add_init_script(RECORD_CANVAS_TEXT)
-    page.goto(f"{markup_url}/review?account=A1&lang={lang}")
+    page.goto(f"{markup_url}/review?account=A1&lang={lang}&{_all_tables_open(markup_db)}")
     idle(page)
     screenshot(page, f"review-markup-{lang}")  # grows the viewport to the whole page: every grid draws
     idle(page)
@@ -117,6 +125,25 @@ def test_data_texts_stay_plain_text_on_the_review_page(page, markup_url, markup_
     )
     assert bold == 0
     assert dialogs == []
+
+
+def test_a_closed_table_is_drawn_when_opened_and_the_link_keeps_it_open(page, app_url, idle):
+    grids = '[data-testid="stMain"] [data-testid="stDataFrame"]'
+    page.goto(f"{app_url}/review?account=A2")
+    idle(page)
+    before = page.locator(grids).count()
+    expanders = page.locator('[data-testid="stExpander"] summary')
+    assert expanders.count() >= 10
+    first = expanders.first
+    label = first.inner_text()
+    assert " · " in label and ("Zeile" in label)  # "Title · n Zeilen"
+    first.click()
+    idle(page)
+    assert page.locator(grids).count() == before + 1
+    assert f"{OPEN_PREFIX}" in page.url and "=true" in page.url
+    page.goto(page.url)  # the link reopens it
+    idle(page)
+    assert page.locator(grids).count() == before + 1
 
 
 def test_pack_downloads_are_made_on_click(page, app_url, idle):
