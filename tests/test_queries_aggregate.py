@@ -5,7 +5,8 @@ period and for filtered cases (account, region, service line, date windows cutti
 
 The references are the query files as they were before (issue 12): sla_kpis and sla_backlog_ageing
 counted mart_ticket_sla rows, sla_compliance summed mart_sla_daily (filtered_sla_days),
-filters_service_lines read every contract and ticket.
+filters_service_lines read every contract and ticket, status_tickets_no_sla judged every ticket
+(mart_ticket_sla, now a view) to find those without an SLA.
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ REFERENCE = {
             select account_id, service_line from stg_tickets
         )
         select distinct service_line from lines order by service_line""",
+    "status_tickets_no_sla": """
+        select t.ticket_id, t.account_id, a.account_name, t.priority, t.service_line, t.created_date
+        from filtered_tickets($accounts, $service_lines, $date_from, $date_to) as t
+        left join mart_accounts as a on a.account_id = t.account_id
+        where t.no_sla
+        order by t.created_date desc, t.ticket_id""",
     # the same file over the day grain: the counts it sums must not change
     "sla_compliance": query.load("sla_compliance").sql.replace("filtered_sla_counts", "filtered_sla_days"),
 }

@@ -9,7 +9,9 @@ select
     t.priority,
     t.service_line,
     t.created_date
-from filtered_tickets($accounts, $service_lines, $date_from, $date_to) as t
+from mart_tickets_no_sla as t
 left join mart_accounts as a on a.account_id = t.account_id
-where t.no_sla
+where in_filter($accounts, t.account_id)
+  and in_filter($service_lines, t.service_line)
+  and day_in_period(t.created_date, $date_from, $date_to)
 order by t.created_date desc, t.ticket_id
