@@ -94,6 +94,35 @@ def test_the_new_reasons_have_a_german_text():
         assert fmt.reject_reason(reason, "de") != reason
 
 
+def test_plausible_years_end_exactly_at_the_years_bounds_in_berlin_time(tmp_path):
+    """PLAUSIBLE_YEARS (1900 to 2199) judged on the Berlin calendar: the last second before 1900 and the first
+    of 2200 are rejected, the first of 1900 and the last of 2199 are loaded; an instant given in UTC counts by
+    its Berlin date (23:30 UTC on 31.12.1899 was already 1900 in Berlin, local mean time +0:53:28)."""
+    cases = {
+        "TY1": ("1899-12-31 23:59:59", False),
+        "TY2": ("1900-01-01 00:00:00", True),
+        "TY3": ("2199-12-31 23:59:59", True),
+        "TY4": ("2200-01-01 00:00:00", False),
+        "TY5": ("1899-12-31T23:30:00Z", True),
+        "TY6": ("2199-12-31T23:30:00Z", False),  # 00:30 on 01.01.2200 in Berlin
+    }
+    tickets = [base_row("tickets", ticket_id=tid, updated_at=value) for tid, (value, _) in cases.items()]
+    contracts = [
+        base_row("contracts", contract_id="C7", start_date="1899-12-31"),
+        base_row("contracts", contract_id="C8", start_date="1900-01-01"),
+    ]
+    exports = write_export_set(tmp_path / "x", add={"tickets": tickets, "contracts": contracts})
+    with closing(build(tmp_path, exports)) as con:
+        loaded = {t for (t,) in con.execute("select ticket_id from stg_tickets where ticket_id like 'TY_'").fetchall()}
+        assert loaded == {tid for tid, (_, ok) in cases.items() if ok}
+        bad = [r for r in rejected(con, "tickets") if r[3] == contract.IMPLAUSIBLE_DATE_REASON]
+        assert sorted(raw for _, column, raw, _ in bad if column == "updated_at") == sorted(
+            value for value, ok in cases.values() if not ok
+        )
+        contracts_loaded = con.execute("select contract_id from stg_contracts where contract_id in ('C7', 'C8')")
+        assert contracts_loaded.fetchall() == [("C8",)]
+
+
 def test_non_finite_overflowing_and_implausible_values_are_rejected_with_a_reason(tmp_path):
     contracts = [
         base_row("contracts", contract_id="C7", annual_value_eur="1e999"),  # line 4

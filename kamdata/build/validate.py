@@ -22,6 +22,7 @@ from kamdata.build.contract import (
     IMPLAUSIBLE_DATE_REASON,
     NON_FINITE_REASON,
     PLAUSIBLE_YEARS,
+    SQL_TYPES,
     TABLES,
     TABLES_BY_NAME,
     Column,
@@ -167,8 +168,15 @@ def _plausibility_faults(table: Table, faults: _Faults) -> None:
         if col.type == "decimal":
             faults.add(col.name, f"not isfinite({typed})", _sql_string(NON_FINITE_REASON))
         if col.type in ("date", "timestamp", "month"):
+            # the year (of a timestamp: in the build's time zone) outside PLAUSIBLE_YEARS, as a comparison with
+            # the first moment of each bound's year: year() would look up a calendar for every value
             first, last = PLAUSIBLE_YEARS
-            faults.add(col.name, f"year({typed}) not between {first} and {last}", _sql_string(IMPLAUSIBLE_DATE_REASON))
+            kind = SQL_TYPES[col.type]
+            faults.add(
+                col.name,
+                f"({typed} < '{first:04d}-01-01'::{kind} or {typed} >= '{last + 1:04d}-01-01'::{kind})",
+                _sql_string(IMPLAUSIBLE_DATE_REASON),
+            )
         if col.plausible:
             low, high = col.plausible
             checks_passed = "".join(
