@@ -350,15 +350,23 @@ def stage_table(
         raise LimitExceeded(_limit_message(con, table, counts, limit_pct))
     started = time.monotonic()
     key = ", ".join(f'"{k}"' for k in table.key)
+    # Keys seen more than once, found by a hash of the key: equal hashes are neighbours once sorted, and
+    # sorting one integer per row costs less than half of grouping every row by the key's columns. A hash
+    # collision only adds a candidate: the ranking by the exact key keeps each key's winner.
     con.execute(
         f"""create or replace temp table superseded as
-        with duplicated as (
-            select {key} from stg_{name} where _faults is null group by all having count(*) > 1
+        with hashed as (
+            select hash({key}) as _key_hash from stg_{name} where _faults is null
+        ),
+        duplicated as (
+            select distinct _key_hash
+            from (select _key_hash, lag(_key_hash) over (order by _key_hash) as _previous from hashed)
+            where _key_hash = _previous
         ),
         ranked as (
             select s.rowid as _row, row_number() over (partition by {key} order by {_dedupe_order(table)}) as _rank
-            from stg_{name} as s semi join duplicated using ({key})
-            where _faults is null
+            from stg_{name} as s
+            where _faults is null and hash({key}) in (select _key_hash from duplicated)
         )
         select _row from ranked where _rank > 1"""
     )
