@@ -3,8 +3,10 @@
 An operator's mistake must end in a page that says what to do, never in a traceback halfway
 through a page: `KAM_DB` naming a directory, an empty or foreign file, a file cut short (a copy
 that did not finish, a full disk), a database built by an older version of the code (a table,
-column or function the app's queries need is missing: rebuild it), or one whose `build_info` is
-empty. `problem(version)` compares the file's size with the blocks DuckDB says it holds (a
+column or function the app's queries need is missing, or a rule of sql/macros that the database
+holds differs from the app's: rebuild it), or one whose `build_info` is empty. A changed rule
+matters because the marts were computed with the database's rules while the app's queries (and
+the view mart_ticket_sla, computed when read) use the app's: the two would disagree. `problem(version)` compares the file's size with the blocks DuckDB says it holds (a
 copy cut short still opens when its catalog survived), then binds every query file and every
 explorer dataset on the app's own locked-down connection (kamdata.query) without reading any
 data (parameters NULL, under `limit 0`), so "what the app needs" is exactly what its SQL reads.
@@ -34,6 +36,20 @@ SHOWN_FAILURES = 3  # an outdated database: the first few missing objects name t
 
 # The file's blocks (its headers come on top): a shorter file was cut short.
 _BLOCKS = "select block_size, total_blocks from pragma_database_size() where database_name = current_database()"
+# The rules (macros of sql/macros) the database was built with that differ from the app's: a query cursor
+# holds the app's as temporary macros (kamdata.query), the file its own.
+_CHANGED_RULES = """
+select built.function_name
+from duckdb_functions() as built
+join duckdb_functions() as app
+  on app.function_name = built.function_name
+ and app.database_name = 'temp'
+ and app.parameters = built.parameters
+where built.database_name = current_database()
+  and not built.internal
+  and built.macro_definition is distinct from app.macro_definition
+order by 1
+"""
 
 _log = logging.getLogger(__name__)
 # (catalog digest, SQL digest) -> the selects that did not bind; a few catalogs per process at most
@@ -98,6 +114,9 @@ def _check(version: DbVersion) -> Problem | None:
         if failures:
             shown = "; ".join(f"{name}: {error}" for name, error in sorted(failures.items())[:SHOWN_FAILURES])
             return Problem("outdated", version.path, shown)
+        changed = query.run_sql(version, _CHANGED_RULES, {})["function_name"].tolist()
+        if changed:
+            return Problem("outdated", version.path, "rules changed since the build: " + ", ".join(changed))
         blocks = query.run_sql(version, _BLOCKS, {}).iloc[0]
         expected = int(blocks["block_size"]) * int(blocks["total_blocks"])
         if os.path.getsize(version.path) < expected:  # DuckDB reads the missing blocks only when a query needs them

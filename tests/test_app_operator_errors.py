@@ -171,6 +171,21 @@ def test_the_catalog_digest_changes_with_anything_binding_depends_on(app_db, tmp
     assert query.catalog_digest(changed) != query.catalog_digest(same)
 
 
+def test_a_rule_changed_since_the_build_asks_for_a_rebuild(app_db, tmp_path):
+    """The marts hold figures computed with the database's rules, the app's queries and the ticket view use
+    the app's: a database whose copy of a rule differs (a deploy before the next build) is outdated."""
+    assert dbcheck.problem(query.current_version(app_db)) is None
+    older = _changed(
+        app_db, tmp_path / "kam.duckdb", "create or replace macro elapsed_hours(t0, t1) as epoch(t1) / 3600.0"
+    )
+    found = dbcheck.problem(older)
+    assert (
+        found is not None
+        and found.reason == "outdated"
+        and found.detail == "rules changed since the build: elapsed_hours"
+    )
+
+
 def test_a_missing_column_is_found_although_a_same_named_catalog_passed(app_db, tmp_path):
     # the app fixture's catalog is bound (and passes) first; a file missing one column is bound on its own
     assert dbcheck.problem(query.current_version(app_db)) is None
