@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from marts_fixture import build, rows, ticket
 
+from kamdata.app.formats import number
+
 BERLIN = ZoneInfo("Europe/Berlin")
 AS_OF = date(2026, 4, 15)
 
@@ -374,3 +376,24 @@ def test_due_exactly_at_d_end_is_pending_and_response_at_d_end_has_happened():
     }
     assert got == {"E1": ("pending", "breached"), "E2": ("met", None)}
     con.close()
+
+
+def test_resolution_times_are_exact_so_half_tenths_round_up():
+    """Elapsed time comes from the microseconds: 11 h 33 min are exactly 11.55 h, shown "11,6" (half up; the
+    old per-hour formula gave 11.549999999988 and "11,5"), and the MTTR of 45 and 105 minutes (across the
+    switch to summer time) is exactly 1.25 h, shown "1,3"."""
+    con = build(
+        {
+            "tickets": [
+                ticket("R1", "P3", "2026-03-03 08:00", account_id="A7", resolved_at="2026-03-03 19:33"),
+                ticket("R2", "P3", "2026-03-10 23:30", account_id="A8", resolved_at="2026-03-11 00:15"),
+                ticket("R3", "P3", "2026-03-29 01:30", account_id="A8", resolved_at="2026-03-29 04:15"),
+            ]
+        },
+        AS_OF,
+    )
+    resolution = dict(con.execute("select ticket_id, resolution_h from mart_ticket_sla").fetchall())
+    assert resolution == {"R1": 11.55, "R2": 0.75, "R3": 1.75}
+    mttr = dict(con.execute("select account_id, mttr_h from mart_sla_monthly").fetchall())
+    assert mttr == {"A7": 11.55, "A8": 1.25}
+    assert (number(mttr["A7"], "de"), number(mttr["A8"], "de"), number(mttr["A8"], "en")) == ("11,6", "1,3", "1.3")
