@@ -6,8 +6,9 @@ that did not finish, a full disk), a database built by an older version of the c
 column or function the app's queries need is missing, or a rule of sql/macros that the database
 holds differs from the app's: rebuild it), or one whose `build_info` is empty. A changed rule
 matters because the marts were computed with the database's rules while the app's queries (and
-the view mart_ticket_sla, computed when read) use the app's: the two would disagree. `problem(version)` compares the file's size with the blocks DuckDB says it holds (a
-copy cut short still opens when its catalog survived), then binds every query file and every
+the view mart_ticket_sla, computed when read) use the app's: the two would disagree.
+`problem(version)` compares the file's size with the blocks DuckDB says it holds (a copy cut
+short still opens when its catalog survived), then binds every query file and every
 explorer dataset on the app's own locked-down connection (kamdata.query) without reading any
 data (parameters NULL, under `limit 0`), so "what the app needs" is exactly what its SQL reads.
 The answer is cached per version: a new build is checked once, on first use. Binding (most of

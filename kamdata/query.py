@@ -10,7 +10,7 @@ and every later caller (review pack, explorer, CLI) run queries through
   not count) are passed to it, so a caller may hand the same filter
   dictionary to every query; a missing one is an error.
 - `scope` is the tuple of account ids the user may see (None = all). The core
-  enforces it, not the query author: on a scoped cursor every table with an
+  enforces it, not the query author: on a scoped cursor every table (or view) with an
   `account_id` column is replaced by a temporary view holding only the
   scope's rows; every table of sites' facts (a `site_id`, no `account_id`: meter
   readings) by the visible accounts' sites; every table of people (an

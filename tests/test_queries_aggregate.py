@@ -6,7 +6,8 @@ period and for filtered cases (account, region, service line, date windows cutti
 The references are the query files as they were before (issue 12): sla_kpis and sla_backlog_ageing
 counted mart_ticket_sla rows, sla_compliance summed mart_sla_daily (filtered_sla_days),
 filters_service_lines read every contract and ticket, status_tickets_no_sla judged every ticket
-(mart_ticket_sla, now a view) to find those without an SLA.
+(mart_ticket_sla, now a view) to find those without an SLA. MTTR in the sla_kpis reference uses the one
+rule, mttr_h, over the ticket grain (the rule's values are pinned in tests/test_marts_sla.py).
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ sentences. Written against the model only, so a section that lands in kamdata/re
 without a page change.
 
 The tables of the sections below the first EAGER_SECTIONS (the health score and the early warnings, what
-the review opens with) are closed expanders, "Title · n rows", that draw their table only when opened:
-the figures, sentences and charts of every section show at once, and a run no longer styles two dozen
-tables nobody scrolled to. Which tables are open is in the URL (`?open_<table key>=true`), so a link
-reopens them.
+the review opens with) are closed expanders, "Title · n rows", that draw their table (with its window and
+note) only when opened: the figures, sentences and charts of every section show at once, an empty table
+shows its note at once, and a run no longer styles two dozen tables nobody scrolled to. Which tables are
+open is in the URL (`?open_<table key>=true`), so a link reopens them; picking another account starts with
+them closed.
 
 Data-derived text (account names, comments, subjects, commitment texts) never becomes markup: it is a
 dataframe cell, `st.text`, or markdown-escaped (fmt.md_escape) where Streamlit renders markdown
@@ -126,7 +127,7 @@ def render_section(section: Section, lang: str, lazy_tables: bool = False) -> No
     for chart in section.charts:
         render_chart(chart)
     for table in section.tables:
-        if lazy_tables:
+        if lazy_tables and len(table.frame):  # an empty table shows its note at once (nothing to style)
             lazy_table(table, lang)
         else:
             render_table(table, lang)
