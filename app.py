@@ -86,6 +86,7 @@ async def _warm_start(_app) -> AsyncIterator[None]:
     """The server's startup: the first page's one-off work, off the event loop, then a watch that warms
     each newly published database before its first user (kamdata.app.warmup)."""
     await asyncio.to_thread(warmup.warm)
+    warmup.freeze_startup_objects()
     watch = asyncio.create_task(warmup.watch_publishes())
     try:
         yield

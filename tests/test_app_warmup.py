@@ -4,6 +4,7 @@ server answers, and never a reason for the server not to start."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,15 @@ def test_the_warm_up_checks_the_published_database_and_loads_every_text(app_db, 
     assert set(seconds) == STEPS
     assert checked == [query.current_version(link)]
     assert i18n._texts.cache_info().currsize == len(list(i18n.TEXTS_DIR.glob("*.toml")))
+
+
+def test_the_startup_objects_are_frozen_out_of_the_collector_which_stays_on():
+    try:
+        warmup.freeze_startup_objects()
+        assert gc.get_freeze_count() > 100_000 and gc.isenabled()
+        assert warmup.frozen_objects() > 100_000
+    finally:
+        gc.unfreeze()
 
 
 def test_without_a_database_the_warm_up_checks_nothing(tmp_path, monkeypatch):

@@ -50,6 +50,7 @@ def test_health_says_whether_fresh_data_from_a_good_build_is_shown(app_db, tmp_p
         assert code == 200
         assert body["status"] == "ok" and body["problems"] == []
         assert body["warm"] is True  # the startup warmed the published version before health answered
+        assert body["frozen_objects"] > 100_000  # and froze its objects out of the collector's full passes
         port = int(url.rsplit(":", 1)[1])
         with NginxProxy(tmp_path / "nginx", free_port(), [port]) as proxy:  # the shipped site
             proxied = f"http://127.0.0.1:{proxy.port}"

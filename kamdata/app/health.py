@@ -71,6 +71,8 @@ def status(now: datetime | None = None) -> tuple[int, dict]:
         "freshness_limit_h": limit,
         "last_build": last_build,
         "warm": warmup.ready(),
+        # objects the startup froze out of the cyclic collector (warmup.freeze_startup_objects); 0 = not done
+        "frozen_objects": warmup.frozen_objects(),
     }
     return (503 if problems else 200), body
 
