@@ -151,7 +151,7 @@ async def watch_publishes(poll_s: float = PUBLISH_POLL_S) -> None:
 
 
 def freeze_startup_objects() -> None:
-    """Move every object alive after the startup (imported modules, the warmed caches: well over a million)
+    """Move every object alive after the startup (imported modules, the warmed caches: about 150,000)
     out of reach of Python's cyclic collector. Its full collections otherwise scan them all, 50-100 ms each,
     at random moments inside page runs (the slowest warm runs of the bench); now they scan only what
     sessions created since. The collector stays on."""
