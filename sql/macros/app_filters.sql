@@ -31,6 +31,14 @@ create or replace macro year_in_period(yr, date_from, date_to) as
     (date_from is null or yr >= year(date_from::date))
     and (date_to is null or yr <= year(date_to::date));
 
+-- in_global_filters(accounts, service_lines, date_from, date_to, row_account, row_line, row_day):
+-- a row of ticket facts (its account, service line and Berlin creation day) passes all global
+-- filters. The filtered_* table macros below and queries over other ticket marts use it.
+create or replace macro in_global_filters(accounts, service_lines, date_from, date_to, row_account, row_line, row_day) as
+    in_filter(accounts, row_account)
+    and in_filter(service_lines, row_line)
+    and day_in_period(row_day, date_from, date_to);
+
 -- filtered_tickets(accounts, service_lines, date_from, date_to): the rows of
 -- mart_ticket_sla that pass all global filters, the period on the ticket's Berlin
 -- creation date. Pass null for a filter that does not apply. (Macro parameters
@@ -39,18 +47,14 @@ create or replace macro year_in_period(yr, date_from, date_to) as
 create or replace macro filtered_tickets(accounts, service_lines, date_from, date_to) as table
     select *
     from mart_ticket_sla
-    where in_filter(accounts, account_id)
-      and in_filter(service_lines, service_line)
-      and day_in_period(created_date, date_from, date_to);
+    where in_global_filters(accounts, service_lines, date_from, date_to, account_id, service_line, created_date);
 
 -- filtered_resolution_times(accounts, service_lines, date_from, date_to): the rows of
 -- mart_resolution_times (resolved tickets) that pass all global filters, like filtered_tickets.
 create or replace macro filtered_resolution_times(accounts, service_lines, date_from, date_to) as table
     select *
     from mart_resolution_times
-    where in_filter(accounts, account_id)
-      and in_filter(service_lines, service_line)
-      and day_in_period(created_date, date_from, date_to);
+    where in_global_filters(accounts, service_lines, date_from, date_to, account_id, service_line, created_date);
 
 -- filtered_sla_days(accounts, service_lines, date_from, date_to): the rows of mart_sla_daily
 -- (ticket counts per account, creation day, priority, service line) that pass all global
@@ -59,9 +63,7 @@ create or replace macro filtered_resolution_times(accounts, service_lines, date_
 create or replace macro filtered_sla_days(accounts, service_lines, date_from, date_to) as table
     select *
     from mart_sla_daily
-    where in_filter(accounts, account_id)
-      and in_filter(service_lines, service_line)
-      and day_in_period(created_date, date_from, date_to);
+    where in_global_filters(accounts, service_lines, date_from, date_to, account_id, service_line, created_date);
 
 -- whole_month_in_period(month_start, date_from, date_to): every day of a calendar month (its
 -- first day) lies within the period (NULL = open end).
@@ -85,7 +87,5 @@ create or replace macro filtered_sla_counts(accounts, service_lines, date_from, 
     union all by name
     select * exclude (created_date)
     from mart_sla_daily
-    where in_filter(accounts, account_id)
-      and in_filter(service_lines, service_line)
-      and not whole_month_in_period(month, date_from, date_to)
-      and day_in_period(created_date, date_from, date_to);
+    where in_global_filters(accounts, service_lines, date_from, date_to, account_id, service_line, created_date)
+      and not whole_month_in_period(month, date_from, date_to);

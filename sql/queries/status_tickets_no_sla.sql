@@ -11,7 +11,5 @@ select
     t.created_date
 from mart_tickets_no_sla as t
 left join mart_accounts as a on a.account_id = t.account_id
-where in_filter($accounts, t.account_id)
-  and in_filter($service_lines, t.service_line)
-  and day_in_period(t.created_date, $date_from, $date_to)
+where in_global_filters($accounts, $service_lines, $date_from, $date_to, t.account_id, t.service_line, t.created_date)
 order by t.created_date desc, t.ticket_id
