@@ -85,7 +85,12 @@ def test_emission_factor_year_shows_its_exact_digits(page, app_url, idle):
     idle(page)
     page.get_by_text("Verwendete Emissionsfaktoren").click()
     idle(page)
-    page.wait_for_function("window.__drawn.includes('Supplier mix 2026')", timeout=30_000)
+    # the grid draws column by column: wait until the source and both years are on the canvas
+    page.wait_for_function(
+        "needed => needed.every(t => window.__drawn.map(d => d.trim()).includes(t))",
+        arg=["Supplier mix 2026", "2026", "2024"],
+        timeout=30_000,
+    )
     texts = drawn_texts(page)
     # the export's year 2026 and the shipped defaults' 2024 (BAFA natural gas) as their digits
     assert {"2026", "2024"} <= set(texts)
